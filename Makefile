@@ -1,0 +1,30 @@
+# The two quickstart commands (README) and what CI runs. Everything installs into .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test lint install dev clean
+
+$(BIN)/pgshift: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/pgshift
+
+## run: install, then compile this repo's migrations and show the plan
+run: install
+	$(BIN)/pgshift plan
+
+## test: install, then run the whole test suite
+test: install
+	$(BIN)/python -m pytest
+
+## lint: ruff and mypy, as CI runs them
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""The compiler: schema model, checks, Up/Down SQL and code generation."""

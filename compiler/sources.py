@@ -1,0 +1,54 @@
+"""Find a project's migration files and order them by version."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..dsl import BadFileName, Diagnostic, MigrationName, parse_file_name
+from ..dsl.diagnostics import error
+from ..dsl.filename import SUFFIX
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationSource:
+    """One migration file with the version and description its name gives."""
+
+    path: Path
+    display_path: str
+    name: MigrationName
+
+
+def discover(directory: Path, display_root: Path) -> tuple[list[MigrationSource], list[Diagnostic]]:
+    """All `*.shift` files in `directory` in version order, and what is wrong with their names."""
+    found: list[MigrationSource] = []
+    problems: list[Diagnostic] = []
+    if not directory.is_dir():
+        problems.append(error("no-migrations", f"no migrations directory at {directory}", None,
+                              str(directory)))
+        return found, problems
+    for path in sorted(directory.iterdir()):
+        if not path.name.endswith(SUFFIX) or not path.is_file():
+            continue
+        display = _display(path, display_root)
+        try:
+            found.append(MigrationSource(path, display, parse_file_name(path)))
+        except BadFileName as bad:
+            problems.append(error("bad-file-name", str(bad), None, display))
+    found.sort(key=lambda source: source.name.version)
+    for earlier, later in itertools.pairwise(found):
+        if earlier.name.version == later.name.version:
+            problems.append(error(
+                "duplicate-version",
+                f"version {later.name.version} is used by two files: {earlier.display_path} and"
+                f" {later.display_path}",
+                None, later.display_path))
+    return found, problems
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,1 @@
+"""The runner: applies generated migrations to PostgreSQL under a lock."""
