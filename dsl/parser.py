@@ -50,8 +50,13 @@ def parse_text(text: str, path: str = "<text>") -> MigrationFile:
 
 def load_source(path: str | Path) -> Source:
     """Read and decode a file; a non-UTF-8 file becomes a positioned diagnostic."""
+    return source_from_bytes(str(path), Path(path).read_bytes())
+
+
+def source_from_bytes(path: str, data: bytes) -> Source:
+    """Decode a migration's bytes; a non-UTF-8 file becomes a positioned diagnostic."""
     try:
-        return decode(str(path), Path(path).read_bytes())
+        return decode(path, data)
     except UndecodableSource as bad:
         span = Span(bad.path, bad.line, bad.column, bad.line, bad.column + 1)
         raise DiagnosticError([error(

@@ -114,9 +114,9 @@ def describe_found(token: Token) -> str:
     if token.type in ("INT", "SIGNED_INT", "DECIMAL", "DURATION"):
         return f"the number {text}"
     if token.type == "BACKTICK":
-        return "a backtick expression"
+        return "backtick expression"
     if token.type == "TRIPLE_STRING":
-        return 'a """…""" block'
+        return '"""…""" block'
     if len(text) > 40:
         text = text[:37] + "…"
     return f"'{text}'"
@@ -216,9 +216,8 @@ def from_unexpected_token(source: Source, failure: UnexpectedToken,
             f" ('{text}' is a keyword here: write \"{text.lower()}\" in double quotes"
             " to use it as a name)"
         )
-    if "RBRACE" in expected and token.type in STATEMENT_KEYWORDS:
-        if brace is not None:
-            message += f" (is the '}}' missing for the '{{' on line {brace.line}?)"
+    if "RBRACE" in expected and token.type in STATEMENT_KEYWORDS and brace is not None:
+        message += f" (is the '}}' missing for the '{{' on line {brace.line}?)"
     return error("syntax", message, span)
 
 

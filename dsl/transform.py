@@ -24,6 +24,11 @@ SPECIAL_VALUES = frozenset({
     "user",
 })
 SETTINGS = ("lock_timeout", "statement_timeout")
+_CONSTRAINT_WORDS: dict[type, str] = {
+    ast.NotNull: "not null", ast.Nullable: "null", ast.PrimaryKey: "primary key",
+    ast.Unique: "unique", ast.Default: "default", ast.References: "references",
+    ast.Identity: "identity", ast.Generated: "generated", ast.Collate: "collate",
+}
 _DURATION_UNITS = {"ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
 
 
@@ -159,7 +164,9 @@ class ToAst(Transformer[Token, ast.MigrationFile]):
     opclass = qname
 
     def enum_label(self, meta: Meta, items: list[Token]) -> ast.EnumLabel:
-        return ast.EnumLabel(string_value(items[0]), self.span(meta))
+        token = items[0]
+        quoted = str(token)[0] in "'\""
+        return ast.EnumLabel(string_value(token) if quoted else str(token), self.span(meta))
 
     def create_enum(self, meta: Meta, items: list[Any]) -> ast.CreateEnum:
         labels = _children(items, ast.EnumLabel)
@@ -215,7 +222,7 @@ class ToAst(Transformer[Token, ast.MigrationFile]):
         for constraint in constraints:
             kind = type(constraint)
             if kind in seen and kind is not ast.Check:
-                label = kind.__name__.lower()
+                label = _CONSTRAINT_WORDS.get(kind, kind.__name__.lower())
                 self.fail("duplicate-constraint", f"'{label}' is given twice for this column",
                           constraint.span)
             seen[kind] = constraint
@@ -316,7 +323,8 @@ class ToAst(Transformer[Token, ast.MigrationFile]):
             span = Span(self.path, line, column, span.end_line, span.end_column)
         return ast.CheckConstraint(None, self.raw(items[-1]), span)
 
-    add_check_constraint = check_constraint
+    def add_check_constraint(self, meta: Meta, items: list[Token]) -> ast.AddConstraint:
+        return ast.AddConstraint(self.check_constraint(meta, items), self.span(meta))
 
     def foreign_key_constraint(self, meta: Meta, items: list[Any]) -> ast.ForeignKeyConstraint:
         columns, references = items
@@ -515,17 +523,19 @@ class ToAst(Transformer[Token, ast.MigrationFile]):
                           self.token_span(item))
         return tuple(int(item) for item in items)
 
-    def type_name(self, meta: Meta, items: list[Token]) -> ast.QualifiedName:
-        return self.qualified(meta, items)
+    def type_name(self, meta: Meta, items: list[Token]) -> tuple[ast.QualifiedName, bool]:
+        """The name, and whether it was written quoted or qualified (then never a builtin)."""
+        explicit = len(items) > 1 or str(items[0]).startswith('"')
+        return self.qualified(meta, items), explicit
 
     def named_type(self, meta: Meta, items: list[Any]) -> ast.TypeName:
-        name: ast.QualifiedName = items[0]
+        name, explicit = items[0]
         modifiers: tuple[int, ...] = items[1] if len(items) > 1 else ()
         span = self.span(meta)
         builtin = canonical(name.name) if name.schema in (None, "pg_catalog") else None
-        if builtin is not None:
+        if builtin is not None and not (explicit and name.schema is None):
             return self._builtin(builtin.name, modifiers, span)
-        hint = suggestion(name.name)
+        hint = None if explicit else suggestion(name.name)
         if hint or modifiers:
             did_you_mean = f"; did you mean '{hint}'?" if hint else ""
             self.fail("unknown-type", f"unknown type '{name}'{did_you_mean}", name.span)

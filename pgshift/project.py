@@ -34,6 +34,11 @@ class Project:
             generated_dir=base / str(settings.get("generated", "generated")),
         )
 
+    @property
+    def cache_dir(self) -> Path:
+        """Where pgshift keeps what it can rebuild (compile cache, embedded database)."""
+        return self.root / ".pgshift" / "cache"
+
     def relative(self, path: Path) -> str:
         """A path as users see it in messages: relative to the project when inside it."""
         try:

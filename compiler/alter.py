@@ -1,0 +1,300 @@
+"""Steps for `alter table { … }`: each action is its own ALTER TABLE with its own reverse."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..dsl import ast
+from .context import Context, Step, StepError
+from .model import ColumnModel, ConstraintModel, IndexElementModel, IndexModel, TableModel
+from .quoting import quote_ident
+from .registry import step
+from .render import (
+    add_constraint_sql,
+    column_sql,
+    comment_sql,
+    drop_constraint_sql,
+    recreate_index_statements,
+    table_ref,
+    type_sql,
+)
+from .tables import (
+    add_constraints,
+    build_column,
+    check_enum_value,
+    table_constraint,
+)
+
+ActionBuilder = Callable[[Context, TableModel, ast.AlterAction], Step]
+ACTIONS: dict[type, ActionBuilder] = {}
+
+
+def action(node: type) -> Callable[[ActionBuilder], ActionBuilder]:
+    def register(function: ActionBuilder) -> ActionBuilder:
+        ACTIONS[node] = function
+        return function
+
+    return register
+
+
+@step(ast.AlterTable)
+def alter_table(ctx: Context, s: ast.AlterTable) -> list[Step]:
+    table = ctx.table(s.table)
+    steps: list[Step] = []
+    for change in s.actions:
+        try:
+            steps.append(ACTIONS[type(change)](ctx, table, change))
+        except StepError:
+            continue
+    return steps
+
+
+def _alter(table: TableModel, clause: str) -> str:
+    return f"ALTER TABLE {table_ref(table.schema, table.name)} {clause}"
+
+
+def mentions(expression: str | None, column: str) -> bool:
+    """Whether SQL text names `column` (as a word, or quoted), outside string literals."""
+    if not expression:
+        return False
+    without_strings = re.sub(r"'(?:[^']|'')*'", "''", expression)
+    return re.search(rf'(?<![\w$"]){re.escape(column)}(?![\w$"])|"{re.escape(column)}"',
+                     without_strings) is not None
+
+
+def rename_in(expression: str | None, old: str, new: str) -> str | None:
+    """Rewrite a column name inside SQL text, leaving string literals alone."""
+    if not expression:
+        return expression
+    parts = re.split(r"('(?:[^']|'')*')", expression)
+    pattern = re.compile(rf'(?<![\w$"]){re.escape(old)}(?![\w$"])|"{re.escape(old)}"')
+    return "".join(p if p.startswith("'") else pattern.sub(quote_ident(new), p) for p in parts)
+
+
+def _index_uses(index: IndexModel, column: str) -> bool:
+    return (any(e.column == column or mentions(e.expression, column) for e in index.elements)
+            or column in index.include or mentions(index.where, column))
+
+
+@action(ast.AddColumn)
+def add_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
+    assert isinstance(a, ast.AddColumn)
+    written = a.column
+    if written.name.value in table.columns:
+        raise ctx.error("duplicate-column",
+                        f"table '{table.name}' already has a column '{written.name.value}'",
+                        written.name.span)
+    column, constraints = build_column(ctx, table, written)
+    if column.not_null and column.default is None and column.identity is None and (
+            column.generated is None and column.type.name not in ("serial", "bigserial")):
+        ctx.warn("not-null-without-default",
+                 f"adding NOT NULL column '{column.name}' without a default fails if"
+                 f" '{table.name}' already has rows", written.span)
+    table.columns[column.name] = column
+    before = set(table.constraints)
+    try:
+        add_constraints(ctx, table, [(c, n, written.span) for c, n in constraints])
+    except StepError:
+        del table.columns[column.name]
+        raise
+    up = [_alter(table, f"ADD COLUMN {column_sql(column)}")]
+    up += [add_constraint_sql(table, table.constraints[n]) for n in table.constraints
+           if n not in before]
+    return Step(up, [_alter(table, f"DROP COLUMN {quote_ident(column.name)}")], a.span)
+
+
+@action(ast.DropColumn)
+def drop_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
+    assert isinstance(a, ast.DropColumn)
+    column = ctx.column(table, a.column)
+    name = column.name
+    referencing = [(other, c) for other, c in ctx.model.references_to(table.key)
+                   if name in c.ref_columns]
+    if referencing and not a.cascade:
+        other, constraint = referencing[0]
+        raise ctx.error("still-referenced",
+                        f"column '{table.name}.{name}' is referenced by foreign key"
+                        f" '{constraint.name}' of table '{other.name}': drop that first, or"
+                        " write `drop column ... cascade`", a.column.span)
+    ctx.warn("data-loss", f"dropping column '{table.name}.{name}': Down adds it back empty,"
+             " its values are not restored", a.span)
+    lost_constraints = [c for c in table.constraints.values()
+                        if name in c.columns or mentions(c.expression, name)]
+    lost_indexes = [i for i in ctx.model.indexes_of(table.key) if _index_uses(i, name)]
+    down = [_alter(table, f"ADD COLUMN {column_sql(column)}")]
+    down += [add_constraint_sql(table, c) for c in lost_constraints]
+    for index in lost_indexes:
+        down += recreate_index_statements(index)
+        del ctx.model.indexes[(index.schema, index.name)]
+    if column.comment is not None:
+        down.append(comment_sql("column", f"{table_ref(*table.key)}.{quote_ident(name)}",
+                                column.comment))
+    for other, constraint in referencing:
+        down.append(add_constraint_sql(other, constraint))
+        del other.constraints[constraint.name]
+    for constraint in lost_constraints:
+        del table.constraints[constraint.name]
+    del table.columns[name]
+    cascade = " CASCADE" if a.cascade else ""
+    return Step([_alter(table, f"DROP COLUMN {quote_ident(name)}{cascade}")], down, a.span)
+
+
+@action(ast.RenameColumn)
+def rename_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
+    assert isinstance(a, ast.RenameColumn)
+    column = ctx.column(table, a.old)
+    old, new = column.name, a.new.value
+    ctx.check_identifier(new, a.new.span, "column name")
+    if new in table.columns:
+        raise ctx.error("duplicate-column", f"table '{table.name}' already has a column '{new}'",
+                        a.new.span)
+    table.columns = {(new if k == old else k): v for k, v in table.columns.items()}
+    column.name = new
+    for other in table.columns.values():
+        other.default = rename_in(other.default, old, new)
+        other.generated = rename_in(other.generated, old, new)
+    for constraint in table.constraints.values():
+        constraint.columns = tuple(new if c == old else c for c in constraint.columns)
+        constraint.expression = rename_in(constraint.expression, old, new)
+    for _, constraint in ctx.model.references_to(table.key):
+        constraint.ref_columns = tuple(new if c == old else c for c in constraint.ref_columns)
+    for constraint in table.constraints.values():
+        if constraint.ref_table == table.key:  # a self-reference
+            constraint.ref_columns = tuple(new if c == old else c for c in constraint.ref_columns)
+    for index in ctx.model.indexes_of(table.key):
+        index.elements = tuple(IndexElementModel(
+            new if e.column == old else e.column, rename_in(e.expression, old, new),
+            e.opclass, e.descending, e.nulls_first) for e in index.elements)
+        index.include = tuple(new if c == old else c for c in index.include)
+        index.where = rename_in(index.where, old, new)
+    return Step([_alter(table, f"RENAME COLUMN {quote_ident(old)} TO {quote_ident(new)}")],
+                [_alter(table, f"RENAME COLUMN {quote_ident(new)} TO {quote_ident(old)}")],
+                a.span)
+
+
+def _storage_type(column: ColumnModel) -> str:
+    """The type to name in ALTER COLUMN … TYPE: serial is not a real type there."""
+    from .model import ColumnType
+
+    return type_sql(ColumnType(column.type.base, column.type.modifiers, column.type.array_bounds,
+                               column.type.schema, column.type.builtin))
+
+
+@action(ast.AlterColumnType)
+def alter_column_type(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
+    assert isinstance(a, ast.AlterColumnType)
+    column = ctx.column(table, a.column)
+    old_sql = _storage_type(column)
+    new_type = ctx.column_type(a.type)
+    involved = [c for c in table.constraints.values()
+                if c.kind == "foreign key" and column.name in c.columns]
+    involved += [c for _, c in ctx.model.references_to(table.key) if column.name in c.ref_columns]
+    if involved:
+        raise ctx.error("foreign-key-type",
+                        f"column '{table.name}.{column.name}' takes part in foreign key"
+                        f" '{involved[0].name}', whose column types must stay equal: drop the"
+                        " foreign key first and add it back after", a.type.span)
+    ref = quote_ident(column.name)
+    previous = column.type
+    column.type = new_type
+    new_sql = _storage_type(column)
+    using = f" USING {a.using.sql.strip()}" if a.using else ""
+    back_using = f" USING {ref}::{old_sql}" if a.using else ""
+    if a.using:
+        ctx.warn("lossy-down", f"Down converts '{column.name}' back with a plain cast to"
+                 f" {old_sql}: check that it restores the values", a.span)
+    del previous
+    return Step([_alter(table, f"ALTER COLUMN {ref} TYPE {new_sql}{using}")],
+                [_alter(table, f"ALTER COLUMN {ref} TYPE {old_sql}{back_using}")], a.span)
+
+
+@action(ast.SetDefault)
+def set_default(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
+    assert isinstance(a, ast.SetDefault)
+    column = ctx.column(table, a.column)
+    check_enum_value(ctx, column, a.value)
+    previous = column.default
+    column.default = ctx.expression_sql(a.value)
+    ref = quote_ident(column.name)
+    back = f"SET DEFAULT {previous}" if previous is not None else "DROP DEFAULT"
+    return Step([_alter(table, f"ALTER COLUMN {ref} SET DEFAULT {column.default}")],
+                [_alter(table, f"ALTER COLUMN {ref} {back}")], a.span)
+
+
+@action(ast.DropDefault)
+def drop_default(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
+    assert isinstance(a, ast.DropDefault)
+    column = ctx.column(table, a.column)
+    previous = column.default
+    ref = quote_ident(column.name)
+    column.default = None
+    down = []
+    if previous is not None:
+        down.append(_alter(table, f"ALTER COLUMN {ref} SET DEFAULT {previous}"))
+    return Step([_alter(table, f"ALTER COLUMN {ref} DROP DEFAULT")], down, a.span)
+
+
+@action(ast.SetNotNull)
+def set_not_null(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
+    assert isinstance(a, ast.SetNotNull)
+    column = ctx.column(table, a.column)
+    ref = quote_ident(column.name)
+    was = column.not_null
+    column.not_null = True
+    down = [] if was else [_alter(table, f"ALTER COLUMN {ref} DROP NOT NULL")]
+    return Step([_alter(table, f"ALTER COLUMN {ref} SET NOT NULL")], down, a.span)
+
+
+@action(ast.DropNotNull)
+def drop_not_null(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
+    assert isinstance(a, ast.DropNotNull)
+    column = ctx.column(table, a.column)
+    primary = table.primary_key
+    if primary is not None and column.name in primary.columns:
+        raise ctx.error("primary-key-not-null",
+                        f"column '{column.name}' is in the primary key of '{table.name}', which"
+                        " keeps it NOT NULL", a.span)
+    if column.identity is not None:
+        raise ctx.error("identity-not-null",
+                        f"identity column '{column.name}' is always NOT NULL", a.span)
+    ref = quote_ident(column.name)
+    was = column.not_null
+    column.not_null = False
+    down = [_alter(table, f"ALTER COLUMN {ref} SET NOT NULL")] if was else []
+    return Step([_alter(table, f"ALTER COLUMN {ref} DROP NOT NULL")], down, a.span)
+
+
+@action(ast.AddConstraint)
+def add_constraint(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
+    assert isinstance(a, ast.AddConstraint)
+    constraint: ConstraintModel = table_constraint(ctx, table, a.constraint)
+    add_constraints(ctx, table, [(constraint, a.constraint.name, a.span)])
+    return Step([add_constraint_sql(table, constraint)],
+                [drop_constraint_sql(table, constraint.name)], a.span)
+
+
+@action(ast.DropConstraint)
+def drop_constraint(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
+    assert isinstance(a, ast.DropConstraint)
+    constraint = table.constraints.get(a.name.value)
+    if constraint is None:
+        raise ctx.error("unknown-constraint",
+                        f"table '{table.name}' has no constraint '{a.name.value}'"
+                        f"{ctx.hint(a.name.value, table.constraints)}", a.name.span)
+    dependents = [(other, c) for other, c in ctx.model.references_to(table.key)
+                  if constraint.kind in ("primary key", "unique")
+                  and set(c.ref_columns) == set(constraint.columns)]
+    if dependents and not a.cascade:
+        other, fk = dependents[0]
+        raise ctx.error("still-referenced",
+                        f"constraint '{constraint.name}' is needed by foreign key '{fk.name}' of"
+                        f" table '{other.name}': drop that first, or add `cascade`", a.span)
+    down = [add_constraint_sql(table, constraint)]
+    for other, fk in dependents:
+        down.append(add_constraint_sql(other, fk))
+        del other.constraints[fk.name]
+    del table.constraints[constraint.name]
+    cascade = " CASCADE" if a.cascade else ""
+    return Step([drop_constraint_sql(table, constraint.name) + cascade], down, a.span)
+

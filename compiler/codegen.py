@@ -1,0 +1,122 @@
+"""generated/postgresql.py and generated/schema.sql, written from the compiled history.
+
+Every value that comes from a source file reaches Python through `repr()`, which always
+yields a complete string literal, so no identifier, comment or sql block can break out.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import jinja2
+
+from .. import __version__
+from .history import History
+from .migration import CompiledMigration
+from .render import render_schema
+
+MAX_LINE = 99
+
+
+def py(value: object) -> str:
+    return repr(value)
+
+
+def _pieces(text: str, width: int) -> list[str]:
+    """`text` cut into parts whose repr() fits `width` columns, at spaces where possible."""
+    if len(repr(text)) <= width:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for word in re.split(r"(?<=\s)", text):
+        while len(repr(word)) > width:  # one word longer than a line: cut it anywhere
+            if current:
+                pieces.append(current)
+                current = ""
+            cut = len(word)
+            while len(repr(word[:cut])) > width:
+                cut -= 1
+            pieces.append(word[:cut])
+            word = word[cut:]
+        if current and len(repr(current + word)) > width:
+            pieces.append(current)
+            current = ""
+        current += word
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
+
+
+def statements(sql: Sequence[str] | None, indent: int) -> str:
+    """A tuple literal of SQL statements, one source line per line of SQL."""
+    if sql is None:
+        return "None"
+    pad = " " * (indent + 4)
+    width = MAX_LINE - len(pad) - 4
+    items = []
+    for statement in sql:
+        lines = statement.splitlines(keepends=True) or [""]
+        parts = [p for line in lines for p in _pieces(line, width)]
+        if len(parts) == 1 and len(pad) + len(repr(parts[0])) + 1 <= MAX_LINE:
+            items.append(f"{pad}{parts[0]!r},")
+        else:
+            inner = "\n".join(f"{pad}    {p!r}" for p in parts)
+            items.append(f"{pad}(\n{inner}\n{pad}),")
+    if not items:
+        return "()"
+    return "(\n" + "\n".join(items) + "\n" + " " * indent + ")"
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("pgshift.compiler", "templates"),
+        autoescape=False,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters["py"] = py
+    environment.filters["statements"] = statements
+    return environment
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    version: str
+    description: str
+    checksum: str
+    transactional: bool
+    up: tuple[str, ...]
+    down: tuple[str, ...] | None
+    source: str
+
+
+def render_module(history: History, migrations_dir: str) -> str:
+    views = [
+        _View(m.version, m.description, m.checksum, m.transactional, m.up, m.down, m.source)
+        for m in history.migrations
+    ]
+    template = _environment().get_template("postgresql.py.j2")
+    return template.render(version=__version__, migrations_dir=migrations_dir,
+                           sources_hash=history.sources_hash, migrations=views)
+
+
+def render_schema_file(history: History) -> str:
+    header = (f"-- The whole schema after the last migration, written by pgshift {__version__}"
+              " for review.\n-- DO NOT EDIT: regenerate with `pgshift compile`.\n")
+    body = render_schema(history.model)
+    return header + ("\n" + body if body else "")
+
+
+def migration_sql(migration: CompiledMigration, down: bool = False) -> str:
+    """A migration's statements as one SQL script, for `pgshift sql`."""
+    chosen = migration.down if down else migration.up
+    if chosen is None:
+        return f"-- migration {migration.version} is irreversible: it has no Down\n"
+    return "".join(f"{statement};\n\n" for statement in chosen).rstrip("\n") + "\n"
+
+
+__all__ = ["migration_sql", "render_module", "render_schema_file"]

@@ -1,0 +1,205 @@
+"""Compile a project's whole history: discover, parse, fold in version order, cache.
+
+Each file's result depends on every file before it, so results are cached under a chain
+key (the previous key, the file's name and content, the compiler version). Appending a
+migration reuses the cached model of everything before it; changing an earlier file
+changes every later key and compiles the history again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..dsl import BadFileName, DiagnosticError, load_source, parse_file_name, parse_source
+from ..dsl.diagnostics import Diagnostic, Severity, error
+from ..dsl.parser import source_from_bytes
+from ..dsl.source import Source
+from ..fingerprint import combined_hash, digest
+from .migration import CompiledMigration, compile_migration
+from .model import SchemaModel
+from .sources import MigrationSource, discover
+
+CACHE_FORMAT = 1
+_GENERATED_SOURCE = re.compile(r"^#\s+source\s+(\S+)\s+(\S+)$", re.MULTILINE)
+
+
+@dataclass(slots=True)
+class History:
+    """The compiled history, or what is wrong with it."""
+
+    migrations: list[CompiledMigration] = field(default_factory=list)
+    model: SchemaModel = field(default_factory=SchemaModel)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    files: list[tuple[str, str]] = field(default_factory=list)  # (file name, content digest)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def sources_hash(self) -> str:
+        return combined_hash(self.files)
+
+    def source(self, display_path: str) -> Source | None:
+        """The text of a migration, for quoting its lines in diagnostics."""
+        if display_path not in self.sources and display_path in self.paths:
+            try:
+                text = load_source(self.paths[display_path]).text
+            except DiagnosticError:
+                return None
+            self.sources[display_path] = Source(display_path, text)
+        return self.sources.get(display_path)
+
+
+@dataclass(slots=True)
+class _Cache:
+    format: int
+    compiler: str
+    keys: list[str]
+    migrations: list[CompiledMigration]
+    warnings: list[list[Diagnostic]]
+    model: SchemaModel
+
+
+def _chain(previous: str, name: str, content: str) -> str:
+    return hashlib.sha256(f"{previous}\0{name}\0{content}\0{__version__}".encode()).hexdigest()
+
+
+def _load_cache(path: Path | None) -> _Cache | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            cache = pickle.load(handle)
+    except Exception:  # a corrupt or foreign cache is only a slower compile
+        return None
+    if not isinstance(cache, _Cache) or cache.format != CACHE_FORMAT or (
+            cache.compiler != __version__):
+        return None
+    return cache
+
+
+def _save_cache(path: Path | None, cache: _Cache) -> None:
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("wb") as handle:
+        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
+
+
+def compiled_versions(generated_module: Path) -> dict[str, str]:
+    """Versions (and their source paths) that an existing generated module was built from."""
+    if not generated_module.is_file():
+        return {}
+    header = generated_module.read_text(encoding="utf-8", errors="replace")[:200_000]
+    return dict(_GENERATED_SOURCE.findall(header))
+
+
+def compile_history(migrations_dir: Path, root: Path, cache_file: Path | None = None,
+                    generated_module: Path | None = None) -> History:
+    """Compile every migration file of a project, in version order."""
+    history = History()
+    found, problems = discover(migrations_dir, root)
+    history.diagnostics += problems
+    contents: list[tuple[MigrationSource, bytes]] = [(s, s.path.read_bytes()) for s in found]
+    history.paths = {s.display_path: s.path for s in found}
+    if generated_module is not None:
+        _check_not_in_the_past(history, found, compiled_versions(generated_module))
+    return _compile(history, contents, cache_file)
+
+
+def compile_texts(files: list[tuple[str, str]]) -> History:
+    """Compile migrations given as (file name, text) pairs, without touching the disk."""
+    history = History()
+    contents = []
+    for file_name, text in files:
+        try:
+            name = parse_file_name(file_name)
+        except BadFileName as bad:
+            history.diagnostics.append(error("bad-file-name", str(bad), None, file_name))
+            continue
+        contents.append((MigrationSource(Path(file_name), file_name, name), text.encode()))
+        history.sources[file_name] = Source(file_name, text)
+    contents.sort(key=lambda item: item[0].name.version)
+    return _compile(history, contents, None)
+
+
+def _compile(history: History, contents: list[tuple[MigrationSource, bytes]],
+             cache_file: Path | None) -> History:
+    history.files = [(s.path.name, digest(data)) for s, data in contents]
+
+    keys: list[str] = []
+    previous = ""
+    for name, content in history.files:
+        previous = _chain(previous, name, content)
+        keys.append(previous)
+
+    cache = _load_cache(cache_file)
+    start = 0
+    if cache is not None and cache.keys == keys[: len(cache.keys)]:
+        start = len(cache.keys)
+        history.migrations = list(cache.migrations)
+        for warnings in cache.warnings:
+            history.diagnostics += warnings
+        history.model = cache.model
+    warnings_per_file = list(cache.warnings) if cache is not None and start else []
+
+    for source, data in contents[start:]:
+        file_diagnostics = _compile_one(history, source, data)
+        warnings_per_file.append(
+            [d for d in file_diagnostics if d.severity is Severity.WARNING])
+        history.diagnostics += file_diagnostics
+    if not history.errors and start < len(keys):
+        _save_cache(cache_file, _Cache(CACHE_FORMAT, __version__, keys, history.migrations,
+                                       warnings_per_file, history.model))
+    return history
+
+
+def _compile_one(history: History, source: MigrationSource, data: bytes) -> list[Diagnostic]:
+    try:
+        parsed_source = source_from_bytes(source.display_path, data)
+        history.sources[source.display_path] = parsed_source
+        parsed = parse_source(parsed_source)
+    except DiagnosticError as failed:
+        return [_relocate(d, source.display_path) for d in failed.diagnostics]
+
+    compiled, diagnostics = compile_migration(history.model, parsed, source.name,
+                                              source.display_path)
+    history.migrations.append(compiled)
+    return diagnostics
+
+
+def _relocate(diagnostic: Diagnostic, path: str) -> Diagnostic:
+    from dataclasses import replace
+
+    if diagnostic.span is None:
+        return replace(diagnostic, path=path)
+    return replace(diagnostic, span=replace(diagnostic.span, file=path))
+
+
+def _check_not_in_the_past(history: History, found: list[MigrationSource],
+                           compiled: dict[str, str]) -> None:
+    """A new file must not slip in before the newest version already compiled."""
+    if not compiled:
+        return
+    known = {tuple(int(p) for p in v.split(".")): path for v, path in compiled.items()}
+    newest = max(known)
+    for source in found:
+        parts = source.name.version.parts
+        if parts not in known and parts < newest:
+            history.diagnostics.append(error(
+                "history-in-the-past",
+                f"{source.display_path} has version {source.name.version}, older than"
+                f" {'.'.join(map(str, newest))} ({known[newest]}) which generated/ was already"
+                " built from: give the new migration a version after the newest one",
+                None, source.display_path))

@@ -1,0 +1,87 @@
+"""Steps for indexes: create (with pgvector's rules), drop, rename."""
+
+from __future__ import annotations
+
+from ..dsl import ast
+from .context import Context, Step
+from .model import ColumnModel, IndexElementModel, IndexModel
+from .pgvector import VECTOR_METHODS, check_vector_index
+from .quoting import quote_ident, quote_literal, quote_qualified
+from .registry import step
+from .render import create_index_sql, drop_index_sql, index_ref, recreate_index_statements
+
+METHODS = ("btree", "hash", "gist", "spgist", "gin", "brin", "hnsw", "ivfflat")
+
+
+def _parameter_sql(value: ast.Literal) -> str:
+    if value.kind == "string":
+        return quote_literal(value.value)
+    return value.value
+
+
+@step(ast.CreateIndex)
+def create_index(ctx: Context, s: ast.CreateIndex) -> Step:
+    table = ctx.table(s.table)
+    name = s.name.value
+    ctx.check_identifier(name, s.name.span, "index name")
+    if ctx.model.relation_taken(table.schema, name):
+        raise ctx.error("duplicate-name",
+                        f"'{name}' already exists in schema '{table.schema}' (indexes, tables"
+                        " and sequences share one namespace)", s.name.span)
+    method = s.method.value if s.method else None
+    if method is not None and method not in METHODS:
+        raise ctx.error("unknown-index-method",
+                        f"unknown index method '{method}'{ctx.hint(method, METHODS)}; known:"
+                        f" {', '.join(METHODS)}", s.method.span if s.method else s.span)
+    if s.unique and method not in (None, "btree"):
+        ctx.report("unique-index-method", f"only btree indexes can be unique, not {method}",
+                   s.span)
+    columns: list[ColumnModel | None] = []
+    elements: list[IndexElementModel] = []
+    for element in s.elements:
+        column = ctx.column(table, element.column) if element.column else None
+        columns.append(column)
+        opclass = (quote_qualified(element.opclass.name, element.opclass.schema)
+                   if element.opclass else None)
+        elements.append(IndexElementModel(
+            column.name if column else None,
+            element.expression.sql.strip() if element.expression else None,
+            opclass, element.descending, element.nulls_first))
+    include = ctx.columns(table, s.include)
+    if method in VECTOR_METHODS:
+        check_vector_index(ctx, s, method, columns)
+    index = IndexModel(
+        table.schema, name, table.name, s.unique, method, tuple(elements), include,
+        tuple((p.name.value, _parameter_sql(p.value)) for p in s.parameters),
+        s.where.sql.strip() if s.where else None,
+    )
+    ctx.model.indexes[(table.schema, name)] = index
+    return Step([create_index_sql(index, s.concurrently)],
+                [drop_index_sql(index, s.concurrently)], s.span, concurrently=s.concurrently)
+
+
+@step(ast.DropIndex)
+def drop_index(ctx: Context, s: ast.DropIndex) -> Step:
+    index = ctx.index(s.index)
+    recreate = recreate_index_statements(index)
+    if s.concurrently:
+        recreate[0] = create_index_sql(index, concurrently=True)
+    del ctx.model.indexes[(index.schema, index.name)]
+    return Step([drop_index_sql(index, s.concurrently)], recreate, s.span,
+                concurrently=s.concurrently)
+
+
+@step(ast.RenameIndex)
+def rename_index(ctx: Context, s: ast.RenameIndex) -> Step:
+    index = ctx.index(s.index)
+    new = s.new_name.value
+    ctx.check_identifier(new, s.new_name.span, "index name")
+    if ctx.model.relation_taken(index.schema, new):
+        raise ctx.error("duplicate-name", f"'{new}' already exists in schema '{index.schema}'",
+                        s.new_name.span)
+    old_ref, old_name = index_ref(index), index.name
+    del ctx.model.indexes[(index.schema, index.name)]
+    index.name = new
+    ctx.model.indexes[(index.schema, new)] = index
+    return Step([f"ALTER INDEX {old_ref} RENAME TO {quote_ident(new)}"],
+                [f"ALTER INDEX {index_ref(index)} RENAME TO {quote_ident(old_name)}"], s.span)

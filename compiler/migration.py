@@ -1,0 +1,118 @@
+"""Compile one parsed migration against the schema model: its Up, its derived Down."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..dsl import ast
+from ..dsl.diagnostics import Diagnostic
+from ..dsl.filename import MigrationName
+from . import alter, indexes, objects, tables  # noqa: F401  (they register the step builders)
+from .context import Context, Step, StepError
+from .model import SchemaModel
+from .registry import builder_for
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledMigration:
+    """Everything the generated module holds about one migration."""
+
+    version: str
+    description: str
+    source: str
+    up: tuple[str, ...]
+    down: tuple[str, ...] | None
+    transactional: bool
+
+    @property
+    def checksum(self) -> str:
+        return checksum(self.up)
+
+    @property
+    def version_parts(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in self.version.split("."))
+
+
+def checksum(up: tuple[str, ...]) -> str:
+    """sha256 of the Up SQL: what the runner compares with the database's record."""
+    return hashlib.sha256("\n;\n".join(up).encode()).hexdigest()
+
+
+def _walk(node: object) -> Iterator[object]:
+    yield node
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for field in dataclasses.fields(node):
+            value = getattr(node, field.name)
+            for item in value if isinstance(value, tuple) else (value,):
+                if dataclasses.is_dataclass(item):
+                    yield from _walk(item)
+
+
+def _settings(header: ast.MigrationHeader | None, transactional: bool) -> tuple[list[str],
+                                                                               list[str]]:
+    """SET statements for the header's timeouts, and what resets them afterwards."""
+    if header is None:
+        return [], []
+    scope = "SET LOCAL" if transactional else "SET"
+    before, after = [], []
+    for name in ("lock_timeout", "statement_timeout"):
+        duration = getattr(header, name)
+        if duration is not None:
+            before.append(f"{scope} {name} = '{duration.milliseconds}ms'")
+            if not transactional:
+                after.append(f"RESET {name}")
+    return before, after
+
+
+def compile_migration(model: SchemaModel, parsed: ast.MigrationFile, name: MigrationName,
+                      display_path: str) -> tuple[CompiledMigration, list[Diagnostic]]:
+    """Fold `parsed` into `model` (in place) and return its SQL and diagnostics."""
+    ctx = Context(model, display_path)
+    steps: list[Step] = []
+    for statement in parsed.statements:
+        try:
+            built = builder_for(statement)(ctx, statement)
+        except StepError:
+            continue
+        steps += built if isinstance(built, list) else [built] if built else []
+    _check_new_enum_values_unused(ctx, parsed)
+    transactional = not any(s.concurrently for s in steps)
+    down: list[str] | None = []
+    for step in reversed(steps):
+        if step.down is None:
+            if not parsed.irreversible:
+                ctx.report("irreversible",
+                           f"{step.irreversible_because}, so this migration has no Down: add"
+                           " `irreversible` to the migration to accept that", step.source)
+            down = None
+        elif down is not None:
+            down += step.down
+    if parsed.irreversible:
+        down = None
+    before, after = _settings(parsed.header, transactional)
+    up = [*before, *(sql for step in steps for sql in step.up), *after]
+    compiled = CompiledMigration(
+        name.text, name.description, display_path, tuple(up),
+        None if down is None else (*before, *down, *after), transactional)
+    return compiled, ctx.diagnostics
+
+
+def _check_new_enum_values_unused(ctx: Context, parsed: ast.MigrationFile) -> None:
+    """A value added to an enum cannot be used before the adding transaction commits."""
+    added = {label for labels in ctx.added_enum_labels.values() for label in labels}
+    if not added:
+        return
+    for statement in parsed.statements:
+        if isinstance(statement, ast.AddEnumValue | ast.RawSql):
+            continue
+        for node in _walk(statement):
+            if isinstance(node, ast.RawExpression):
+                for label in added:
+                    if f"'{label}'" in node.sql:
+                        ctx.report("enum-value-in-same-migration",
+                                   f"'{label}' is added to an enum in this same migration;"
+                                   " PostgreSQL cannot use a new enum value in the transaction"
+                                   " that adds it: use it in a later migration", node.span)

@@ -1,0 +1,143 @@
+"""Steps for extensions, enums, comments, raw SQL and the `irreversible` marker."""
+
+from __future__ import annotations
+
+from ..dsl import ast
+from .context import VECTOR_TYPES, Context, Step
+from .model import DEFAULT_SCHEMA, EnumModel
+from .quoting import quote_ident, quote_literal
+from .registry import step
+from .render import comment_sql, create_enum_sql, index_ref, table_ref
+
+
+@step(ast.CreateExtension)
+def create_extension(ctx: Context, s: ast.CreateExtension) -> Step:
+    name = s.name.value
+    if name in ctx.model.extensions:
+        raise ctx.error("duplicate-extension", f"extension '{name}' is already created",
+                        s.name.span)
+    ctx.model.extensions.add(name)
+    return Step([f"CREATE EXTENSION {quote_ident(name)}"],
+                [f"DROP EXTENSION {quote_ident(name)}"], s.span)
+
+
+@step(ast.DropExtension)
+def drop_extension(ctx: Context, s: ast.DropExtension) -> Step:
+    name = s.name.value
+    if name not in ctx.model.extensions:
+        raise ctx.error("unknown-extension", f"extension '{name}' was never created",
+                        s.name.span)
+    if name == "vector":
+        for table in ctx.model.tables.values():
+            for column in table.columns.values():
+                if column.type.name in VECTOR_TYPES:
+                    raise ctx.error("extension-in-use",
+                                    f"column '{table.name}.{column.name}' is {column.type.name},"
+                                    " a pgvector type: drop it before the extension", s.span)
+    ctx.model.extensions.discard(name)
+    return Step([f"DROP EXTENSION {quote_ident(name)}"],
+                [f"CREATE EXTENSION {quote_ident(name)}"], s.span)
+
+
+@step(ast.CreateEnum)
+def create_enum(ctx: Context, s: ast.CreateEnum) -> Step:
+    key = ctx.key(s.name)
+    ctx.check_identifier(s.name.name, s.name.span, "enum name")
+    if key in ctx.model.enums or key in ctx.model.tables:
+        raise ctx.error("duplicate-name", f"a type named '{s.name}' already exists", s.name.span)
+    for label in s.labels:
+        ctx.check_identifier(label.value, label.span, "enum value")
+    enum = EnumModel(*key, [label.value for label in s.labels])
+    ctx.model.enums[key] = enum
+    return Step([create_enum_sql(enum)], [f"DROP TYPE {table_ref(*key)}"], s.span)
+
+
+@step(ast.AddEnumValue)
+def add_enum_value(ctx: Context, s: ast.AddEnumValue) -> Step:
+    enum = ctx.enum(s.enum)
+    label = s.label.value
+    if label in enum.labels:
+        raise ctx.error("duplicate-enum-value", f"enum '{enum.name}' already has value '{label}'",
+                        s.label.span)
+    position = ""
+    where = len(enum.labels)
+    if s.neighbor is not None and s.position is not None:
+        if s.neighbor.value not in enum.labels:
+            raise ctx.error("unknown-enum-value",
+                            f"enum '{enum.name}' has no value '{s.neighbor.value}'"
+                            f"{ctx.hint(s.neighbor.value, enum.labels)}", s.neighbor.span)
+        where = enum.labels.index(s.neighbor.value) + (s.position == "after")
+        position = f" {s.position.upper()} {quote_literal(s.neighbor.value)}"
+    enum.labels.insert(where, label)
+    ctx.added_enum_labels.setdefault((enum.schema, enum.name), set()).add(label)
+    return Step([f"ALTER TYPE {table_ref(enum.schema, enum.name)} ADD VALUE"
+                 f" {quote_literal(label)}{position}"], None, s.span,
+                irreversible_because=f"PostgreSQL cannot remove value '{label}' from enum"
+                                     f" '{enum.name}'")
+
+
+@step(ast.RenameEnumValue)
+def rename_enum_value(ctx: Context, s: ast.RenameEnumValue) -> Step:
+    enum = ctx.enum(s.enum)
+    old, new = s.old.value, s.new.value
+    if old not in enum.labels:
+        raise ctx.error("unknown-enum-value", f"enum '{enum.name}' has no value '{old}'"
+                        f"{ctx.hint(old, enum.labels)}", s.old.span)
+    if new in enum.labels:
+        raise ctx.error("duplicate-enum-value", f"enum '{enum.name}' already has value '{new}'",
+                        s.new.span)
+    enum.labels[enum.labels.index(old)] = new
+    ref = table_ref(enum.schema, enum.name)
+    return Step([f"ALTER TYPE {ref} RENAME VALUE {quote_literal(old)} TO {quote_literal(new)}"],
+                [f"ALTER TYPE {ref} RENAME VALUE {quote_literal(new)} TO {quote_literal(old)}"],
+                s.span)
+
+
+@step(ast.DropEnum)
+def drop_enum(ctx: Context, s: ast.DropEnum) -> Step:
+    enum = ctx.enum(s.name)
+    key = (enum.schema, enum.name)
+    for table in ctx.model.tables.values():
+        for column in table.columns.values():
+            if not column.type.builtin and (column.type.schema or DEFAULT_SCHEMA,
+                                            column.type.name) == key:
+                raise ctx.error("enum-in-use", f"enum '{enum.name}' is the type of column"
+                                f" '{table.name}.{column.name}': change or drop that first",
+                                s.span)
+    del ctx.model.enums[key]
+    return Step([f"DROP TYPE {table_ref(*key)}"], [create_enum_sql(enum)], s.span)
+
+
+@step(ast.Comment)
+def comment(ctx: Context, s: ast.Comment) -> Step:
+    if s.target == "index":
+        index = ctx.index(s.object)
+        previous, index.comment = index.comment, s.text
+        target = index_ref(index)
+    else:
+        table = ctx.table(s.object)
+        target = table_ref(table.schema, table.name)
+        if s.target == "table":
+            previous, table.comment = table.comment, s.text
+        else:
+            assert s.column is not None
+            column = ctx.column(table, s.column)
+            previous, column.comment = column.comment, s.text
+            target = f"{target}.{quote_ident(column.name)}"
+    return Step([comment_sql(s.target, target, s.text)],
+                [comment_sql(s.target, target, previous)], s.span)
+
+
+@step(ast.RawSql)
+def raw_sql(ctx: Context, s: ast.RawSql) -> Step:
+    up = s.up.strip()
+    if s.down is None:
+        return Step([up], None, s.span,
+                    irreversible_because="this sql block has no `down`")
+    down = s.down.strip()
+    return Step([up], [down] if down else [], s.span)
+
+
+@step(ast.Irreversible)
+def irreversible(ctx: Context, s: ast.Irreversible) -> None:
+    return None

@@ -1,0 +1,193 @@
+"""SQL text for model objects: shared by Up (creating them) and Down (recreating them)."""
+
+from __future__ import annotations
+
+from .model import (
+    ColumnModel,
+    ColumnType,
+    ConstraintModel,
+    EnumModel,
+    IndexElementModel,
+    IndexModel,
+    Key,
+    SchemaModel,
+    TableModel,
+)
+from .quoting import quote_ident, quote_literal, quote_qualified
+
+INDENT = "    "
+
+
+def table_ref(schema: str, name: str) -> str:
+    """Tables in the default schema are written unqualified, as people write them."""
+    return quote_ident(name) if schema == "public" else quote_qualified(name, schema)
+
+
+def key_ref(key: Key) -> str:
+    return table_ref(*key)
+
+
+def type_sql(column_type: ColumnType) -> str:
+    if not column_type.builtin:
+        base = quote_qualified(column_type.name, column_type.schema)
+    else:
+        base = column_type.name
+    if column_type.modifiers:
+        mods = f"({', '.join(map(str, column_type.modifiers))})"
+        if base.startswith(("time ", "timestamp ")):
+            head, _, zone = base.partition(" ")
+            base = f"{head}{mods} {zone}"
+        elif base.startswith("interval "):
+            base = f"{base}{mods}"
+        else:
+            base += mods
+    bounds = "".join(f"[{b}]" if b is not None else "[]" for b in column_type.array_bounds)
+    return base + bounds
+
+
+def column_sql(column: ColumnModel) -> str:
+    parts = [quote_ident(column.name), type_sql(column.type)]
+    if column.collation:
+        parts.append(f"COLLATE {quote_ident(column.collation)}")
+    if column.identity:
+        parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
+    if column.generated:
+        parts.append(f"GENERATED ALWAYS AS ({column.generated}) STORED")
+    if column.default is not None:
+        parts.append(f"DEFAULT {column.default}")
+    if column.not_null:
+        parts.append("NOT NULL")
+    return " ".join(parts)
+
+
+def columns_list(columns: tuple[str, ...]) -> str:
+    return "(" + ", ".join(quote_ident(c) for c in columns) + ")"
+
+
+def constraint_body(constraint: ConstraintModel) -> str:
+    if constraint.kind == "primary key":
+        return f"PRIMARY KEY {columns_list(constraint.columns)}"
+    if constraint.kind == "unique":
+        nulls = "" if constraint.nulls_distinct else " NULLS NOT DISTINCT"
+        return f"UNIQUE{nulls} {columns_list(constraint.columns)}"
+    if constraint.kind == "check":
+        return f"CHECK ({constraint.expression})"
+    assert constraint.ref_table is not None
+    target = key_ref(constraint.ref_table)
+    if constraint.ref_columns:
+        target += f" {columns_list(constraint.ref_columns)}"
+    actions = ""
+    if constraint.on_delete:
+        actions += f" ON DELETE {constraint.on_delete.upper()}"
+    if constraint.on_update:
+        actions += f" ON UPDATE {constraint.on_update.upper()}"
+    return f"FOREIGN KEY {columns_list(constraint.columns)} REFERENCES {target}{actions}"
+
+
+def constraint_sql(constraint: ConstraintModel) -> str:
+    return f"CONSTRAINT {quote_ident(constraint.name)} {constraint_body(constraint)}"
+
+
+def create_table_sql(table: TableModel, constraints: list[ConstraintModel] | None = None) -> str:
+    """CREATE TABLE with every column, then the given constraints (default: all of them)."""
+    chosen = list(table.constraints.values()) if constraints is None else constraints
+    lines = [column_sql(c) for c in table.columns.values()]
+    lines += [constraint_sql(c) for c in chosen]
+    body = ",\n".join(INDENT + line for line in lines)
+    head = f"CREATE TABLE {table_ref(table.schema, table.name)} ("
+    return f"{head}\n{body}\n)" if lines else f"{head})"
+
+
+def add_constraint_sql(table: TableModel, constraint: ConstraintModel) -> str:
+    return f"ALTER TABLE {table_ref(table.schema, table.name)} ADD {constraint_sql(constraint)}"
+
+
+def drop_constraint_sql(table: TableModel, name: str) -> str:
+    return f"ALTER TABLE {table_ref(table.schema, table.name)} DROP CONSTRAINT {quote_ident(name)}"
+
+
+def element_sql(element: IndexElementModel) -> str:
+    text = quote_ident(element.column) if element.column else f"({element.expression})"
+    if element.opclass:
+        text += f" {element.opclass}"
+    if element.descending is not None:
+        text += " DESC" if element.descending else " ASC"
+    if element.nulls_first is not None:
+        text += " NULLS FIRST" if element.nulls_first else " NULLS LAST"
+    return text
+
+
+def create_index_sql(index: IndexModel, concurrently: bool = False) -> str:
+    unique = "UNIQUE " if index.unique else ""
+    how = "CONCURRENTLY " if concurrently else ""
+    target = table_ref(index.schema, index.table)
+    sql = f"CREATE {unique}INDEX {how}{quote_ident(index.name)} ON {target}"
+    if index.method:
+        sql += f" USING {index.method}"
+    sql += " (" + ", ".join(element_sql(e) for e in index.elements) + ")"
+    if index.include:
+        sql += f" INCLUDE {columns_list(index.include)}"
+    if index.parameters:
+        sql += " WITH (" + ", ".join(f"{k} = {v}" for k, v in index.parameters) + ")"
+    if index.where:
+        sql += f" WHERE {index.where}"
+    return sql
+
+
+def index_ref(index: IndexModel) -> str:
+    return table_ref(index.schema, index.name)
+
+
+def drop_index_sql(index: IndexModel, concurrently: bool = False) -> str:
+    how = "CONCURRENTLY " if concurrently else ""
+    return f"DROP INDEX {how}{index_ref(index)}"
+
+
+def create_enum_sql(enum: EnumModel) -> str:
+    labels = ", ".join(quote_literal(label) for label in enum.labels)
+    return f"CREATE TYPE {table_ref(enum.schema, enum.name)} AS ENUM ({labels})"
+
+
+def comment_sql(kind: str, target: str, text: str | None) -> str:
+    value = "NULL" if text is None else quote_literal(text)
+    return f"COMMENT ON {kind.upper()} {target} IS {value}"
+
+
+def table_comment_statements(table: TableModel) -> list[str]:
+    """COMMENT statements that restore a table's and its columns' comments."""
+    ref = table_ref(table.schema, table.name)
+    statements = []
+    if table.comment is not None:
+        statements.append(comment_sql("table", ref, table.comment))
+    for column in table.columns.values():
+        if column.comment is not None:
+            statements.append(comment_sql("column", f"{ref}.{quote_ident(column.name)}",
+                                          column.comment))
+    return statements
+
+
+def recreate_index_statements(index: IndexModel) -> list[str]:
+    statements = [create_index_sql(index)]
+    if index.comment is not None:
+        statements.append(comment_sql("index", index_ref(index), index.comment))
+    return statements
+
+
+def render_schema(model: SchemaModel) -> str:
+    """The whole model as SQL: extensions, enums, tables, foreign keys, indexes, comments."""
+    statements = [f"CREATE EXTENSION {quote_ident(e)}" for e in sorted(model.extensions)]
+    statements += [create_enum_sql(model.enums[k]) for k in sorted(model.enums)]
+    tables = [model.tables[k] for k in sorted(model.tables)]
+    foreign_keys = []
+    for table in tables:
+        own = [c for c in table.constraints.values() if c.kind != "foreign key"]
+        statements.append(create_table_sql(table, own))
+        foreign_keys += [add_constraint_sql(table, c) for c in table.constraints.values()
+                         if c.kind == "foreign key"]
+    statements += foreign_keys
+    for key in sorted(model.indexes):
+        statements += recreate_index_statements(model.indexes[key])
+    for table in tables:
+        statements += table_comment_statements(table)
+    return "".join(f"{statement};\n\n" for statement in statements).rstrip("\n") + (
+        "\n" if statements else "")

@@ -1,0 +1,273 @@
+"""Steps for tables: create, drop, rename, and the columns and constraints inside them."""
+
+from __future__ import annotations
+
+from ..dsl import ast
+from ..dsl.source import Span
+from .context import Context, Step, StepError
+from .model import ColumnModel, ConstraintModel, TableModel, owns_sequence
+from .naming import choose_name, column_addition
+from .quoting import quote_ident
+from .registry import step
+from .render import (
+    add_constraint_sql,
+    create_table_sql,
+    recreate_index_statements,
+    table_comment_statements,
+    table_ref,
+)
+
+INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
+
+
+Pending = list[tuple[ConstraintModel, ast.Name | None]]
+
+
+def build_column(
+    ctx: Context, table: TableModel, column: ast.Column
+) -> tuple[ColumnModel, Pending]:
+    """The column's model, and the constraints written on it (not yet named)."""
+    ctx.check_identifier(column.name.value, column.name.span, "column name")
+    model = ColumnModel(column.name.value, ctx.column_type(column.type))
+    constraints: list[tuple[ConstraintModel, ast.Name | None]] = []
+    for written in column.constraints:
+        if isinstance(written, ast.NotNull):
+            model.not_null = True
+        elif isinstance(written, ast.Nullable):
+            model.not_null = False
+        elif isinstance(written, ast.Default):
+            check_enum_value(ctx, model, written.value)
+            model.default = ctx.expression_sql(written.value)
+        elif isinstance(written, ast.PrimaryKey):
+            model.not_null = True
+            constraints.append((ConstraintModel("", "primary key", (model.name,)), None))
+        elif isinstance(written, ast.Unique):
+            constraints.append((ConstraintModel("", "unique", (model.name,)), None))
+        elif isinstance(written, ast.Check):
+            expression = ctx.expression_sql(written.expression, wrap_raw=False)
+            constraints.append((ConstraintModel("", "check", (model.name,), expression), None))
+        elif isinstance(written, ast.References):
+            constraints.append((ConstraintModel(
+                "", "foreign key", (model.name,), on_delete=written.on_delete,
+                on_update=written.on_update), None))
+            constraints[-1] = (_with_target(ctx, table, constraints[-1][0], written), None)
+        elif isinstance(written, ast.Identity):
+            if model.type.name not in INTEGER_TYPES or model.type.array_bounds:
+                raise ctx.error("identity-type",
+                                f"an identity column must be smallint, integer or bigint, not"
+                                f" {model.type.name}", written.span)
+            model.identity = "always" if written.always else "by default"
+            model.not_null = True
+        elif isinstance(written, ast.Generated):
+            model.generated = ctx.expression_sql(written.expression, wrap_raw=False)
+        elif isinstance(written, ast.Collate):
+            model.collation = written.collation.value
+    if owns_sequence(model):
+        model.not_null = True
+    return model, constraints
+
+
+def check_enum_value(ctx: Context, column: ColumnModel, value: ast.Expression) -> None:
+    """A string default on an enum column must be one of its labels."""
+    if column.type.builtin or not isinstance(value, ast.Literal) or value.kind != "string":
+        return
+    key = (column.type.schema or "public", column.type.name)
+    enum = ctx.model.enums.get(key)
+    if enum is None:
+        return
+    if value.value in ctx.added_enum_labels.get(key, set()):
+        ctx.report("enum-value-in-same-migration",
+                   f"'{value.value}' is added to enum '{enum.name}' in this same migration;"
+                   " PostgreSQL cannot use a new enum value in the transaction that adds it:"
+                   " use it in a later migration", value.span)
+    elif value.value not in enum.labels:
+        ctx.report("unknown-enum-value",
+                   f"'{value.value}' is not a value of enum '{enum.name}'"
+                   f"{ctx.hint(value.value, enum.labels)}", value.span)
+
+
+def _with_target(ctx: Context, table: TableModel, constraint: ConstraintModel,
+                 references: ast.References) -> ConstraintModel:
+    """Resolve a foreign key's target table and columns, checking they can be referenced."""
+    key = ctx.key(references.table)
+    target = table if key == table.key else ctx.table(references.table)
+    constraint.ref_table = target.key
+    if references.columns:
+        constraint.ref_columns = ctx.columns(target, references.columns)
+    elif key == table.key:
+        constraint.ref_columns = ()  # resolved once the table's own primary key is known
+    else:
+        primary = target.primary_key
+        if primary is None:
+            raise ctx.error("no-primary-key",
+                            f"table '{target.name}' has no primary key: name the referenced"
+                            f" columns, like `references {target.name} (id)`", references.span)
+        constraint.ref_columns = primary.columns
+    return constraint
+
+
+def check_foreign_key(ctx: Context, table: TableModel, constraint: ConstraintModel,
+                      span: Span) -> None:
+    assert constraint.ref_table is not None
+    target = table if constraint.ref_table == table.key else ctx.model.tables[constraint.ref_table]
+    if not constraint.ref_columns:
+        primary = target.primary_key
+        if primary is None:
+            raise ctx.error("no-primary-key",
+                            f"table '{target.name}' has no primary key: name the referenced"
+                            " columns", span)
+        constraint.ref_columns = primary.columns
+    if len(constraint.ref_columns) != len(constraint.columns):
+        raise ctx.error("foreign-key-arity",
+                        f"the foreign key has {len(constraint.columns)} column(s) but references"
+                        f" {len(constraint.ref_columns)}", span)
+    keys = [set(c.columns) for c in target.constraints.values()
+            if c.kind in ("primary key", "unique")]
+    if set(constraint.ref_columns) not in keys:
+        raise ctx.error("foreign-key-target",
+                        f"({', '.join(constraint.ref_columns)}) of table '{target.name}' is not"
+                        " a primary key or unique: PostgreSQL can only reference those", span)
+    for mine, theirs in zip(constraint.columns, constraint.ref_columns, strict=True):
+        own = table.columns[mine].type
+        other = target.columns[theirs].type
+        if (own.base, own.array_bounds, own.schema) != (other.base, other.array_bounds,
+                                                         other.schema):
+            raise ctx.error("foreign-key-type",
+                            f"foreign key column '{mine}' is {own.base} but"
+                            f" '{target.name}.{theirs}' is {other.base}: the types must match",
+                            span)
+
+
+def name_constraint(ctx: Context, table: TableModel, constraint: ConstraintModel,
+                    explicit: ast.Name | None, span: Span) -> None:
+    """Give a constraint its explicit name or the one PostgreSQL would choose."""
+    schema = table.schema
+
+    def taken(name: str) -> bool:
+        return (name in table.constraints or ctx.constraint_name_taken(schema, name)
+                or ctx.model.relation_taken(schema, name))
+
+    if explicit is not None:
+        ctx.check_identifier(explicit.value, explicit.span, "constraint name")
+        if taken(explicit.value):
+            raise ctx.error("duplicate-name",
+                            f"the name '{explicit.value}' is already used in schema '{schema}'",
+                            explicit.span)
+        constraint.name = explicit.value
+        return
+    columns = column_addition(constraint.columns)
+    if constraint.kind == "primary key":
+        constraint.name = choose_name(table.name, None, "pkey", taken)
+    elif constraint.kind == "unique":
+        constraint.name = choose_name(table.name, columns, "key", taken)
+    elif constraint.kind == "foreign key":
+        constraint.name = choose_name(table.name, columns, "fkey", taken)
+    else:
+        single = constraint.columns[0] if len(constraint.columns) == 1 else None
+        constraint.name = choose_name(table.name, single, "check", taken)
+
+
+def table_constraint(ctx: Context, table: TableModel,
+                     written: ast.TableConstraint) -> ConstraintModel:
+    """A table-level constraint's model, its columns checked against the table."""
+    if isinstance(written, ast.CheckConstraint):
+        return ConstraintModel("", "check", (), ctx.expression_sql(written.expression, False))
+    columns = ctx.columns(table, written.columns)
+    if isinstance(written, ast.PrimaryKeyConstraint):
+        for column in columns:
+            table.columns[column].not_null = True
+        return ConstraintModel("", "primary key", columns)
+    if isinstance(written, ast.UniqueConstraint):
+        return ConstraintModel("", "unique", columns, nulls_distinct=written.nulls_distinct)
+    constraint = ConstraintModel("", "foreign key", columns,
+                                 on_delete=written.references.on_delete,
+                                 on_update=written.references.on_update)
+    return _with_target(ctx, table, constraint, written.references)
+
+
+def add_constraints(ctx: Context, table: TableModel,
+                    pending: list[tuple[ConstraintModel, ast.Name | None, Span]]) -> None:
+    """Name and register constraints: keys first, foreign keys last (they may need the keys)."""
+    keys_first = sorted(pending, key=lambda item: item[0].kind == "foreign key")
+    for constraint, name, span in keys_first:
+        if constraint.kind == "primary key" and table.primary_key is not None:
+            raise ctx.error("multiple-primary-keys",
+                            f"table '{table.name}' already has a primary key", span)
+        if constraint.kind == "foreign key":
+            check_foreign_key(ctx, table, constraint, span)
+        name_constraint(ctx, table, constraint, name, span)
+        table.constraints[constraint.name] = constraint
+
+
+@step(ast.CreateTable)
+def create_table(ctx: Context, s: ast.CreateTable) -> Step:
+    key = ctx.key(s.name)
+    ctx.check_identifier(s.name.name, s.name.span, "table name")
+    if ctx.model.relation_taken(*key) or key in ctx.model.enums:
+        raise ctx.error("duplicate-name", f"'{s.name}' already exists in schema '{key[0]}'",
+                        s.name.span)
+    table = TableModel(*key)
+    pending: list[tuple[ConstraintModel, ast.Name | None, Span]] = []
+    ctx.model.tables[key] = table
+    try:
+        for written in s.columns:
+            column, constraints = build_column(ctx, table, written)
+            table.columns[column.name] = column
+            pending += [(c, n, written.span) for c, n in constraints]
+        for written_constraint in s.constraints:
+            constraint = table_constraint(ctx, table, written_constraint)
+            pending.append((constraint, written_constraint.name, written_constraint.span))
+        add_constraints(ctx, table, pending)
+    except StepError:
+        del ctx.model.tables[key]
+        raise
+    return Step([create_table_sql(table)], [f"DROP TABLE {table_ref(*key)}"], s.span)
+
+
+@step(ast.DropTable)
+def drop_table(ctx: Context, s: ast.DropTable) -> Step:
+    table = ctx.table(s.table)
+    referencing = ctx.model.references_to(table.key)
+    if referencing and not s.cascade:
+        other, constraint = referencing[0]
+        raise ctx.error("still-referenced",
+                        f"table '{table.name}' is referenced by foreign key '{constraint.name}'"
+                        f" of table '{other.name}': drop that first, or write"
+                        f" `drop table {s.table} cascade`", s.span)
+    ctx.warn("data-loss", f"dropping table '{table.name}': Down recreates it empty, its rows"
+             " are not restored", s.span)
+    cascade = " CASCADE" if s.cascade else ""
+    down = [create_table_sql(table)]
+    for index in ctx.model.indexes_of(table.key):
+        down += recreate_index_statements(index)
+        del ctx.model.indexes[(index.schema, index.name)]
+    down += table_comment_statements(table)
+    for other, constraint in referencing:
+        down.append(add_constraint_sql(other, constraint))
+        del other.constraints[constraint.name]
+    del ctx.model.tables[table.key]
+    return Step([f"DROP TABLE {table_ref(*table.key)}{cascade}"], down, s.span)
+
+
+@step(ast.RenameTable)
+def rename_table(ctx: Context, s: ast.RenameTable) -> Step:
+    table = ctx.table(s.table)
+    new = s.new_name.value
+    ctx.check_identifier(new, s.new_name.span, "table name")
+    if ctx.model.relation_taken(table.schema, new) or (table.schema, new) in ctx.model.enums:
+        raise ctx.error("duplicate-name", f"'{new}' already exists in schema '{table.schema}'",
+                        s.new_name.span)
+    old_ref = table_ref(*table.key)
+    old_key = table.key
+    del ctx.model.tables[old_key]
+    table.name = new
+    ctx.model.tables[table.key] = table
+    for index in ctx.model.indexes_of(old_key):
+        index.table = new
+    for other in ctx.model.tables.values():
+        for constraint in other.constraints.values():
+            if constraint.ref_table == old_key:
+                constraint.ref_table = table.key
+    return Step([f"ALTER TABLE {old_ref} RENAME TO {quote_ident(new)}"],
+                [f"ALTER TABLE {table_ref(*table.key)} RENAME TO {quote_ident(old_key[1])}"],
+                s.span)

@@ -1,0 +1,122 @@
+"""`pgshift compile`, `check`, `plan` and `sql`: the build step and what reads its results."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from ..compiler.codegen import migration_sql, render_module, render_schema_file
+from ..compiler.history import History, compile_history
+from ..dsl import render
+from ..exit_codes import ExitCode
+from ..project import Project
+
+MODULE = "postgresql.py"
+SCHEMA = "schema.sql"
+
+
+class CommandFailed(Exception):
+    """An expected failure: the message to print and the exit code to leave with."""
+
+    def __init__(self, message: str, code: ExitCode) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    module: str
+    schema: str
+
+
+def build(project: Project, err: TextIO = sys.stderr) -> History:
+    """Compile the project's history, printing diagnostics; raise when it does not compile."""
+    history = compile_history(
+        project.migrations_dir, project.root, project.cache_dir / "compile.pickle",
+        project.generated_dir / MODULE)
+    for diagnostic in history.diagnostics:
+        print(render(diagnostic, history.source(diagnostic.file)), file=err)
+    errors = len(history.errors)
+    if errors:
+        raise CommandFailed(f"{errors} error{'s' * (errors != 1)}: nothing was written",
+                            ExitCode.COMPILE)
+    return history
+
+
+def outputs(project: Project, history: History) -> Outputs:
+    migrations = project.relative(project.migrations_dir)
+    return Outputs(render_module(history, migrations), render_schema_file(history))
+
+
+def compile_project(project: Project, out: TextIO, err: TextIO = sys.stderr) -> int:
+    history = build(project, err)
+    result = outputs(project, history)
+    project.generated_dir.mkdir(parents=True, exist_ok=True)
+    changed = [_write(project.generated_dir / MODULE, result.module),
+               _write(project.generated_dir / SCHEMA, result.schema)]
+    count = len(history.migrations)
+    where = project.relative(project.generated_dir / MODULE)
+    state = "written" if any(changed) else "already up to date"
+    print(f"compiled {count} migration{'s' * (count != 1)}: {where} {state}", file=out)
+    return int(ExitCode.OK)
+
+
+def _write(path: Path, text: str) -> bool:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def check_project(project: Project, out: TextIO, err: TextIO = sys.stderr) -> int:
+    history = build(project, err)
+    result = outputs(project, history)
+    stale = [
+        project.relative(path)
+        for path, text in ((project.generated_dir / MODULE, result.module),
+                           (project.generated_dir / SCHEMA, result.schema))
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
+    if stale:
+        raise CommandFailed(f"{', '.join(stale)} {'is' if len(stale) == 1 else 'are'} stale:"
+                            " run `pgshift compile` and commit the result", ExitCode.STALE)
+    count = len(history.migrations)
+    print(f"ok: {count} migration{'s' * (count != 1)} compile, generated/ is up to date",
+          file=out)
+    return int(ExitCode.OK)
+
+
+def plan_project(project: Project, out: TextIO, err: TextIO = sys.stderr) -> int:
+    history = build(project, err)
+    if not history.migrations:
+        print(f"no migrations in {project.relative(project.migrations_dir)}", file=out)
+    for migration in history.migrations:
+        flags = [] if migration.transactional else ["non-transactional"]
+        if migration.down is None:
+            flags.append("irreversible")
+        suffix = f"  [{', '.join(flags)}]" if flags else ""
+        print(f"{migration.version}  {migration.description}{suffix}", file=out)
+        for statement in migration.up:
+            first = statement.splitlines()[0] if statement.strip() else ""
+            print(f"    {first[:96]}{'…' if len(first) > 96 else ''}", file=out)
+    return int(ExitCode.OK)
+
+
+def sql_for_version(project: Project, version: str, down: bool, out: TextIO,
+                    err: TextIO = sys.stderr) -> int:
+    history = build(project, err)
+    wanted = tuple(int(p) for p in version.split(".")) if _is_version(version) else None
+    for migration in history.migrations:
+        if migration.version_parts == wanted:
+            out.write(migration_sql(migration, down))
+            if down and migration.down is None:
+                return int(ExitCode.IRREVERSIBLE)
+            return int(ExitCode.OK)
+    known = ", ".join(m.version for m in history.migrations) or "none"
+    raise CommandFailed(f"no migration with version {version} (known: {known})", ExitCode.USAGE)
+
+
+def _is_version(text: str) -> bool:
+    return all(part.isdigit() for part in text.split("."))
