@@ -1,0 +1,84 @@
+"""A snapshot of a database's user schema from the system catalogs, in PostgreSQL's words.
+
+Columns with their types, nullability, defaults, identity and generation; constraints via
+pg_get_constraintdef; indexes via pg_get_indexdef; enums with their labels in order;
+comments; extensions. Two snapshots compare equal exactly when the schemas are the same,
+which is how Up-then-Down is proven to leave nothing behind, and how drift is found.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+
+SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
+
+_COLUMNS = """
+SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+       a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,
+       coll.collname, col_description(c.oid, a.attnum)
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+LEFT JOIN pg_collation coll ON coll.oid = a.attcollation AND a.attcollation <> 100
+WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+  AND n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore)s))
+ORDER BY 1, 2, 3
+"""
+
+_CONSTRAINTS = """
+SELECT n.nspname, c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid),
+       obj_description(con.oid, 'pg_constraint')
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore)s))
+ORDER BY 1, 2, 3
+"""
+
+_INDEXES = """
+SELECT n.nspname, i.relname, pg_get_indexdef(i.oid), obj_description(i.oid, 'pg_class')
+FROM pg_index x
+JOIN pg_class i ON i.oid = x.indexrelid
+JOIN pg_class t ON t.oid = x.indrelid
+JOIN pg_namespace n ON n.oid = i.relnamespace
+WHERE n.nspname <> ALL(%(system)s) AND NOT (t.relname = ANY(%(ignore)s))
+ORDER BY 1, 2
+"""
+
+_TABLES = """
+SELECT n.nspname, c.relname, c.relkind, obj_description(c.oid, 'pg_class')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'S', 'v', 'm') AND n.nspname <> ALL(%(system)s)
+  AND NOT (c.relname = ANY(%(ignore)s))
+  AND NOT (c.relkind = 'S' AND c.relname = ANY(%(ignore_sequences)s))
+ORDER BY 1, 2
+"""
+
+_ENUMS = """
+SELECT n.nspname, t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder)
+FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
+JOIN pg_namespace n ON n.oid = t.typnamespace
+GROUP BY 1, 2 ORDER BY 1, 2
+"""
+
+_EXTENSIONS = "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1"
+
+
+def snapshot(connection: psycopg.Connection[Any],
+             ignore_tables: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
+    """The user schema as sorted rows per kind of object, leaving out `ignore_tables`."""
+    parameters = {
+        "system": list(SYSTEM_SCHEMAS),
+        "ignore": list(ignore_tables),
+        "ignore_sequences": [f"{t}_id_seq" for t in ignore_tables],
+    }
+    result: dict[str, list[tuple[Any, ...]]] = {}
+    for kind, query in (("tables", _TABLES), ("columns", _COLUMNS),
+                        ("constraints", _CONSTRAINTS), ("indexes", _INDEXES)):
+        result[kind] = [tuple(row) for row in connection.execute(query.encode(), parameters)]
+    result["enums"] = [tuple(row) for row in connection.execute(_ENUMS.encode())]
+    result["extensions"] = [tuple(row) for row in connection.execute(_EXTENSIONS.encode())]
+    return result

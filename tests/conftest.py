@@ -1,0 +1,79 @@
+"""Shared pytest configuration for the whole test suite."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+# ---------------------------------------------------------------- golden files
+#
+# Tests that compare output with a checked-in golden file rewrite the file instead
+# when run with `--update-goldens` (or with PGSHIFT_UPDATE_GOLDENS=1 in the
+# environment). Review the diff before committing regenerated goldens.
+
+UPDATE_GOLDENS_OPTION = "--update-goldens"
+UPDATE_GOLDENS_ENV = "PGSHIFT_UPDATE_GOLDENS"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        UPDATE_GOLDENS_OPTION,
+        action="store_true",
+        default=False,
+        help=f"rewrite golden files from the current output (also: {UPDATE_GOLDENS_ENV}=1)",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_goldens(pytestconfig: pytest.Config) -> bool:
+    """True when golden files should be rewritten rather than compared."""
+    from_option = bool(pytestconfig.getoption(UPDATE_GOLDENS_OPTION))
+    return from_option or os.environ.get(UPDATE_GOLDENS_ENV, "") == "1"
+
+
+# ---------------------------------------------------------------- database
+#
+# Every test that concerns the database runs against a real PostgreSQL with pgvector:
+# the server in PGSHIFT_TEST_DATABASE_URL when set, else the embedded one, started once
+# per session and stopped (its data deleted) when the session ends. Each test that asks
+# for `database_url` gets a database of its own, dropped afterwards. Nothing is skipped
+# for want of a server.
+
+TEST_DATABASE_ENV = "PGSHIFT_TEST_DATABASE_URL"
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A maintenance URL of the test server (its `postgres` database)."""
+    configured = os.environ.get(TEST_DATABASE_ENV)
+    if configured:
+        yield configured
+        return
+    from pgshift.runner.embedded import EmbeddedPostgres
+
+    server = EmbeddedPostgres(tmp_path_factory.mktemp("embedded") / "data", delete_on_stop=True)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def database_url(server_url: str) -> Iterator[str]:
+    """A fresh, empty database for this test alone."""
+    import psycopg
+    from psycopg import sql
+
+    from pgshift.runner.embedded import with_database
+
+    name = f"pgshift_test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield with_database(server_url, name)
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
