@@ -29,8 +29,8 @@ class Source:
 
     def line(self, number: int) -> str:
         """The text of line `number` (1-based) without its line break; '' past the end."""
-        lines = self.text.splitlines()
-        return lines[number - 1] if 0 < number <= len(lines) else ""
+        lines = self.text.split("\n")  # only \n ends a line, as the parser counts them
+        return lines[number - 1].removesuffix("\r") if 0 < number <= len(lines) else ""
 
     def position(self, offset: int) -> tuple[int, int]:
         """Line and column (1-based) of a character offset."""

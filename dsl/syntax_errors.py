@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Collection, Iterable, Mapping
+from copy import copy
+from typing import Any
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -23,7 +25,7 @@ DESCRIPTIONS: Mapping[str, str] = {
     "NAME": "a name",
     "STRING": "a string in single quotes",
     "TRIPLE_STRING": 'a """…""" block',
-    "BACKTICK": "a SQL expression in backticks, like `price > 0`",
+    "BACKTICK": "a SQL expression in backticks (`price > 0`)",
     "INT": "a whole number",
     "SIGNED_INT": "a whole number",
     "DECIMAL": "a number",
@@ -56,6 +58,7 @@ COLUMN_CONSTRAINTS = frozenset({
 })
 TYPE_STARTERS = frozenset({"TIME", "TIMESTAMP", "CHARACTER", "BIT", "DOUBLE_PRECISION", "INTERVAL"})
 ALTER_ACTIONS = frozenset({"ADD", "DROP", "RENAME", "ALTER"})
+VALUE_STARTERS = frozenset({"STRING", "TRUE", "FALSE", "NULL", "BACKTICK", "NAME"})
 
 _NUMBER_RUN = re.compile(r"-?\d[0-9A-Za-z_.]*")
 
@@ -91,11 +94,19 @@ def describe_expected(expected: Collection[str], terminals: Mapping[str, Termina
     if remaining >= TYPE_STARTERS and "NAME" in remaining:
         remaining -= TYPE_STARTERS | {"NAME"}
         phrases.append("a type such as text, bigint, timestamptz or vector(1536)")
+    if remaining >= VALUE_STARTERS:
+        remaining -= VALUE_STARTERS | {"SIGNED_INT", "DECIMAL", "INT"}
+        phrases.append("a value: a literal such as 'text', 0, true or null, a function call"
+                       " such as now(), or SQL in backticks")
+    if remaining == {"BACKTICK", "NAME"} and not phrases:
+        return "a column name or a SQL expression in backticks"
     if remaining >= ALTER_ACTIONS:
         remaining -= ALTER_ACTIONS
         phrases.append("an action (add column, drop column, rename column, alter column, …)")
     if "SIGNED_INT" in remaining and "INT" in remaining:
         remaining.discard("SIGNED_INT")
+    if "DECIMAL" in remaining and "INT" in remaining:
+        remaining -= {"INT", "SIGNED_INT"}
     words = sorted({describe_terminal(n, terminals) for n in remaining})
     phrases += words
     if len(phrases) > 8:
@@ -110,9 +121,9 @@ def describe_found(token: Token) -> str:
         return "the end of the file"
     text = str(token).strip()
     if token.type == "STRING":
-        return f"the string {text}"
+        return f"string {text}"
     if token.type in ("INT", "SIGNED_INT", "DECIMAL", "DURATION"):
-        return f"the number {text}"
+        return f"number {text}"
     if token.type == "BACKTICK":
         return "backtick expression"
     if token.type == "TRIPLE_STRING":
@@ -153,6 +164,36 @@ def _statement_inside_block(source: Source, brace: Token, error_line: int) -> in
     return None
 
 
+CONSTRAINT_WORDS = ("not", "null", "primary", "unique", "default", "check", "references",
+                    "identity", "generated", "collate", "cascade", "delete", "update")
+_WORDS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|--.*|([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _misspelt_keyword(source: Source, span: Span) -> Diagnostic | None:
+    """A word on the failing line, after a column's name and type, that is a typo of a
+    column-constraint keyword: the parser took it for something else and failed later."""
+    from .types import edit_distance
+
+    line = source.line(span.line)
+    words = [m for m in _WORDS.finditer(line) if m.group(1)]
+    for match in words[2:]:
+        word = match.group(1).lower()
+        if match.start() + 1 >= span.column or len(word) < 4 or word in CONSTRAINT_WORDS:
+            continue
+        close = sorted((edit_distance(word, k), k) for k in CONSTRAINT_WORDS)[0]
+        if 0 < close[0] <= (1 if len(word) < 6 else 2):
+            where = Span(source.path, span.line, match.start() + 1, span.line, match.end() + 1)
+            return error("unknown-keyword", f"unknown keyword '{match.group(1)}'; did you mean"
+                         f" '{close[1]}'?", where)
+    return None
+
+
+_NAMELESS_INDEX = re.compile(r"\s*(unique\s+)?index\s+(concurrently\s+)?(?=on\s)", re.IGNORECASE)
+_RENAME_TO = re.compile(r"\s*rename\s+(table|index)\s+\S+\s+to\s+[^.\s]+$|\s*rename\s+(table|index)"
+                        r"\s+\S+\s+to\s+\S+\.", re.IGNORECASE)
+RESERVED_IN_BODIES = frozenset({*CONSTRAINT_WORDS, "constraint", "foreign"})
+
+
 def _token_span(source: Source, token: Token) -> Span:
     if token.type == "$END":
         stripped = re.sub(r"(\s|--[^\n]*)*\Z", "", source.text)
@@ -164,15 +205,38 @@ def _token_span(source: Source, token: Token) -> Span:
     return source.span_at(token.start_pos + lead, max(len(body), 1))
 
 
+def _state_accepts(failure: UnexpectedInput, terminals: Mapping[str, TerminalDef]) -> set[str]:
+    if getattr(failure, "state", None) is None:
+        return set()
+    return _expected(failure, terminals)  # type: ignore[arg-type]
+
+
 def _expected(failure: UnexpectedToken, terminals: Mapping[str, TerminalDef]) -> set[str]:
-    """What the parser could take next. When the lexer raised the error, Lark's own list is
-    the lexer's, where keywords hide inside NAME; the parse table has the real one."""
-    state = getattr(failure, "state", None)
+    """What the parser could really take next.
+
+    Lark's own list is either the lexer's (where keywords hide inside NAME) or the LALR
+    state's lookaheads, which merging states filled with tokens from other statements.
+    Feeding each candidate to a copy of the parser keeps only those that fit.
+    """
+    state: Any = getattr(failure, "state", None)
     try:
-        actions = state.parse_conf.parse_table.states[state.position]  # type: ignore[union-attr]
+        actions = state.parse_conf.parse_table.states[state.position]
     except (AttributeError, KeyError, IndexError):
         return set(failure.expected)
-    return {name for name in actions if name in terminals or name == "$END"}
+    quiet = copy(state.parse_conf)
+    quiet.callbacks = {}
+    accepted = set()
+    for name in actions:
+        if name not in terminals and name != "$END":
+            continue
+        cursor = state.copy(deepcopy_values=False)
+        cursor.parse_conf = quiet
+        try:
+            cursor.feed_token(Token(name, ""), is_end=name == "$END")
+        except (UnexpectedToken, AssertionError, KeyError):
+            continue
+        accepted.add(name)
+    return accepted or {name for name in actions if name in terminals}
 
 
 def from_unexpected_token(source: Source, failure: UnexpectedToken,
@@ -198,8 +262,23 @@ def from_unexpected_token(source: Source, failure: UnexpectedToken,
                          f"this '{{' is never closed: line {line} starts a new statement before"
                          " its '}'", source.span_at(brace.start_pos, 1))
 
+    typo = _misspelt_keyword(source, span)
+    if typo is not None:
+        return typo
+    source_line = source.line(span.line)
+    nameless = _NAMELESS_INDEX.match(source_line)
+    if nameless:
+        return error("syntax", "this index has no name: write `index NAME on table (…)`",
+                     Span(source.path, span.line, nameless.end() + 1, span.line,
+                          nameless.end() + 3))
+    if token.type == "DOT" and _RENAME_TO.match(source_line):
+        return error("syntax", "the new name cannot name a schema: a table or index is renamed"
+                     " within its own schema", span)
     found = describe_found(token)
     text = str(token).strip()
+    if text.lower() == "create" and STATEMENT_KEYWORDS & expected:
+        return error("syntax", "statements are written without `create`: write `table name {…}`,"
+                     " `index name on table (…)`, `enum name (…)` or `extension name`", span)
     if token.type == "COMMA" and brace is not None and "RBRACE" in expected:
         return error("syntax", "unexpected ','; the items of a { } block are separated by line"
                      " breaks, not commas", span)
@@ -210,6 +289,13 @@ def from_unexpected_token(source: Source, failure: UnexpectedToken,
             message = f"unknown {kind} '{text}'; did you mean '{close}'?"
             return error("unknown-keyword", message, span)
     message = f"unexpected {found}; expected {wanted}"
+    stripped = source_line.lstrip()
+    first = _WORDS.match(stripped)
+    indent = len(source_line) - len(stripped)
+    if first and first.group(1) and first.group(1).lower() in RESERVED_IN_BODIES and (
+            span.column == indent + len(first.group(0)) + 2):
+        word = first.group(1)
+        message += f' (to name a column \'{word}\', write it in double quotes: "{word.lower()}")'
     spelled = _spelling(token.type, terminals)
     if "NAME" in expected and spelled is not None and re.fullmatch(r"[a-z_]+", spelled):
         message += (
@@ -241,13 +327,13 @@ def from_unexpected_characters(source: Source, failure: UnexpectedCharacters,
                      span)
     number = _NUMBER_RUN.match(rest)
     if number is not None:
-        allowed = set(failure.allowed or ())
+        allowed = _state_accepts(failure, terminals) or set(failure.allowed or ())
         wanted = describe_expected(allowed, terminals) if allowed else "a number"
         return error("bad-number", f"bad number '{number.group()}'; expected {wanted}",
                      source.span_at(offset, len(number.group())))
     char = rest[0]
     shown = f"'{char}'" if char.isprintable() else f"U+{ord(char):04X}"
-    allowed = set(failure.allowed or ())
+    allowed = _state_accepts(failure, terminals) or set(failure.allowed or ())
     tail = f"; expected {describe_expected(allowed, terminals)}" if allowed else ""
     return error("syntax", f"unexpected character {shown}{tail}", span)
 

@@ -7,6 +7,7 @@ diagnostics rather than raised, so one file reports all of them at once.
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -16,7 +17,8 @@ from lark.tree import Meta
 from . import ast
 from .diagnostics import Diagnostic, error
 from .source import Span
-from .types import canonical, suggestion
+from .syntax_errors import CONSTRAINT_WORDS
+from .types import canonical, edit_distance, suggestion
 
 SPECIAL_VALUES = frozenset({
     "current_timestamp", "current_date", "current_time", "localtime", "localtimestamp",
@@ -203,6 +205,7 @@ class ToAst(Transformer[Token, ast.MigrationFile]):
         name, *body = items
         columns = [i for i in body if isinstance(i, ast.Column)]
         constraints = [i for i in body if not isinstance(i, ast.Column)]
+        self._check_misspelt_keywords(columns)
         seen: dict[str, ast.Column] = {}
         for column in columns:
             if column.name.value in seen:
@@ -212,9 +215,26 @@ class ToAst(Transformer[Token, ast.MigrationFile]):
             seen[column.name.value] = column
         return ast.CreateTable(name, tuple(columns), tuple(constraints), self.span(meta))
 
+    def _check_misspelt_keywords(self, columns: list[ast.Column]) -> None:
+        """`id bigint nott null` parses as two columns; a "column" that starts on the line
+        of the one before and is named like a constraint keyword is a typo of that keyword."""
+        for before, column in itertools.pairwise(columns):
+            word = column.name.value
+            if column.name.span.line != before.span.end_line or len(word) < 3:
+                continue
+            close = sorted((edit_distance(word, k), k) for k in CONSTRAINT_WORDS)[0]
+            if 0 < close[0] <= (1 if len(word) < 6 else 2):
+                self.fail("unknown-keyword", f"unknown keyword '{word}'; did you mean"
+                          f" '{close[1]}'?", column.name.span)
+
     def column(self, meta: Meta, items: list[Any]) -> ast.Column:
         name, type_, *constraints = items
         self._check_column_constraints(constraints)
+        for constraint in constraints:
+            if isinstance(constraint, ast.References) and len(constraint.columns) > 1:
+                self.fail("foreign-key-arity",
+                          f"one column cannot reference {len(constraint.columns)} columns: write"
+                          " a table-level `foreign key (a, b) references …`", constraint.span)
         return ast.Column(self.name(name), type_, tuple(constraints), self.span(meta))
 
     def _check_column_constraints(self, constraints: list[Any]) -> None:
@@ -251,17 +271,17 @@ class ToAst(Transformer[Token, ast.MigrationFile]):
     def check(self, meta: Meta, items: list[Any]) -> ast.Check:
         return ast.Check(self.raw(items[-1]), self.span(meta))
 
-    def referential_action(self, meta: Meta, items: list[Token]) -> tuple[str, str]:
+    def referential_action(self, meta: Meta, items: list[Token]) -> tuple[str, str, Span]:
         event, action = items
-        return str(event).lower(), " ".join(str(action).lower().split())
+        return str(event).lower(), " ".join(str(action).lower().split()), self.span(meta)
 
     def references(self, meta: Meta, items: list[Any]) -> ast.References:
         table = items[0]
         columns = _first(items, list) or []
         actions: dict[str, str] = {}
-        for event, action in (i for i in items if isinstance(i, tuple)):
+        for event, action, span in (i for i in items if isinstance(i, tuple)):
             if event in actions:
-                self.fail("duplicate-action", f"'on {event}' is given twice", self.span(meta))
+                self.fail("duplicate-action", f"'on {event}' is given twice", span)
             actions[event] = action
         return ast.References(
             table, tuple(columns),
@@ -306,11 +326,11 @@ class ToAst(Transformer[Token, ast.MigrationFile]):
         return ast.PrimaryKeyConstraint(None, tuple(items[-1]), self.span(meta))
 
     def unique_constraint(self, meta: Meta, items: list[Any]) -> ast.UniqueConstraint:
-        nulls_distinct = not any(i == "nulls not distinct" for i in items)
+        nulls_distinct = not any(i == "nulls not distinct" for i in items if isinstance(i, str))
         return ast.UniqueConstraint(None, tuple(items[-1]), nulls_distinct, self.span(meta))
 
-    def nulls_not_distinct(self, meta: Meta, items: list[Any]) -> str:
-        return "nulls not distinct"
+    def nulls_distinct(self, meta: Meta, items: list[Any]) -> str:
+        return "nulls not distinct" if items else "nulls distinct"
 
     def check_constraint(self, meta: Meta, items: list[Token]) -> ast.CheckConstraint:
         span = self.span(meta)
@@ -628,7 +648,11 @@ class ToAst(Transformer[Token, ast.MigrationFile]):
 
     def special_value(self, meta: Meta, items: list[Token]) -> ast.SpecialValue:
         word = identifier(items[0])
-        if word not in SPECIAL_VALUES or str(items[0]).startswith('"'):
+        if str(items[0]).startswith('"'):
+            text = word.replace("'", "''")
+            self.fail("unknown-value", f"{items[0]} is a name in double quotes; a string value"
+                      f" takes single quotes: '{text}'", self.token_span(items[0]))
+        elif word not in SPECIAL_VALUES:
             close = difflib.get_close_matches(word, SPECIAL_VALUES, n=1)
             hint = f"did you mean {close[0]}? " if close else ""
             self.fail(

@@ -83,6 +83,15 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+def _shared_prefix(a: str, b: str) -> int:
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
 def suggestion(name: str) -> str | None:
     """A builtin spelling that `name` looks like a typo of, for a did-you-mean.
 
@@ -93,7 +102,8 @@ def suggestion(name: str) -> str | None:
         return FOREIGN_HINTS[name]
     allowed = 0 if len(name) < 4 else 1 if len(name) < 8 else 2
     spellings = sorted({*BUILTIN_TYPES, *ALIASES} - {"name", "line", "path", "point", "box"})
-    scored = sorted((edit_distance(name, s), s) for s in spellings if " " not in s)
+    scored = sorted((edit_distance(name, s), -_shared_prefix(name, s), s)
+                    for s in spellings if " " not in s)
     if scored and 0 < scored[0][0] <= allowed:
-        return scored[0][1]
+        return scored[0][2]
     return None
