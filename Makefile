@@ -13,9 +13,10 @@ $(BIN)/pgshift: pyproject.toml
 
 install: $(BIN)/pgshift
 
-## run: install, then compile this repo's migrations and show the plan
+## run: install, apply migrations/ on the embedded PostgreSQL + pgvector, show the status
 run: install
-	$(BIN)/pgshift plan
+	$(BIN)/pgshift up
+	$(BIN)/pgshift status
 
 ## test: install, then run the whole test suite
 test: install

@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import __version__
 from .exit_codes import ExitCode
@@ -76,7 +76,120 @@ def build_parser() -> argparse.ArgumentParser:
                    ["pgshift sql 0.0.1", "pgshift sql 0.0.2 --down"], _sql)
     sql.add_argument("version", metavar="VERSION", help="the migration's version, e.g. 0.0.2")
     sql.add_argument("--down", action="store_true", help="print the derived Down instead")
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument("--database-url", metavar="URL",
+                          help="the database (default: $DATABASE_URL, else the embedded"
+                               " PostgreSQL in .pgshift/)")
+    database.add_argument("--table", metavar="SCHEMA.TABLE", default="public.schema_migrations",
+                          help="the migration history table (default: %(default)s)")
+    guarded = argparse.ArgumentParser(add_help=False)
+    guarded.add_argument("--wait", metavar="SECONDS", type=float,
+                         help="when another instance holds the migration lock, wait up to"
+                              " SECONDS for it instead of stopping (exit 10)")
+    guarded.add_argument("--ignore-checksums", action="store_true",
+                         help="apply even if an applied migration was edited since")
+    db_parents = [common, database]
+
+    _command(commands, "init", [common], "scaffold a pgshift project",
+             "Create migrations/ and generated/, a [tool.pgshift] section in pyproject.toml,"
+             " and a .gitignore entry for .pgshift/ (where the embedded database lives).",
+             ["pgshift init", "pgshift init --project ~/src/new-app"], _init)
+    up = _command(commands, "up", [*db_parents, guarded], "apply pending migrations",
+                  "Apply pending migrations in version order under the migration lock, each"
+                  " in its own transaction with its history row (non-transactional ones are"
+                  " marked dirty while they run). Stops with exit 4 when generated/ is stale.",
+                  ["pgshift up", "pgshift up --to 0.0.3",
+                   "DATABASE_URL=postgresql://app@db/rag pgshift up --wait 60"], _up)
+    up.add_argument("--to", metavar="VERSION", help="apply up to and including VERSION")
+    up.add_argument("--no-check", action="store_true",
+                    help="apply generated/ even if migrations/ changed since it was compiled")
+    down = _command(commands, "down", [*db_parents, guarded], "revert applied migrations",
+                    "Revert the newest N applied migrations (default 1), or every one newer"
+                    " than --to VERSION, running their derived Down. Exit 18 if one of them"
+                    " is irreversible (then nothing is reverted).",
+                    ["pgshift down", "pgshift down 3", "pgshift down --to 0.0.1"], _down)
+    down.add_argument("steps", metavar="N", type=int, nargs="?",
+                      help="how many migrations to revert (default 1)")
+    down.add_argument("--to", metavar="VERSION", help="revert everything newer than VERSION")
+    status = _command(commands, "status", db_parents, "show applied and pending migrations",
+                      "Show the database in use (password masked), the current version and"
+                      " dirty flag, what is applied and what is pending. --json prints one"
+                      " object for scripts (docs/cli.md).",
+                      ["pgshift status", "pgshift status --json | jq .current_version"],
+                      _status)
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    history = _command(commands, "history", db_parents, "show the migration history table",
+                       "Show every row of the history table: when each version was applied,"
+                       " by whom, how long it took, and the failing statement of a dirty one.",
+                       ["pgshift history", "pgshift history --json"], _history)
+    history.add_argument("--json", action="store_true", help="print one JSON object")
+    force = _command(commands, "force", db_parents, "record a version without running anything",
+                     "Record VERSION as the current version and clear the dirty flag: newer"
+                     " records are removed, older known migrations recorded as applied. For"
+                     " after a failed non-transactional migration was repaired by hand.",
+                     ["pgshift force 0.0.2"], _force)
+    force.add_argument("version", metavar="VERSION")
+    db = _command(commands, "db", db_parents, "print the database URL, or open psql on it",
+                  "Print the URL of the database in use with the password masked; --psql"
+                  " opens psql on it (the embedded server's own psql when none is installed).",
+                  ["pgshift db", "pgshift db --psql"], _db)
+    db.add_argument("--psql", action="store_true", help="open psql on the database")
     return parser
+
+
+def _options(args: argparse.Namespace) -> Any:
+    from .commands.database import Options
+
+    return Options(Project.load(args.project), args.database_url, args.table, args.verbose)
+
+
+def _init(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands.init import init_project
+
+    args.project.mkdir(parents=True, exist_ok=True)
+    return init_project(Project.load(args.project), out)
+
+
+def _up(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands.database import up
+
+    return up(_options(args), out, sys.stderr, target_version=args.to, wait=args.wait,
+              check_fresh=not args.no_check, ignore_checksums=args.ignore_checksums)
+
+
+def _down(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands.database import down
+
+    if args.steps is not None and args.to is not None:
+        print("pgshift: error: give N or --to VERSION, not both", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    steps = args.steps if args.steps is not None else (None if args.to else 1)
+    return down(_options(args), out, sys.stderr, steps=steps, target_version=args.to,
+                wait=args.wait, ignore_checksums=args.ignore_checksums)
+
+
+def _status(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands.database import status
+
+    return status(_options(args), out, sys.stderr, as_json=args.json)
+
+
+def _history(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands.database import history
+
+    return history(_options(args), out, sys.stderr, as_json=args.json)
+
+
+def _force(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands.database import force
+
+    return force(_options(args), out, sys.stderr, version=args.version)
+
+
+def _db(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands.database import db
+
+    return db(_options(args), out, sys.stderr, psql=args.psql)
 
 
 def _compile(args: argparse.Namespace, out: TextIO) -> int:
@@ -116,12 +229,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # --help, --version, or a usage error already printed
         return int(ExitCode.USAGE if exit_.code else ExitCode.OK)
     from .commands.build import CommandFailed
+    from .runner.errors import RunnerError
 
     try:
         return int(args.handler(args, sys.stdout))
     except CommandFailed as failed:
         print(f"pgshift: error: {failed}", file=sys.stderr)
         return int(failed.code)
+    except RunnerError as failed:
+        print(f"pgshift: error: {failed}", file=sys.stderr)
+        for note in getattr(failed, "__notes__", []):
+            print(f"pgshift: {note}", file=sys.stderr)
+        return int(failed.exit_code)
     except ProjectError as bad:
         print(f"pgshift: error: {bad}", file=sys.stderr)
         return int(ExitCode.CONFIG)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,12 +13,31 @@ class IrreversibleMigration(Exception):
     """Raised by `Migration.down` for a migration that declared itself irreversible."""
 
 
+class StatementFailed(Exception):
+    """One statement of a migration failed; carries which, and PostgreSQL's error."""
+
+    def __init__(self, index: int, statement: str, error: psycopg.Error) -> None:
+        super().__init__(str(error))
+        self.index = index
+        self.statement = statement
+        self.error = error
+
+
+def execute_all(connection: psycopg.Connection[Any], statements: Sequence[str]) -> None:
+    """Run statements one by one; a failure says which statement it was."""
+    for index, statement in enumerate(statements):
+        try:
+            connection.execute(statement.encode())
+        except psycopg.Error as error:
+            raise StatementFailed(index, statement, error) from error
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     """Version, description, checksum and transactional flag, with the SQL behind Up and Down.
 
     `down_sql` is None for an irreversible migration. `up` and `down` run the statements
-    one by one on a connection; transactions are the caller's (the Manager's) business.
+    one by one on a connection; transactions are the caller's (the Migrator's) business.
     """
 
     version: str
@@ -30,18 +50,20 @@ class Migration:
     @property
     def version_key(self) -> tuple[int, ...]:
         """The version compared part by part as numbers: 0.0.10 sorts after 0.0.9."""
-        return tuple(int(part) for part in self.version.split("."))
+        return version_key(self.version)
 
     @property
     def reversible(self) -> bool:
         return self.down_sql is not None
 
     def up(self, connection: psycopg.Connection[Any]) -> None:
-        for statement in self.up_sql:
-            connection.execute(statement.encode())
+        execute_all(connection, self.up_sql)
 
     def down(self, connection: psycopg.Connection[Any]) -> None:
         if self.down_sql is None:
             raise IrreversibleMigration(f"migration {self.version} is irreversible")
-        for statement in self.down_sql:
-            connection.execute(statement.encode())
+        execute_all(connection, self.down_sql)
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))

@@ -1,0 +1,132 @@
+"""What can go wrong while migrating: one class per case, each with its CLI exit code.
+
+Messages name the version, the statement and PostgreSQL's own SQLSTATE, message and hint,
+and say what state the database was left in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+
+from ..exit_codes import ExitCode
+
+
+class RunnerError(Exception):
+    """Base of every expected failure; `exit_code` is what the CLI exits with."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+
+class ConnectionFailed(RunnerError):
+    exit_code = ExitCode.CONFIG
+
+
+class TableError(RunnerError):
+    """The migration history table could not be created or read."""
+
+    exit_code = ExitCode.TABLE_ERROR
+
+
+class LockHeld(RunnerError):
+    """Another instance holds the migration lock."""
+
+    exit_code = ExitCode.LOCK_HELD
+
+
+class LockError(RunnerError):
+    """The lock could not be taken for a reason other than another holder."""
+
+    exit_code = ExitCode.LOCK_ERROR
+
+
+class LockReleaseError(RunnerError):
+    exit_code = ExitCode.LOCK_RELEASE
+
+
+class DirtyDatabase(RunnerError):
+    exit_code = ExitCode.DIRTY
+
+
+class ChecksumMismatch(RunnerError):
+    exit_code = ExitCode.CHECKSUM_MISMATCH
+
+
+class UnknownVersions(RunnerError):
+    exit_code = ExitCode.UNKNOWN_VERSIONS
+
+
+class IrreversibleError(RunnerError):
+    exit_code = ExitCode.IRREVERSIBLE
+
+
+class StaleBuild(RunnerError):
+    exit_code = ExitCode.STALE
+
+
+class NoSuchVersion(RunnerError):
+    exit_code = ExitCode.USAGE
+
+
+@dataclass(frozen=True, slots=True)
+class ServerError:
+    """PostgreSQL's account of a failed statement."""
+
+    sqlstate: str | None
+    message: str
+    detail: str | None
+    hint: str | None
+    position: int | None
+
+    @classmethod
+    def of(cls, error: psycopg.Error) -> ServerError:
+        diag = error.diag
+        position = int(diag.statement_position) if diag.statement_position else None
+        message = diag.message_primary or str(error).strip().splitlines()[0]
+        return cls(error.sqlstate, message, diag.message_detail, diag.message_hint, position)
+
+    def describe(self, statement: str) -> str:
+        name = _condition_name(self.sqlstate)
+        lines = [f"ERROR {self.sqlstate or '?????'}{f' ({name})' if name else ''}: {self.message}"]
+        if self.detail:
+            lines.append(f"DETAIL: {self.detail}")
+        if self.hint:
+            lines.append(f"HINT: {self.hint}")
+        if self.position is not None:
+            line, column = _line_column(statement, self.position)
+            lines.append(f"at line {line}, column {column} of the statement")
+        return "\n".join(lines)
+
+
+def _line_column(statement: str, position: int) -> tuple[int, int]:
+    """PostgreSQL's 1-based character position as a line and column."""
+    before = statement[: max(position - 1, 0)]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def _condition_name(sqlstate: str | None) -> str | None:
+    if not sqlstate:
+        return None
+    from psycopg import errors
+
+    try:
+        return errors.lookup(sqlstate).__name__
+    except KeyError:
+        return None
+
+
+class MigrationFailed(RunnerError):
+    """A statement of a migration failed; says which, why, and what state remains."""
+
+    exit_code = ExitCode.MIGRATION_FAILED
+
+    def __init__(self, version: str, description: str, direction: str, index: int, total: int,
+                 statement: str, server: ServerError, left: str) -> None:
+        self.version = version
+        self.statement = statement
+        self.server = server
+        indented = "\n".join(f"    {line}" for line in statement.strip().splitlines())
+        super().__init__(
+            f"migration {version} ({description}) failed during {direction} at statement"
+            f" {index + 1} of {total}:\n{indented}\n{server.describe(statement)}\n{left}")

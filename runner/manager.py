@@ -1,0 +1,168 @@
+"""`Manager`: applies and reverts generated migrations through a Migrator, under its lock.
+
+run: ensure the table → take the lock → refuse a dirty database → refuse unknown versions
+and edited migrations → apply what is pending in version order → release the lock, also
+on failure (a failing release is reported without hiding the failure before it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from .errors import (
+    ChecksumMismatch,
+    DirtyDatabase,
+    IrreversibleError,
+    LockReleaseError,
+    NoSuchVersion,
+    UnknownVersions,
+)
+from .migration import Migration, version_key
+from .protocol import AppliedMigration, Migrator
+
+Progress = Callable[[int, int, Migration], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """What is applied, what is pending, and the state of the newest record."""
+
+    applied: list[AppliedMigration]
+    pending: list[Migration]
+    unknown: list[AppliedMigration]
+
+    @property
+    def current_version(self) -> str | None:
+        return self.applied[-1].version if self.applied else None
+
+    @property
+    def dirty(self) -> bool:
+        return any(a.dirty for a in self.applied)
+
+
+def status_of(applied: list[AppliedMigration], migrations: Sequence[Migration]) -> Status:
+    known = {m.version for m in migrations}
+    done = {a.version for a in applied}
+    return Status(
+        applied=applied,
+        pending=[m for m in sorted(migrations, key=lambda m: m.version_key)
+                 if m.version not in done],
+        unknown=[a for a in applied if a.version not in known],
+    )
+
+
+class Manager:
+    """Runs migrations through `migrator`, logging each step to `logger`."""
+
+    def __init__(self, migrator: Migrator, logger: logging.Logger) -> None:
+        self.migrator = migrator
+        self.logger = logger
+
+    @contextmanager
+    def locked(self, wait: float | None = None) -> Iterator[None]:
+        """Ensure the table, hold the lock for the block, release it whatever happens."""
+        self.migrator.ensure_table()
+        self.migrator.acquire_lock(wait)
+        try:
+            yield
+        except BaseException as failure:
+            try:
+                self.migrator.release_lock()
+            except LockReleaseError as release:
+                self.logger.error("%s", release)
+                failure.add_note(f"Also: {release}")
+            raise
+        self.migrator.release_lock()
+
+    def status(self, migrations: Sequence[Migration]) -> Status:
+        """Read-only: no table is created and no lock is taken."""
+        return status_of(self.migrator.applied(), migrations)
+
+    def _verified(self, migrations: Sequence[Migration], ignore_checksums: bool) -> Status:
+        state = self.status(migrations)
+        dirty = [a for a in state.applied if a.dirty]
+        if dirty:
+            row = dirty[-1]
+            failed = f"; it failed at:\n    {row.failed_statement.strip()}" if (
+                row.failed_statement) else ""
+            raise DirtyDatabase(
+                f"the database is dirty at version {row.version}: a non-transactional migration"
+                f" stopped part-way{failed}\nRepair the schema by hand, then record what it is"
+                " with `pgshift force VERSION`; nothing was run.")
+        if state.unknown:
+            versions = ", ".join(a.version for a in state.unknown)
+            raise UnknownVersions(
+                f"the database has version(s) {versions} that this build does not know: it was"
+                " migrated by a newer build, or migrations were deleted; nothing was run")
+        by_version = {m.version: m for m in migrations}
+        edited = [a for a in state.applied if by_version[a.version].checksum != a.checksum]
+        if edited and not ignore_checksums:
+            names = ", ".join(a.version for a in edited)
+            raise ChecksumMismatch(
+                f"applied migration(s) {names} were edited after they ran: their checksum"
+                " differs from the database's record. Restore the original file(s) and put"
+                " the change in a new migration (or pass --ignore-checksums); nothing was run")
+        return state
+
+    def run(self, migrations: Sequence[Migration], *, target: str | None = None,
+            wait: float | None = None, ignore_checksums: bool = False,
+            progress: Progress | None = None) -> list[Migration]:
+        """Apply pending migrations (up to `target`); return those applied."""
+        with self.locked(wait):
+            state = self._verified(migrations, ignore_checksums)
+            pending = state.pending
+            if target is not None:
+                _require(migrations, target)
+                pending = [m for m in pending if m.version_key <= version_key(target)]
+            for number, migration in enumerate(pending, 1):
+                if progress is not None:
+                    progress(number, len(pending), migration)
+                self.logger.info("applying %s %s", migration.version, migration.description)
+                self.migrator.migrate(migration)
+            return pending
+
+    def rollback(self, migrations: Sequence[Migration], *, steps: int | None = 1,
+                 target: str | None = None, wait: float | None = None,
+                 ignore_checksums: bool = False,
+                 progress: Progress | None = None) -> list[Migration]:
+        """Revert the newest `steps` applied migrations, or all newer than `target`."""
+        with self.locked(wait):
+            state = self._verified(migrations, ignore_checksums)
+            by_version = {m.version: m for m in migrations}
+            newest_first = [by_version[a.version] for a in reversed(state.applied)]
+            if target is not None:
+                _require(migrations, target)
+                chosen = [m for m in newest_first if m.version_key > version_key(target)]
+            else:
+                chosen = newest_first[: steps if steps is not None else len(newest_first)]
+            blocked = [m for m in chosen if not m.reversible]
+            if blocked:
+                raise IrreversibleError(
+                    f"migration {blocked[0].version} ({blocked[0].description}) is irreversible:"
+                    " it has no Down, so nothing was reverted")
+            for number, migration in enumerate(chosen, 1):
+                if progress is not None:
+                    progress(number, len(chosen), migration)
+                self.logger.info("reverting %s %s", migration.version, migration.description)
+                self.migrator.rollback(migration)
+            return chosen
+
+    def force(self, migrations: Sequence[Migration], version: str | None) -> None:
+        if version is not None:
+            _require(migrations, version)
+        with self.locked():
+            self.migrator.force(version, list(migrations))
+
+
+def _require(migrations: Sequence[Migration], version: str) -> None:
+    if not all(part.isdigit() for part in version.split(".")) or version_key(version) not in {
+            m.version_key for m in migrations}:
+        known = ", ".join(m.version for m in migrations) or "none"
+        raise NoSuchVersion(f"no migration with version {version} (known: {known})")
+
+
+def new_migration_manager(migrator: Migrator, logger: logging.Logger | None = None) -> Manager:
+    return Manager(migrator, logger or logging.getLogger("pgshift"))

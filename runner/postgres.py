@@ -1,0 +1,251 @@
+"""`PostgresMigrator`: the Migrator protocol over psycopg 3 and a session advisory lock."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any
+
+import psycopg
+from psycopg import errors, sql
+
+from .errors import (
+    ConnectionFailed,
+    LockError,
+    LockHeld,
+    LockReleaseError,
+    MigrationFailed,
+    ServerError,
+    TableError,
+)
+from .migration import Migration, StatementFailed, version_key
+from .protocol import AppliedMigration, VersionState
+
+DEFAULT_TABLE = "public.schema_migrations"
+POLL_SECONDS = 0.2
+
+
+def split_table_name(name: str) -> tuple[str, str]:
+    schema, _, table = name.rpartition(".")
+    return (schema or "public", table)
+
+
+def lock_key(database: str, schema: str, table: str) -> int:
+    """A signed 64-bit advisory lock key from the database and the history table's name."""
+    digest = hashlib.sha256(f"pgshift\0{database}\0{schema}.{table}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+class PostgresMigrator:
+    """Migrates one database over one autocommit connection; transactions are explicit."""
+
+    def __init__(self, connection: psycopg.Connection[Any], table: str = DEFAULT_TABLE) -> None:
+        self.connection = connection
+        self.schema, self.table_name = split_table_name(table)
+        self.table = sql.Identifier(self.schema, self.table_name)
+        database = connection.info.dbname
+        self.lock_key = lock_key(database, self.schema, self.table_name)
+
+    @classmethod
+    def connect(cls, url: str, table: str = DEFAULT_TABLE,
+                application_name: str = "pgshift") -> PostgresMigrator:
+        try:
+            connection = psycopg.connect(url, autocommit=True, application_name=application_name,
+                                         connect_timeout=10)
+        except psycopg.Error as error:
+            message = f"cannot connect to the database: {_first_line(error)}"
+            raise ConnectionFailed(message) from None
+        return cls(connection, table)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    # ------------------------------------------------------------ the history table
+
+    def _exists(self) -> bool:
+        row = self.connection.execute("SELECT to_regclass(%s) IS NOT NULL",
+                                      [f'"{self.schema}"."{self.table_name}"']).fetchone()
+        return bool(row and row[0])
+
+    def ensure_table(self) -> None:
+        try:
+            if self._exists():
+                return
+            self.connection.execute(sql.SQL("""
+                CREATE TABLE IF NOT EXISTS {} (
+                    version text PRIMARY KEY,
+                    description text NOT NULL,
+                    checksum text NOT NULL,
+                    dirty boolean NOT NULL DEFAULT false,
+                    applied_at timestamptz NOT NULL DEFAULT now(),
+                    execution_ms integer,
+                    applied_by text NOT NULL DEFAULT current_user,
+                    failed_statement text
+                )""").format(self.table))
+        except (errors.UniqueViolation, errors.DuplicateTable):
+            if not self._exists():  # another instance created it at the same moment
+                raise
+        except psycopg.Error as error:
+            raise TableError(f"cannot create the migration table {self.schema}."
+                             f"{self.table_name}: {ServerError.of(error).describe('')}") from None
+
+    def applied(self) -> list[AppliedMigration]:
+        try:
+            if not self._exists():
+                return []
+            rows = self.connection.execute(sql.SQL(
+                "SELECT version, description, checksum, dirty, applied_at, execution_ms,"
+                " applied_by, failed_statement FROM {}").format(self.table)).fetchall()
+        except psycopg.Error as error:
+            raise TableError(f"cannot read the migration table {self.schema}."
+                             f"{self.table_name}: {_first_line(error)}") from None
+        return sorted((AppliedMigration(*row) for row in rows),
+                      key=lambda a: version_key(a.version))
+
+    def current_version(self) -> VersionState:
+        applied = self.applied()
+        return VersionState(applied[-1].version if applied else None,
+                            any(a.dirty for a in applied))
+
+    # ------------------------------------------------------------ the lock
+
+    def holder(self) -> str:
+        """Who holds our advisory lock, for the message that says another instance does."""
+        classid, objid = (self.lock_key >> 32) & 0xFFFFFFFF, self.lock_key & 0xFFFFFFFF
+        row = self.connection.execute(
+            "SELECT l.pid, a.application_name, a.client_addr::text FROM pg_locks l"
+            " LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory'"
+            " AND l.classid::bigint = %s AND l.objid::bigint = %s AND l.objsubid = 1"
+            " AND l.granted AND l.database = (SELECT oid FROM pg_database"
+            " WHERE datname = current_database())", [classid, objid]).fetchone()
+        if row is None:
+            return "another session"
+        pid, application, address = row
+        where = f" from {address}" if address else ""
+        return f"backend pid {pid} ({application or 'unknown application'}{where})"
+
+    def acquire_lock(self, wait: float | None = None) -> None:
+        deadline = time.monotonic() + (wait or 0)
+        try:
+            while True:
+                row = self.connection.execute("SELECT pg_try_advisory_lock(%s)",
+                                              [self.lock_key]).fetchone()
+                if row and row[0]:
+                    return
+                if wait is None or time.monotonic() >= deadline:
+                    waited = f" (waited {wait:g} s)" if wait else ""
+                    raise LockHeld(f"another instance is migrating this database: the migration"
+                                   f" lock is held by {self.holder()}{waited}")
+                time.sleep(POLL_SECONDS)
+        except psycopg.Error as error:
+            raise LockError(f"cannot take the migration lock: {_first_line(error)}") from None
+
+    def release_lock(self) -> None:
+        try:
+            row = self.connection.execute("SELECT pg_advisory_unlock(%s)",
+                                          [self.lock_key]).fetchone()
+        except psycopg.Error as error:
+            raise LockReleaseError(f"cannot release the migration lock: {_first_line(error)}"
+                                   " (it is freed when this session ends)") from None
+        if not (row and row[0]):
+            raise LockReleaseError("the migration lock was not held by this session when it"
+                                   " was to be released")
+
+    # ------------------------------------------------------------ applying
+
+    def _record(self, migration: Migration, dirty: bool, elapsed_ms: int | None) -> None:
+        self.connection.execute(sql.SQL(
+            "INSERT INTO {} (version, description, checksum, dirty, execution_ms)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (version) DO UPDATE SET"
+            " description = excluded.description, checksum = excluded.checksum,"
+            " dirty = excluded.dirty, execution_ms = excluded.execution_ms,"
+            " applied_at = now(), applied_by = current_user, failed_statement = NULL"
+        ).format(self.table), [migration.version, migration.description, migration.checksum,
+                               dirty, elapsed_ms])
+
+    def _mark_failed(self, migration: Migration, statement: str) -> None:
+        self.connection.execute(sql.SQL(
+            "UPDATE {} SET dirty = true, failed_statement = %s WHERE version = %s"
+        ).format(self.table), [statement, migration.version])
+
+    def _forget(self, migration: Migration) -> None:
+        self.connection.execute(sql.SQL("DELETE FROM {} WHERE version = %s").format(self.table),
+                                [migration.version])
+
+    def migrate(self, migration: Migration) -> None:
+        started = time.monotonic()
+        if migration.transactional:
+            try:
+                with self.connection.transaction():
+                    migration.up(self.connection)
+                    self._record(migration, False, _ms(started))
+            except StatementFailed as failed:
+                raise _failure(migration, "up", migration.up_sql, failed,
+                               "It ran in one transaction, which was rolled back: nothing of"
+                               " it remains and the database is still at the previous"
+                               " version.") from None
+            return
+        self._record(migration, True, None)
+        try:
+            migration.up(self.connection)
+        except StatementFailed as failed:
+            self._mark_failed(migration, failed.statement)
+            raise _failure(migration, "up", migration.up_sql, failed,
+                           f"It is not transactional, so the statements before this one"
+                           f" stay applied and the database is marked dirty at version"
+                           f" {migration.version}. Repair it by hand, then record the real"
+                           " state with `pgshift force VERSION`.") from None
+        self._record(migration, False, _ms(started))
+
+    def rollback(self, migration: Migration) -> None:
+        assert migration.down_sql is not None
+        if migration.transactional:
+            try:
+                with self.connection.transaction():
+                    migration.down(self.connection)
+                    self._forget(migration)
+            except StatementFailed as failed:
+                raise _failure(migration, "down", migration.down_sql, failed,
+                               "Its Down ran in one transaction, which was rolled back: the"
+                               f" database is still at version {migration.version}.") from None
+            return
+        self._record(migration, True, None)
+        try:
+            migration.down(self.connection)
+        except StatementFailed as failed:
+            self._mark_failed(migration, failed.statement)
+            raise _failure(migration, "down", migration.down_sql, failed,
+                           f"It is not transactional: the database is marked dirty at version"
+                           f" {migration.version}. Repair it by hand, then record the real"
+                           " state with `pgshift force VERSION`.") from None
+        self._forget(migration)
+
+    def force(self, version: str | None, migrations: list[Migration]) -> None:
+        target = version_key(version) if version is not None else ()
+        with self.connection.transaction():
+            for row in self.applied():
+                if version is None or version_key(row.version) > target:
+                    self.connection.execute(sql.SQL("DELETE FROM {} WHERE version = %s")
+                                            .format(self.table), [row.version])
+            recorded = {row.version for row in self.applied()}
+            for migration in migrations:
+                if version is not None and migration.version_key <= target and (
+                        migration.version not in recorded):
+                    self._record(migration, False, None)
+            self.connection.execute(sql.SQL("UPDATE {} SET dirty = false, failed_statement"
+                                            " = NULL").format(self.table))
+
+
+def _ms(started: float) -> int:
+    return round((time.monotonic() - started) * 1000)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _failure(migration: Migration, direction: str, statements: tuple[str, ...],
+             failed: StatementFailed, left: str) -> MigrationFailed:
+    return MigrationFailed(migration.version, migration.description, direction, failed.index,
+                           len(statements), failed.statement, ServerError.of(failed.error), left)
