@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .exit_codes import ExitCode
+from .exit_codes import CommandFailed, ExitCode
 from .project import Project, ProjectError
 
 Handler = Callable[[argparse.Namespace, TextIO], int]
@@ -228,7 +228,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help, --version, or a usage error already printed
         return int(ExitCode.USAGE if exit_.code else ExitCode.OK)
-    from .commands.build import CommandFailed
     from .runner.errors import RunnerError
 
     try:

@@ -20,3 +20,11 @@ class ExitCode(IntEnum):
     UNKNOWN_VERSIONS = 17
     IRREVERSIBLE = 18
     DRIFT = 19
+
+
+class CommandFailed(Exception):
+    """An expected failure of a command: the message to print and the code to exit with."""
+
+    def __init__(self, message: str, code: ExitCode) -> None:
+        super().__init__(message)
+        self.code = code

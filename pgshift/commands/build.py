@@ -10,19 +10,11 @@ from typing import TextIO
 from ..compiler.codegen import migration_sql, render_module, render_schema_file
 from ..compiler.history import History, compile_history
 from ..dsl import render
-from ..exit_codes import ExitCode
+from ..exit_codes import CommandFailed, ExitCode
 from ..project import Project
 
 MODULE = "postgresql.py"
 SCHEMA = "schema.sql"
-
-
-class CommandFailed(Exception):
-    """An expected failure: the message to print and the exit code to leave with."""
-
-    def __init__(self, message: str, code: ExitCode) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True)

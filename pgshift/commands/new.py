@@ -7,9 +7,8 @@ import re
 from typing import TextIO
 
 from ..compiler.sources import discover
-from ..exit_codes import ExitCode
+from ..exit_codes import CommandFailed, ExitCode
 from ..project import Project
-from .build import CommandFailed
 
 TIMESTAMP_DIGITS = 14  # 20261123093000
 
