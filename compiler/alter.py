@@ -91,12 +91,14 @@ def add_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
         ctx.warn("not-null-without-default",
                  f"adding NOT NULL column '{column.name}' without a default fails if"
                  f" '{table.name}' already has rows", written.span)
-    table.columns[column.name] = column
+    ctx.model.attach_column(table, column)
     before = set(table.constraints)
     try:
         add_constraints(ctx, table, [(c, n, written.span) for c, n in constraints])
     except StepError:
-        del table.columns[column.name]
+        for name in set(table.constraints) - before:
+            ctx.model.detach_constraint(table, name)
+        ctx.model.detach_column(table, column.name)
         raise
     up = [_alter(table, f"ADD COLUMN {column_sql(column)}")]
     up += [add_constraint_sql(table, table.constraints[n]) for n in table.constraints
@@ -126,16 +128,16 @@ def drop_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     down += [add_constraint_sql(table, c) for c in lost_constraints]
     for index in lost_indexes:
         down += recreate_index_statements(index)
-        del ctx.model.indexes[(index.schema, index.name)]
+        ctx.model.detach_index(index)
     if column.comment is not None:
         down.append(comment_sql("column", f"{table_ref(*table.key)}.{quote_ident(name)}",
                                 column.comment))
     for other, constraint in referencing:
         down.append(add_constraint_sql(other, constraint))
-        del other.constraints[constraint.name]
+        ctx.model.detach_constraint(other, constraint.name)
     for constraint in lost_constraints:
-        del table.constraints[constraint.name]
-    del table.columns[name]
+        ctx.model.detach_constraint(table, constraint.name)
+    ctx.model.detach_column(table, name)
     cascade = " CASCADE" if a.cascade else ""
     return Step([_alter(table, f"DROP COLUMN {quote_ident(name)}{cascade}")], down, a.span)
 
@@ -293,8 +295,8 @@ def drop_constraint(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step
     down = [add_constraint_sql(table, constraint)]
     for other, fk in dependents:
         down.append(add_constraint_sql(other, fk))
-        del other.constraints[fk.name]
-    del table.constraints[constraint.name]
+        ctx.model.detach_constraint(other, fk.name)
+    ctx.model.detach_constraint(table, constraint.name)
     cascade = " CASCADE" if a.cascade else ""
     return Step([drop_constraint_sql(table, constraint.name) + cascade], down, a.span)
 

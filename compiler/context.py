@@ -115,19 +115,10 @@ class Context:
         return index
 
     def constraint_index(self, key: Key) -> str | None:
-        for table in self.model.tables.values():
-            if table.schema == key[0]:
-                for constraint in table.constraints.values():
-                    if constraint.name == key[1] and constraint.kind in ("primary key", "unique"):
-                        return constraint.name
-        return None
+        return key[1] if self.model.owned_relations.get(key) == "constraint" else None
 
     def constraint_name_taken(self, schema: str, name: str) -> bool:
-        return any(
-            name in table.constraints
-            for table in self.model.tables.values()
-            if table.schema == schema
-        )
+        return self.model.constraint_taken(schema, name)
 
     def enum(self, name: ast.QualifiedName) -> EnumModel:
         enum = self.model.enums.get(self.key(name))

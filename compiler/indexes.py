@@ -55,7 +55,7 @@ def create_index(ctx: Context, s: ast.CreateIndex) -> Step:
         tuple((p.name.value, _parameter_sql(p.value)) for p in s.parameters),
         s.where.sql.strip() if s.where else None,
     )
-    ctx.model.indexes[(table.schema, name)] = index
+    ctx.model.attach_index(index)
     return Step([create_index_sql(index, s.concurrently)],
                 [drop_index_sql(index, s.concurrently)], s.span, concurrently=s.concurrently)
 
@@ -66,7 +66,7 @@ def drop_index(ctx: Context, s: ast.DropIndex) -> Step:
     recreate = recreate_index_statements(index)
     if s.concurrently:
         recreate[0] = create_index_sql(index, concurrently=True)
-    del ctx.model.indexes[(index.schema, index.name)]
+    ctx.model.detach_index(index)
     return Step([drop_index_sql(index, s.concurrently)], recreate, s.span,
                 concurrently=s.concurrently)
 
@@ -80,8 +80,8 @@ def rename_index(ctx: Context, s: ast.RenameIndex) -> Step:
         raise ctx.error("duplicate-name", f"'{new}' already exists in schema '{index.schema}'",
                         s.new_name.span)
     old_ref, old_name = index_ref(index), index.name
-    del ctx.model.indexes[(index.schema, index.name)]
+    ctx.model.detach_index(index)
     index.name = new
-    ctx.model.indexes[(index.schema, new)] = index
+    ctx.model.attach_index(index)
     return Step([f"ALTER INDEX {old_ref} RENAME TO {quote_ident(new)}"],
                 [f"ALTER INDEX {index_ref(index)} RENAME TO {quote_ident(old_name)}"], s.span)

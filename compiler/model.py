@@ -42,6 +42,7 @@ class ColumnModel:
     generated: str | None = None
     collation: str | None = None
     comment: str | None = None
+    sequence: str | None = None  # named once, when created: PostgreSQL never renames it
 
 
 ConstraintKind = Literal["primary key", "unique", "check", "foreign key"]
@@ -114,46 +115,113 @@ class EnumModel:
 
 @dataclass(slots=True)
 class SchemaModel:
+    """Tables, indexes, enums and extensions, with name indexes kept in step by the
+    attach/detach methods so that every name check is a lookup, however long the history."""
+
     extensions: set[str] = field(default_factory=set)
     enums: dict[Key, EnumModel] = field(default_factory=dict)
     tables: dict[Key, TableModel] = field(default_factory=dict)
     indexes: dict[Key, IndexModel] = field(default_factory=dict)
+    # Relation names owned by something other than a table or index: the indexes behind
+    # primary keys and unique constraints, and the sequences of serial/identity columns.
+    owned_relations: dict[Key, str] = field(default_factory=dict)
+    constraint_names: dict[Key, int] = field(default_factory=dict)
+    table_indexes: dict[Key, dict[str, IndexModel]] = field(default_factory=dict)
+    referencing: dict[Key, list[tuple[TableModel, ConstraintModel]]] = field(
+        default_factory=dict)
 
     def relation_taken(self, schema: str, name: str) -> bool:
         """Is `name` used in the schema's one namespace for tables, indexes and sequences?"""
-        if (schema, name) in self.tables or (schema, name) in self.indexes:
-            return True
-        for table in self.tables.values():
-            if table.schema != schema:
-                continue
-            for constraint in table.constraints.values():
-                if constraint.kind in ("primary key", "unique") and constraint.name == name:
-                    return True
-            for column in table.columns.values():
-                if owns_sequence(column) and sequence_name(table, column) == name:
-                    return True
-        return False
+        key = (schema, name)
+        return key in self.tables or key in self.indexes or key in self.owned_relations
+
+    def constraint_taken(self, schema: str, name: str) -> bool:
+        return self.constraint_names.get((schema, name), 0) > 0
+
+    def attach_table(self, table: TableModel) -> None:
+        self.tables[table.key] = table
+        for column in table.columns.values():
+            self.attach_column(table, column)
+        for constraint in table.constraints.values():
+            self._claim_constraint(table, constraint)
+
+    def detach_table(self, table: TableModel) -> None:
+        for constraint in list(table.constraints.values()):
+            self.detach_constraint(table, constraint.name)
+        for column in list(table.columns.values()):
+            self.detach_column(table, column.name)
+        del self.tables[table.key]
+
+    def attach_column(self, table: TableModel, column: ColumnModel) -> None:
+        table.columns[column.name] = column
+        if column.sequence is not None:
+            self.owned_relations[(table.schema, column.sequence)] = "sequence"
+
+    def detach_column(self, table: TableModel, name: str) -> None:
+        column = table.columns.pop(name)
+        if column.sequence is not None:
+            self.owned_relations.pop((table.schema, column.sequence), None)
+
+    def rename_table(self, table: TableModel, new: str) -> None:
+        """Rename in place: its indexes and the foreign keys that point at it follow."""
+        old = table.key
+        del self.tables[old]
+        table.name = new
+        self.tables[table.key] = table
+        indexes = self.table_indexes.pop(old, {})
+        for index in indexes.values():
+            index.table = new
+        if indexes:
+            self.table_indexes[table.key] = indexes
+        referencing = self.referencing.pop(old, [])
+        for _, constraint in referencing:
+            constraint.ref_table = table.key
+        if referencing:
+            self.referencing[table.key] = referencing
+
+    def attach_index(self, index: IndexModel) -> None:
+        self.indexes[(index.schema, index.name)] = index
+        self.table_indexes.setdefault(index.table_key, {})[index.name] = index
+
+    def detach_index(self, index: IndexModel) -> None:
+        del self.indexes[(index.schema, index.name)]
+        self.table_indexes.get(index.table_key, {}).pop(index.name, None)
+
+    def attach_constraint(self, table: TableModel, constraint: ConstraintModel) -> None:
+        table.constraints[constraint.name] = constraint
+        self._claim_constraint(table, constraint)
+
+    def _claim_constraint(self, table: TableModel, constraint: ConstraintModel) -> None:
+        key = (table.schema, constraint.name)
+        self.constraint_names[key] = self.constraint_names.get(key, 0) + 1
+        if constraint.kind in ("primary key", "unique"):
+            self.owned_relations[key] = "constraint"
+        if constraint.ref_table is not None:
+            self.referencing.setdefault(constraint.ref_table, []).append((table, constraint))
+
+    def detach_constraint(self, table: TableModel, name: str) -> ConstraintModel:
+        constraint = table.constraints.pop(name)
+        key = (table.schema, name)
+        left = self.constraint_names.get(key, 0) - 1
+        if left > 0:
+            self.constraint_names[key] = left
+        else:
+            self.constraint_names.pop(key, None)
+        if constraint.kind in ("primary key", "unique"):
+            self.owned_relations.pop(key, None)
+        if constraint.ref_table is not None:
+            pointing = self.referencing.get(constraint.ref_table, [])
+            pointing[:] = [pair for pair in pointing if pair[1] is not constraint]
+        return constraint
 
     def indexes_of(self, key: Key) -> list[IndexModel]:
-        return [index for index in self.indexes.values() if index.table_key == key]
+        return list(self.table_indexes.get(key, {}).values())
 
     def references_to(self, key: Key) -> list[tuple[TableModel, ConstraintModel]]:
         """Foreign keys in other tables that point at table `key`."""
-        return [
-            (table, constraint)
-            for table in self.tables.values()
-            if table.key != key
-            for constraint in table.constraints.values()
-            if constraint.kind == "foreign key" and constraint.ref_table == key
-        ]
+        return [(t, c) for t, c in self.referencing.get(key, []) if t.key != key]
 
 
 def owns_sequence(column: ColumnModel) -> bool:
     return column.identity is not None or column.type.name in (
         "serial", "bigserial", "smallserial")
-
-
-def sequence_name(table: TableModel, column: ColumnModel) -> str:
-    from .naming import make_object_name
-
-    return make_object_name(table.name, column.name, "seq")

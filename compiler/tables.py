@@ -64,6 +64,8 @@ def build_column(
             model.collation = written.collation.value
     if owns_sequence(model):
         model.not_null = True
+        model.sequence = choose_name(table.name, model.name, "seq",
+                                     lambda name: ctx.model.relation_taken(table.schema, name))
     return model, constraints
 
 
@@ -196,7 +198,7 @@ def add_constraints(ctx: Context, table: TableModel,
         if constraint.kind == "foreign key":
             check_foreign_key(ctx, table, constraint, span)
         name_constraint(ctx, table, constraint, name, span)
-        table.constraints[constraint.name] = constraint
+        ctx.model.attach_constraint(table, constraint)
 
 
 @step(ast.CreateTable)
@@ -208,18 +210,18 @@ def create_table(ctx: Context, s: ast.CreateTable) -> Step:
                         s.name.span)
     table = TableModel(*key)
     pending: list[tuple[ConstraintModel, ast.Name | None, Span]] = []
-    ctx.model.tables[key] = table
+    ctx.model.attach_table(table)
     try:
         for written in s.columns:
             column, constraints = build_column(ctx, table, written)
-            table.columns[column.name] = column
+            ctx.model.attach_column(table, column)
             pending += [(c, n, written.span) for c, n in constraints]
         for written_constraint in s.constraints:
             constraint = table_constraint(ctx, table, written_constraint)
             pending.append((constraint, written_constraint.name, written_constraint.span))
         add_constraints(ctx, table, pending)
     except StepError:
-        del ctx.model.tables[key]
+        ctx.model.detach_table(table)
         raise
     return Step([create_table_sql(table)], [f"DROP TABLE {table_ref(*key)}"], s.span)
 
@@ -240,12 +242,12 @@ def drop_table(ctx: Context, s: ast.DropTable) -> Step:
     down = [create_table_sql(table)]
     for index in ctx.model.indexes_of(table.key):
         down += recreate_index_statements(index)
-        del ctx.model.indexes[(index.schema, index.name)]
+        ctx.model.detach_index(index)
     down += table_comment_statements(table)
     for other, constraint in referencing:
         down.append(add_constraint_sql(other, constraint))
-        del other.constraints[constraint.name]
-    del ctx.model.tables[table.key]
+        ctx.model.detach_constraint(other, constraint.name)
+    ctx.model.detach_table(table)
     return Step([f"DROP TABLE {table_ref(*table.key)}{cascade}"], down, s.span)
 
 
@@ -259,15 +261,7 @@ def rename_table(ctx: Context, s: ast.RenameTable) -> Step:
                         s.new_name.span)
     old_ref = table_ref(*table.key)
     old_key = table.key
-    del ctx.model.tables[old_key]
-    table.name = new
-    ctx.model.tables[table.key] = table
-    for index in ctx.model.indexes_of(old_key):
-        index.table = new
-    for other in ctx.model.tables.values():
-        for constraint in other.constraints.values():
-            if constraint.ref_table == old_key:
-                constraint.ref_table = table.key
+    ctx.model.rename_table(table, new)
     return Step([f"ALTER TABLE {old_ref} RENAME TO {quote_ident(new)}"],
                 [f"ALTER TABLE {table_ref(*table.key)} RENAME TO {quote_ident(old_key[1])}"],
                 s.span)

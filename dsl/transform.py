@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any, cast
 
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer, Tree
 from lark.tree import Meta
 
 from . import ast
@@ -69,14 +69,26 @@ def _token(items: Sequence[Any], *types: str) -> Token | None:
     return None
 
 
-@v_args(meta=True)
 class ToAst(Transformer[Token, ast.MigrationFile]):
-    """Builds `ast` nodes; reads `self.diagnostics` afterwards for what was wrong."""
+    """Builds `ast` nodes; reads `self.diagnostics` afterwards for what was wrong.
+
+    Each rule's method takes (meta, children). Methods are looked up once per instance
+    rather than through Lark's `v_args` wrapper, which rebuilds a wrapper on every call.
+    """
 
     def __init__(self, path: str) -> None:
         super().__init__()
         self.path = path
         self.diagnostics: list[Diagnostic] = []
+        self._rules: dict[str, Any] = {}
+
+    def _call_userfunc(self, tree: Tree[Token], new_children: list[Any] | None = None) -> Any:
+        children = new_children if new_children is not None else tree.children
+        method = self._rules.get(tree.data)
+        if method is None:
+            method = getattr(self, tree.data)
+            self._rules[tree.data] = method
+        return method(tree.meta, children)
 
     # ------------------------------------------------------------ positions and helpers
 
