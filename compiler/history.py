@@ -184,7 +184,7 @@ def _relocate(diagnostic: Diagnostic, path: str) -> Diagnostic:
 
     if diagnostic.span is None:
         return replace(diagnostic, path=path)
-    return replace(diagnostic, span=replace(diagnostic.span, file=path))
+    return replace(diagnostic, span=diagnostic.span._replace(file=path))
 
 
 def _check_not_in_the_past(history: History, found: list[MigrationSource],

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A region of one source file; lines and columns count from 1, ends are exclusive."""
+class Span(NamedTuple):
+    """A region of one source file; lines and columns count from 1, ends are exclusive.
+
+    A named tuple rather than a dataclass: every node has one, and tuples are built fast.
+    """
 
     file: str
     line: int

@@ -9,10 +9,10 @@ from __future__ import annotations
 import difflib
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
-from lark import Token, Transformer, Tree
-from lark.tree import Meta
+from lark import Token
 
 from . import ast
 from .diagnostics import Diagnostic, error
@@ -69,31 +69,82 @@ def _token(items: Sequence[Any], *types: str) -> Token | None:
     return None
 
 
-class ToAst(Transformer[Token, ast.MigrationFile]):
-    """Builds `ast` nodes; reads `self.diagnostics` afterwards for what was wrong.
+Meta = Span  # what each rule's method gets: the span of the text it was reduced from
 
-    Each rule's method takes (meta, children). Methods are looked up once per instance
-    rather than through Lark's `v_args` wrapper, which rebuilds a wrapper on every call.
+
+@dataclass(frozen=True, slots=True)
+class Filtering:
+    """Which tokens a parse tree would leave out: keywords, punctuation. A few terminals
+    (`not`, `null`, `with`) are left out by some rules and kept by others."""
+
+    dropped: frozenset[str]
+    kept_by_rule: dict[str, frozenset[str]]
+
+
+class ToAst:
+    """Builds `ast` nodes while Lark parses; read `diagnostics` afterwards.
+
+    Lark calls `reduce(rule, children)` for every rule as it reduces it, with every
+    token kept (keyword tokens too), so no parse tree is built and no Lark position
+    propagation runs: the rule's span comes from its first and last child, and keyword
+    tokens are dropped before the rule's method, named after the rule, sees the rest.
     """
 
-    def __init__(self, path: str) -> None:
-        super().__init__()
+    def __init__(self, path: str, filtering: Filtering) -> None:
         self.path = path
+        self.filtering = filtering
         self.diagnostics: list[Diagnostic] = []
-        self._rules: dict[str, Any] = {}
+        # id(result) → (result, span); the result is kept so that its id stays unique.
+        self._spans: dict[int, tuple[Any, Span]] = {}
 
-    def _call_userfunc(self, tree: Tree[Token], new_children: list[Any] | None = None) -> Any:
-        children = new_children if new_children is not None else tree.children
-        method = self._rules.get(tree.data)
-        if method is None:
-            method = getattr(self, tree.data)
-            self._rules[tree.data] = method
-        return method(tree.meta, children)
+    def reset(self, path: str) -> None:
+        """Start on another file: one builder serves every parse of a process."""
+        self.path = path
+        self.diagnostics = []
+        self._spans = {}
+
+    def reducer(self, rule: str) -> Any:
+        """The callback Lark calls as it reduces `rule`: span, drop keywords, build the node."""
+        drop = self.filtering.dropped - self.filtering.kept_by_rule.get(rule, frozenset())
+        method = getattr(self, rule)
+        new_span = tuple.__new__
+        no_record = (str, int, bool)
+
+        def reduce(children: list[Any]) -> Any:
+            spans = self._spans
+            first = last = None
+            for child in children:
+                if type(child) is Token:
+                    first = child.line, child.column
+                    break
+                known = spans.get(id(child))
+                if known is not None:
+                    first = known[1][1], known[1][2]
+                    break
+            for child in reversed(children):
+                if type(child) is Token:
+                    last = child.end_line, child.end_column
+                    break
+                known = spans.get(id(child))
+                if known is not None:
+                    last = known[1][3], known[1][4]
+                    break
+            if first is None or last is None:
+                first = last = (1, 1)
+            meta = new_span(Span, (self.path, *first, *last))
+            result = method(meta, [c for c in children
+                                   if type(c) is not Token or c.type not in drop])
+            if result is not None and not isinstance(result, no_record):
+                spans[id(result)] = (result, meta)
+            return result
+
+        return reduce
 
     # ------------------------------------------------------------ positions and helpers
 
-    def span(self, meta: Meta) -> Span:
-        return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
+    @staticmethod
+    def span(meta: Meta) -> Span:
+        return meta
 
     def token_span(self, token: Token) -> Span:
         assert token.line is not None
