@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,23 +26,40 @@ def py(value: object) -> str:
     return repr(value)
 
 
+def doc(value: str) -> str:
+    """A path for the module docstring, or a stand-in when it could end or escape it."""
+    if any(not ch.isprintable() or ch in '"\\' for ch in value):
+        return "the migration"
+    return value
+
+
+def comment(value: str) -> str:
+    """Text that stays inside one `#` comment line: no line breaks or control characters."""
+    return "".join(ch if ch.isprintable() else "?" for ch in value)
+
+
+def _columns(text: str) -> int:
+    """How many columns a line takes in an editor (and in ruff): wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _pieces(text: str, width: int) -> list[str]:
     """`text` cut into parts whose repr() fits `width` columns, at spaces where possible."""
-    if len(repr(text)) <= width:
+    if _columns(repr(text)) <= width:
         return [text]
     pieces: list[str] = []
     current = ""
     for word in re.split(r"(?<=\s)", text):
-        while len(repr(word)) > width:  # one word longer than a line: cut it anywhere
+        while _columns(repr(word)) > width:  # one word longer than a line: cut it anywhere
             if current:
                 pieces.append(current)
                 current = ""
             cut = len(word)
-            while len(repr(word[:cut])) > width:
+            while _columns(repr(word[:cut])) > width:
                 cut -= 1
             pieces.append(word[:cut])
             word = word[cut:]
-        if current and len(repr(current + word)) > width:
+        if current and _columns(repr(current + word)) > width:
             pieces.append(current)
             current = ""
         current += word
@@ -60,7 +78,7 @@ def statements(sql: Sequence[str] | None, indent: int) -> str:
     for statement in sql:
         lines = statement.splitlines(keepends=True) or [""]
         parts = [p for line in lines for p in _pieces(line, width)]
-        if len(parts) == 1 and len(pad) + len(repr(parts[0])) + 1 <= MAX_LINE:
+        if len(parts) == 1 and len(pad) + _columns(repr(parts[0])) + 1 <= MAX_LINE:
             items.append(f"{pad}{parts[0]!r},")
         else:
             inner = "\n".join(f"{pad}    {p!r}" for p in parts)
@@ -79,6 +97,8 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     environment.filters["py"] = py
+    environment.filters["comment"] = comment
+    environment.filters["doc"] = doc
     environment.filters["statements"] = statements
     return environment
 
@@ -116,7 +136,13 @@ def migration_sql(migration: CompiledMigration, down: bool = False) -> str:
     chosen = migration.down if down else migration.up
     if chosen is None:
         return f"-- migration {migration.version} is irreversible: it has no Down\n"
-    return "".join(f"{statement};\n\n" for statement in chosen).rstrip("\n") + "\n"
+    return "".join(f"{_terminated(statement)}\n\n" for statement in chosen).rstrip("\n") + "\n"
+
+
+def _terminated(statement: str) -> str:
+    """The statement and its `;`, on a line of its own when the last line ends in a comment."""
+    last = statement.rstrip().rsplit("\n", 1)[-1]
+    return f"{statement.rstrip()}\n;" if "--" in last else f"{statement.rstrip()};"
 
 
 __all__ = ["migration_sql", "render_module", "render_schema_file"]

@@ -15,17 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..dsl import BadFileName, DiagnosticError, load_source, parse_file_name, parse_source
+from ..dsl import BadFileName, DiagnosticError, parse_file_name, parse_source
 from ..dsl.diagnostics import Diagnostic, Severity, error
 from ..dsl.parser import source_from_bytes
 from ..dsl.source import Source
 from ..fingerprint import combined_hash, digest
 from .migration import CompiledMigration, compile_migration
 from .model import SchemaModel
-from .sources import MigrationSource, discover
+from .sources import MigrationSource, discover, duplicate_versions
 
 CACHE_FORMAT = 1
-_GENERATED_SOURCE = re.compile(r"^#\s+source\s+(\S+)\s+(\S+)$", re.MULTILINE)
+_GENERATED_SOURCE = re.compile(r"^# source (\d+(?:\.\d+)*) (.+)$", re.MULTILINE)
 
 
 @dataclass(slots=True)
@@ -51,10 +51,8 @@ class History:
     def source(self, display_path: str) -> Source | None:
         """The text of a migration, for quoting its lines in diagnostics."""
         if display_path not in self.sources and display_path in self.paths:
-            try:
-                text = load_source(self.paths[display_path]).text
-            except DiagnosticError:
-                return None
+            data = self.paths[display_path].read_bytes()
+            text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
             self.sources[display_path] = Source(display_path, text)
         return self.sources.get(display_path)
 
@@ -115,6 +113,8 @@ def compile_history(migrations_dir: Path, root: Path, cache_file: Path | None = 
     history.paths = {s.display_path: s.path for s in found}
     if generated_module is not None:
         _check_not_in_the_past(history, found, compiled_versions(generated_module))
+    if any(d.code == "duplicate-version" for d in problems):
+        return history  # which of the two files is the history? compiling either misleads
     return _compile(history, contents, cache_file)
 
 
@@ -131,6 +131,10 @@ def compile_texts(files: list[tuple[str, str]]) -> History:
         contents.append((MigrationSource(Path(file_name), file_name, name), text.encode()))
         history.sources[file_name] = Source(file_name, text)
     contents.sort(key=lambda item: item[0].name.version)
+    duplicates = duplicate_versions([source for source, _ in contents])
+    if duplicates:
+        history.diagnostics += duplicates
+        return history
     return _compile(history, contents, None)
 
 
@@ -140,8 +144,8 @@ def _compile(history: History, contents: list[tuple[MigrationSource, bytes]],
 
     keys: list[str] = []
     previous = ""
-    for name, content in history.files:
-        previous = _chain(previous, name, content)
+    for (source, _), (_, content) in zip(contents, history.files, strict=True):
+        previous = _chain(previous, source.display_path, content)
         keys.append(previous)
 
     cache = _load_cache(cache_file)

@@ -37,14 +37,19 @@ def discover(directory: Path, display_root: Path) -> tuple[list[MigrationSource]
         except BadFileName as bad:
             problems.append(error("bad-file-name", str(bad), None, display))
     found.sort(key=lambda source: source.name.version)
-    for earlier, later in itertools.pairwise(found):
-        if earlier.name.version == later.name.version:
-            problems.append(error(
-                "duplicate-version",
-                f"version {later.name.version} is used by two files: {earlier.display_path} and"
-                f" {later.display_path}",
-                None, later.display_path))
-    return found, problems
+    return found, problems + duplicate_versions(found)
+
+
+def duplicate_versions(found: list[MigrationSource]) -> list[Diagnostic]:
+    """Two files whose versions are equal as numbers (0.0.2 and 0.0.02), naming both."""
+    ordered = sorted(found, key=lambda source: source.name.version)
+    return [
+        error("duplicate-version",
+              f"version {later.name.version} is used by two files: {earlier.display_path} and"
+              f" {later.display_path}", None, later.display_path)
+        for earlier, later in itertools.pairwise(ordered)
+        if earlier.name.version == later.name.version
+    ]
 
 
 def _display(path: Path, root: Path) -> str:

@@ -64,6 +64,12 @@ _PARSING = threading.Lock()
 
 def parse_source(source: Source) -> MigrationFile:
     """Parse decoded text; raise DiagnosticError with every problem found."""
+    nul = source.text.find("\x00")
+    if nul >= 0:
+        raise DiagnosticError([error(
+            "nul-character", "this file contains a NUL character (U+0000): PostgreSQL cannot"
+            " store it in any name, string or statement, and would cut the text short there",
+            source.span_at(nul, 1))])
     parser, builder = _ast_parser()
     with _PARSING:
         builder.reset(source.path)

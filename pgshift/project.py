@@ -25,13 +25,15 @@ class Project:
     @classmethod
     def load(cls, root: str | Path = ".") -> Project:
         base = Path(root).resolve()
+        if base.exists() and not base.is_dir():
+            raise ProjectError(f"project path {base} is not a directory")
         if not base.is_dir():
             raise ProjectError(f"project directory {base} does not exist")
         settings = _tool_settings(base / "pyproject.toml")
         return cls(
             root=base,
-            migrations_dir=base / str(settings.get("migrations", "migrations")),
-            generated_dir=base / str(settings.get("generated", "generated")),
+            migrations_dir=base / _path_setting(settings, "migrations"),
+            generated_dir=base / _path_setting(settings, "generated"),
         )
 
     @property
@@ -45,6 +47,16 @@ class Project:
             return str(path.resolve().relative_to(self.root))
         except ValueError:
             return str(path)
+
+
+def _path_setting(settings: dict[str, Any], key: str) -> str:
+    value = settings.get(key, key)
+    if not isinstance(value, str) or not value.strip():
+        raise ProjectError(f"[tool.pgshift] {key} must be a directory path (a string), not"
+                           f" {value!r}")
+    if any(not ch.isprintable() for ch in value):
+        raise ProjectError(f"[tool.pgshift] {key} contains a control character: {value!r}")
+    return value
 
 
 def _tool_settings(pyproject: Path) -> dict[str, Any]:

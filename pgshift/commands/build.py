@@ -32,7 +32,7 @@ def build(project: Project, err: TextIO = sys.stderr) -> History:
         print(render(diagnostic, history.source(diagnostic.file)), file=err)
     errors = len(history.errors)
     if errors:
-        raise CommandFailed(f"{errors} error{'s' * (errors != 1)}: nothing was written",
+        raise CommandFailed(f"{errors} error{'s' * (errors != 1)} in the migrations",
                             ExitCode.COMPILE)
     return history
 
@@ -43,11 +43,18 @@ def outputs(project: Project, history: History) -> Outputs:
 
 
 def compile_project(project: Project, out: TextIO, err: TextIO = sys.stderr) -> int:
-    history = build(project, err)
+    try:
+        history = build(project, err)
+    except CommandFailed as failed:
+        raise CommandFailed(f"{failed}: nothing was written", failed.code) from None
     result = outputs(project, history)
-    project.generated_dir.mkdir(parents=True, exist_ok=True)
-    changed = [_write(project.generated_dir / MODULE, result.module),
-               _write(project.generated_dir / SCHEMA, result.schema)]
+    try:
+        project.generated_dir.mkdir(parents=True, exist_ok=True)
+        changed = [_write(project.generated_dir / MODULE, result.module),
+                   _write(project.generated_dir / SCHEMA, result.schema)]
+    except OSError as failure:
+        raise CommandFailed(f"cannot write {project.relative(project.generated_dir)}/:"
+                            f" {failure.strerror or failure}", ExitCode.CONFIG) from None
     count = len(history.migrations)
     where = project.relative(project.generated_dir / MODULE)
     state = "written" if any(changed) else "already up to date"
@@ -75,7 +82,8 @@ def check_project(project: Project, out: TextIO, err: TextIO = sys.stderr) -> in
         raise CommandFailed(f"{', '.join(stale)} {'is' if len(stale) == 1 else 'are'} stale:"
                             " run `pgshift compile` and commit the result", ExitCode.STALE)
     count = len(history.migrations)
-    print(f"ok: {count} migration{'s' * (count != 1)} compile, generated/ is up to date",
+    verb = "compiles" if count == 1 else "compile"
+    print(f"ok: {count} migration{'s' * (count != 1)} {verb}, generated/ is up to date",
           file=out)
     return int(ExitCode.OK)
 
@@ -102,9 +110,10 @@ def sql_for_version(project: Project, version: str, down: bool, out: TextIO,
     wanted = tuple(int(p) for p in version.split(".")) if _is_version(version) else None
     for migration in history.migrations:
         if migration.version_parts == wanted:
-            out.write(migration_sql(migration, down))
             if down and migration.down is None:
-                return int(ExitCode.IRREVERSIBLE)
+                raise CommandFailed(f"migration {migration.version} ({migration.description}) is"
+                                    " irreversible: it has no Down", ExitCode.IRREVERSIBLE)
+            out.write(migration_sql(migration, down))
             return int(ExitCode.OK)
     known = ", ".join(m.version for m in history.migrations) or "none"
     raise CommandFailed(f"no migration with version {version} (known: {known})", ExitCode.USAGE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import TextIO
 
 from ..compiler.sources import discover
@@ -35,14 +36,22 @@ def new_migration(project: Project, name: str, out: TextIO) -> int:
                             ExitCode.USAGE)
     sources, _ = discover(project.migrations_dir, project.root)
     version = next_version([s.name.version.parts for s in sources], dt.datetime.now(dt.UTC))
-    project.migrations_dir.mkdir(parents=True, exist_ok=True)
     path = project.migrations_dir / f"{version}_{description}.shift"
     if path.exists():
         raise CommandFailed(f"{project.relative(path)} already exists", ExitCode.USAGE)
+    try:
+        project.migrations_dir.mkdir(parents=True, exist_ok=True)
+        _write_new(path, version, description)
+    except OSError as failure:
+        raise CommandFailed(f"cannot create {project.relative(path)}:"
+                            f" {failure.strerror or failure}", ExitCode.CONFIG) from None
+    print(project.relative(path), file=out)
+    return int(ExitCode.OK)
+
+
+def _write_new(path: Path, version: str, description: str) -> None:
     path.write_text(
         f"-- {version}: {description.replace('_', ' ')}\n"
         "-- Write the change below (docs/language.md), then run `pgshift compile`.\n\n",
         encoding="utf-8",
     )
-    print(project.relative(path), file=out)
-    return int(ExitCode.OK)
