@@ -1,4 +1,4 @@
-"""The application's 0.0.1 migration on a real PostgreSQL + pgvector: exactly the schema asked for."""
+"""The 0.0.1 migration on a real PostgreSQL + pgvector: exactly the schema asked for."""
 
 from __future__ import annotations
 
