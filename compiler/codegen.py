@@ -40,6 +40,8 @@ def comment(value: str) -> str:
 
 def _columns(text: str) -> int:
     """How many columns a line takes in an editor (and in ruff): wide characters take two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

@@ -86,14 +86,14 @@ class ServerError:
         message = diag.message_primary or str(error).strip().splitlines()[0]
         return cls(error.sqlstate, message, diag.message_detail, diag.message_hint, position)
 
-    def describe(self, statement: str) -> str:
+    def describe(self, statement: str = "") -> str:
         name = _condition_name(self.sqlstate)
         lines = [f"ERROR {self.sqlstate or '?????'}{f' ({name})' if name else ''}: {self.message}"]
         if self.detail:
             lines.append(f"DETAIL: {self.detail}")
         if self.hint:
             lines.append(f"HINT: {self.hint}")
-        if self.position is not None:
+        if self.position is not None and statement:
             line, column = _line_column(statement, self.position)
             lines.append(f"at line {line}, column {column} of the statement")
         return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from typing import Any
@@ -55,6 +56,9 @@ class PostgresMigrator:
         except psycopg.Error as error:
             message = f"cannot connect to the database: {_first_line(error)}"
             raise ConnectionFailed(message) from None
+        # Notice a vanished client even while a statement waits (PostgreSQL 14+).
+        with contextlib.suppress(psycopg.Error):
+            connection.execute("SET client_connection_check_interval = '2s'")
         return cls(connection, table)
 
     def close(self) -> None:
@@ -71,7 +75,20 @@ class PostgresMigrator:
         try:
             if self._exists():
                 return
-            self.connection.execute(sql.SQL("""
+            with self.connection.transaction():
+                # Instances that start together take turns: CREATE TABLE IF NOT EXISTS alone
+                # can still fail on the table's row type when two run at the same moment.
+                self.connection.execute("SELECT pg_advisory_xact_lock(%s)", [self.lock_key ^ 1])
+                self._create_table()
+        except (errors.UniqueViolation, errors.DuplicateTable, errors.DuplicateObject):
+            if not self._exists():  # another instance created it at the same moment
+                raise
+        except psycopg.Error as error:
+            raise TableError(f"cannot create the migration table {self.schema}."
+                             f"{self.table_name}: {ServerError.of(error).describe()}") from None
+
+    def _create_table(self) -> None:
+        self.connection.execute(sql.SQL("""
                 CREATE TABLE IF NOT EXISTS {} (
                     version text PRIMARY KEY,
                     description text NOT NULL,
@@ -82,12 +99,6 @@ class PostgresMigrator:
                     applied_by text NOT NULL DEFAULT current_user,
                     failed_statement text
                 )""").format(self.table))
-        except (errors.UniqueViolation, errors.DuplicateTable):
-            if not self._exists():  # another instance created it at the same moment
-                raise
-        except psycopg.Error as error:
-            raise TableError(f"cannot create the migration table {self.schema}."
-                             f"{self.table_name}: {ServerError.of(error).describe('')}") from None
 
     def applied(self) -> list[AppliedMigration]:
         try:
@@ -163,10 +174,17 @@ class PostgresMigrator:
         ).format(self.table), [migration.version, migration.description, migration.checksum,
                                dirty, elapsed_ms])
 
-    def _mark_failed(self, migration: Migration, statement: str) -> None:
-        self.connection.execute(sql.SQL(
-            "UPDATE {} SET dirty = true, failed_statement = %s WHERE version = %s"
-        ).format(self.table), [statement, migration.version])
+    def _mark_failed(self, migration: Migration, statement: str) -> str:
+        """Record the failing statement; returns a note when even that is impossible (the row
+        was already written dirty before the migration started, so the state stays known)."""
+        try:
+            self.connection.execute(sql.SQL(
+                "UPDATE {} SET dirty = true, failed_statement = %s WHERE version = %s"
+            ).format(self.table), [statement, migration.version])
+        except psycopg.Error as error:
+            return (f"\nThe failing statement could not be recorded ({_first_line(error)}); the"
+                    " history row still says dirty.")
+        return ""
 
     def _forget(self, migration: Migration) -> None:
         self.connection.execute(sql.SQL("DELETE FROM {} WHERE version = %s").format(self.table),
@@ -189,12 +207,12 @@ class PostgresMigrator:
         try:
             migration.up(self.connection)
         except StatementFailed as failed:
-            self._mark_failed(migration, failed.statement)
+            note = self._mark_failed(migration, failed.statement)
             raise _failure(migration, "up", migration.up_sql, failed,
                            f"It is not transactional, so the statements before this one"
                            f" stay applied and the database is marked dirty at version"
                            f" {migration.version}. Repair it by hand, then record the real"
-                           " state with `pgshift force VERSION`.") from None
+                           " state with `pgshift force VERSION`." + note) from None
         self._record(migration, False, _ms(started))
 
     def rollback(self, migration: Migration) -> None:
@@ -213,11 +231,11 @@ class PostgresMigrator:
         try:
             migration.down(self.connection)
         except StatementFailed as failed:
-            self._mark_failed(migration, failed.statement)
+            note = self._mark_failed(migration, failed.statement)
             raise _failure(migration, "down", migration.down_sql, failed,
                            f"It is not transactional: the database is marked dirty at version"
                            f" {migration.version}. Repair it by hand, then record the real"
-                           " state with `pgshift force VERSION`.") from None
+                           " state with `pgshift force VERSION`." + note) from None
         self._forget(migration)
 
     def force(self, version: str | None, migrations: list[Migration]) -> None:

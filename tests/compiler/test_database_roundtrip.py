@@ -1,0 +1,144 @@
+"""Every golden case on a real PostgreSQL + pgvector: Up applies, Down restores the catalog.
+
+For each case in testdata/ (not the error cases): apply each migration's Up in order,
+taking a catalog snapshot before and after each; run the Downs from the last migration
+back to the first, each of which must leave exactly the snapshot taken before its Up
+(an irreversible migration has no Down: going down stops there); then apply the Ups
+again, each of which must reproduce the snapshot of the first pass.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+import pytest
+
+from pgshift.runner.catalog import snapshot
+
+if TYPE_CHECKING:
+    import shift_cases as cases
+else:  # pytest imports the test modules by their path from the repository root
+    from tests.compiler import shift_cases as cases
+
+Snapshot = dict[str, list[tuple[Any, ...]]]
+
+# Cases whose SQL PostgreSQL rejects, or whose Down does not restore the catalog.
+BROKEN: dict[str, str] = {
+    "serial_widened_then_dropped": (
+        "`alter column id type bigint` on a serial column makes the model forget the"
+        " sequence; Down of a later `drop table events` recreates id as plain bigint, without"
+        " sequence events_id_seq and its nextval default"
+    ),
+    "alter_column_type_back": (
+        "`alter column status type text` (an enum column with a default) has the Down"
+        " ALTER COLUMN status TYPE status, which PostgreSQL refuses: 42804 cannot be cast"
+        " automatically (text to integer likewise); Down needs USING status::status, and"
+        " the default dropped and set again around it"
+    ),
+    "add_primary_key": (
+        "`add primary key (id)` on a nullable column: PostgreSQL makes id NOT NULL, and Down's"
+        " DROP CONSTRAINT events_pkey leaves it NOT NULL (constraint events_id_not_null);"
+        " Down must also DROP NOT NULL on the columns that were nullable"
+    ),
+    "self_reference": (
+        "`drop constraint nodes_pkey cascade` also drops the self-referencing foreign key"
+        " nodes_parent_fkey; the model keeps it (references_to skips the table itself), so"
+        " Down re-adds only the primary key"
+    ),
+    "enum_rename_then_drop_column": (
+        "after `alter enum status rename value 'draft' to 'unpublished'` the model still holds"
+        " the default 'draft', so Down of a later `drop column status` runs"
+        " ADD COLUMN status status DEFAULT 'draft' and PostgreSQL refuses it (22P02)"
+    ),
+    "drop_column_named_like_function": (
+        "`drop column length` treats the check `length(title) < 100` as depending on it (a"
+        " regex sees the word), drops it from the model though PostgreSQL keeps it, and Down"
+        " re-adds it: 42710 constraint \"documents_check\" already exists"
+    ),
+    "drop_generated_source": (
+        "`drop column title cascade` also drops the generated column title_length computed"
+        " from it; the model keeps title_length, so Down adds back only title"
+    ),
+    "drop_renamed_table": (
+        "`rename table metadata to document_metadata` then `drop table document_metadata`:"
+        " Down's CREATE TABLE makes sequence document_metadata_id_seq and NOT NULL constraints"
+        " document_metadata_*_not_null, where the dropped table had metadata_id_seq and"
+        " metadata_*_not_null (PostgreSQL keeps those names at a rename); Down must name them"
+        " (SEQUENCE NAME, CONSTRAINT … NOT NULL)"
+    ),
+    "drop_renamed_column": (
+        "`rename column title to heading` then `drop column heading`: Down adds heading back"
+        " with NOT NULL constraint documents_heading_not_null; the dropped column's was"
+        " documents_title_not_null"
+    ),
+}
+
+
+def _param(name: str) -> object:
+    if name in BROKEN:
+        return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=BROKEN[name]))
+    return name
+
+
+def _run(connection: psycopg.Connection[Any], statements: tuple[str, ...],
+         transactional: bool, what: str) -> None:
+    """Statements in one transaction, or one by one in autocommit (CONCURRENTLY needs it)."""
+    try:
+        if transactional:
+            with connection.transaction():
+                for statement in statements:
+                    connection.execute(statement.encode())
+        else:
+            for statement in statements:
+                connection.execute(statement.encode())
+    except psycopg.Error as failure:
+        pytest.fail(f"{what}: PostgreSQL refused it: {failure.sqlstate} {failure}")
+
+
+def _differences(expected: Snapshot, actual: Snapshot) -> str:
+    lines = []
+    for kind in sorted(set(expected) | set(actual)):
+        want = {repr(row) for row in expected.get(kind, [])}
+        got = {repr(row) for row in actual.get(kind, [])}
+        found = [f"  {kind} missing: {row}" for row in sorted(want - got)]
+        found += [f"  {kind} extra:   {row}" for row in sorted(got - want)]
+        if not found and expected.get(kind) != actual.get(kind):
+            found.append(f"  {kind} differ in order or multiplicity")
+        lines += found
+    return "\n".join(lines)
+
+
+def _assert_same(expected: Snapshot, actual: Snapshot, what: str) -> None:
+    assert actual == expected, f"{what}:\n{_differences(expected, actual)}"
+
+
+@pytest.mark.parametrize("name", [_param(p.stem) for p in cases.case_paths(cases.TESTDATA)])
+def test_up_down_up_restores_each_snapshot(name: str, database_url: str) -> None:
+    history = cases.compile_case(cases.load_case(cases.TESTDATA / f"{name}.shift"))
+    assert not history.errors, cases.rendered_diagnostics(history)
+    migrations = history.migrations
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        # states[i]: the catalog before migration i; states[i + 1]: after it.
+        states = [snapshot(connection)]
+        for migration in migrations:
+            _run(connection, migration.up, migration.transactional, f"Up {migration.version}")
+            states.append(snapshot(connection))
+
+        resume = 0
+        for position in reversed(range(len(migrations))):
+            migration = migrations[position]
+            if migration.down is None:
+                resume = position + 1
+                break
+            _run(connection, migration.down, migration.transactional,
+                 f"Down {migration.version}")
+            _assert_same(states[position], snapshot(connection),
+                         f"Down {migration.version} does not restore the catalog before its Up")
+
+        for position in range(resume, len(migrations)):
+            migration = migrations[position]
+            _run(connection, migration.up, migration.transactional,
+                 f"Up {migration.version} (again)")
+            _assert_same(states[position + 1], snapshot(connection),
+                         f"Up {migration.version} applied again differs from the first time")

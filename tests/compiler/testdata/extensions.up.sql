@@ -1,0 +1,9 @@
+-- 0.0.1
+CREATE EXTENSION vector;
+
+-- 0.0.2
+DROP EXTENSION vector;
+
+-- 0.0.3
+CREATE EXTENSION vector;
+

@@ -1,0 +1,5 @@
+-- 0.0.1
+DROP TABLE samples;
+
+DROP TYPE mood;
+
