@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from ..dsl import ast
 from .context import Context, Step, StepError
 from .model import ColumnModel, ConstraintModel, IndexElementModel, IndexModel, TableModel
+from .pgvector import VECTOR_METHODS
 from .quoting import quote_ident
 from .registry import step
 from .render import (
@@ -19,7 +19,9 @@ from .render import (
     table_ref,
     type_sql,
 )
+from .sqltext import mentions, rename_in
 from .tables import (
+    INTEGER_TYPES,
     add_constraints,
     build_column,
     check_enum_value,
@@ -52,24 +54,6 @@ def alter_table(ctx: Context, s: ast.AlterTable) -> list[Step]:
 
 def _alter(table: TableModel, clause: str) -> str:
     return f"ALTER TABLE {table_ref(table.schema, table.name)} {clause}"
-
-
-def mentions(expression: str | None, column: str) -> bool:
-    """Whether SQL text names `column` (as a word, or quoted), outside string literals."""
-    if not expression:
-        return False
-    without_strings = re.sub(r"'(?:[^']|'')*'", "''", expression)
-    return re.search(rf'(?<![\w$"]){re.escape(column)}(?![\w$"])|"{re.escape(column)}"',
-                     without_strings) is not None
-
-
-def rename_in(expression: str | None, old: str, new: str) -> str | None:
-    """Rewrite a column name inside SQL text, leaving string literals alone."""
-    if not expression:
-        return expression
-    parts = re.split(r"('(?:[^']|'')*')", expression)
-    pattern = re.compile(rf'(?<![\w$"]){re.escape(old)}(?![\w$"])|"{re.escape(old)}"')
-    return "".join(p if p.startswith("'") else pattern.sub(quote_ident(new), p) for p in parts)
 
 
 def _index_uses(index: IndexModel, column: str) -> bool:
@@ -111,8 +95,15 @@ def drop_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     assert isinstance(a, ast.DropColumn)
     column = ctx.column(table, a.column)
     name = column.name
-    referencing = [(other, c) for other, c in ctx.model.references_to(table.key)
-                   if name in c.ref_columns]
+    referencing = [(other, c) for other, c in ctx.model.references_to(table.key, True)
+                   if name in c.ref_columns and not (other is table and name in c.columns)]
+    generated = [c for c in table.columns.values()
+                 if c is not column and mentions(c.generated, name)]
+    if generated and not a.cascade:
+        raise ctx.error("still-used",
+                        f"column '{table.name}.{name}' is used by generated column"
+                        f" '{generated[0].name}': drop that first, or write"
+                        " `drop column ... cascade`", a.column.span)
     if referencing and not a.cascade:
         other, constraint = referencing[0]
         raise ctx.error("still-referenced",
@@ -125,6 +116,7 @@ def drop_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
                         if name in c.columns or mentions(c.expression, name)]
     lost_indexes = [i for i in ctx.model.indexes_of(table.key) if _index_uses(i, name)]
     down = [_alter(table, f"ADD COLUMN {column_sql(column)}")]
+    down += [_alter(table, f"ADD COLUMN {column_sql(c)}") for c in generated]
     down += [add_constraint_sql(table, c) for c in lost_constraints]
     for index in lost_indexes:
         down += recreate_index_statements(index)
@@ -137,6 +129,8 @@ def drop_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
         ctx.model.detach_constraint(other, constraint.name)
     for constraint in lost_constraints:
         ctx.model.detach_constraint(table, constraint.name)
+    for dependent in generated:
+        ctx.model.detach_column(table, dependent.name)
     ctx.model.detach_column(table, name)
     cascade = " CASCADE" if a.cascade else ""
     return Step([_alter(table, f"DROP COLUMN {quote_ident(name)}{cascade}")], down, a.span)
@@ -189,6 +183,23 @@ def alter_column_type(ctx: Context, table: TableModel, a: ast.AlterAction) -> St
     column = ctx.column(table, a.column)
     old_sql = _storage_type(column)
     new_type = ctx.column_type(a.type)
+    if column.identity is not None and new_type.name not in INTEGER_TYPES:
+        raise ctx.error("identity-type", f"an identity column must be smallint, integer or"
+                        f" bigint, not {new_type.name}", a.type.span)
+    users = [c for c in table.columns.values() if c is not column
+             and mentions(c.generated, column.name)]
+    if users:
+        raise ctx.error("still-used", f"column '{table.name}.{column.name}' is used by generated"
+                        f" column '{users[0].name}': PostgreSQL cannot change its type; drop"
+                        " the generated column first and add it back after", a.type.span)
+    for index in ctx.model.indexes_of(table.key):
+        if index.method in VECTOR_METHODS and any(e.column == column.name
+                                                 for e in index.elements):
+            raise ctx.error("vector-index-type",
+                            f"column '{table.name}.{column.name}' carries {index.method} index"
+                            f" '{index.name}', built for its current type: drop the index"
+                            " before changing the type, and create it again after",
+                            a.type.span)
     involved = [c for c in table.constraints.values()
                 if c.kind == "foreign key" and column.name in c.columns]
     involved += [c for _, c in ctx.model.references_to(table.key) if column.name in c.ref_columns]
@@ -198,23 +209,28 @@ def alter_column_type(ctx: Context, table: TableModel, a: ast.AlterAction) -> St
                         f" '{involved[0].name}', whose column types must stay equal: drop the"
                         " foreign key first and add it back after", a.type.span)
     ref = quote_ident(column.name)
-    previous = column.type
     column.type = new_type
     new_sql = _storage_type(column)
     using = f" USING {a.using.sql.strip()}" if a.using else ""
-    back_using = f" USING {ref}::{old_sql}" if a.using else ""
     if a.using:
         ctx.warn("lossy-down", f"Down converts '{column.name}' back with a plain cast to"
                  f" {old_sql}: check that it restores the values", a.span)
-    del previous
-    return Step([_alter(table, f"ALTER COLUMN {ref} TYPE {new_sql}{using}")],
-                [_alter(table, f"ALTER COLUMN {ref} TYPE {old_sql}{back_using}")], a.span)
+    # Back to the old type with an explicit cast (types such as enums have no implicit
+    # one), the default set aside meanwhile as PostgreSQL cannot always cast it either.
+    back = [_alter(table, f"ALTER COLUMN {ref} TYPE {old_sql} USING {ref}::{old_sql}")]
+    if column.default is not None:
+        back = [_alter(table, f"ALTER COLUMN {ref} DROP DEFAULT"), *back,
+                _alter(table, f"ALTER COLUMN {ref} SET DEFAULT {column.default}")]
+    return Step([_alter(table, f"ALTER COLUMN {ref} TYPE {new_sql}{using}")], back, a.span)
 
 
 @action(ast.SetDefault)
 def set_default(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     assert isinstance(a, ast.SetDefault)
     column = ctx.column(table, a.column)
+    if column.identity is not None:
+        raise ctx.error("identity-default", f"identity column '{column.name}' takes its values"
+                        " from its sequence and cannot have a default", a.span)
     check_enum_value(ctx, column, a.value)
     previous = column.default
     column.default = ctx.expression_sql(a.value)
@@ -270,10 +286,14 @@ def drop_not_null(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
 @action(ast.AddConstraint)
 def add_constraint(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     assert isinstance(a, ast.AddConstraint)
+    nullable = {c.name for c in table.columns.values() if not c.not_null}
     constraint: ConstraintModel = table_constraint(ctx, table, a.constraint)
     add_constraints(ctx, table, [(constraint, a.constraint.name, a.span)])
-    return Step([add_constraint_sql(table, constraint)],
-                [drop_constraint_sql(table, constraint.name)], a.span)
+    down = [drop_constraint_sql(table, constraint.name)]
+    if constraint.kind == "primary key":  # the key made its columns NOT NULL; Down undoes that
+        down += [_alter(table, f"ALTER COLUMN {quote_ident(c)} DROP NOT NULL")
+                 for c in constraint.columns if c in nullable]
+    return Step([add_constraint_sql(table, constraint)], down, a.span)
 
 
 @action(ast.DropConstraint)
@@ -284,7 +304,7 @@ def drop_constraint(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step
         raise ctx.error("unknown-constraint",
                         f"table '{table.name}' has no constraint '{a.name.value}'"
                         f"{ctx.hint(a.name.value, table.constraints)}", a.name.span)
-    dependents = [(other, c) for other, c in ctx.model.references_to(table.key)
+    dependents = [(other, c) for other, c in ctx.model.references_to(table.key, True)
                   if constraint.kind in ("primary key", "unique")
                   and set(c.ref_columns) == set(constraint.columns)]
     if dependents and not a.cascade:

@@ -23,6 +23,7 @@ from .naming import MAX_IDENTIFIER_BYTES
 from .quoting import quote_literal, quote_qualified
 
 VECTOR_TYPES = frozenset({"vector", "halfvec", "sparsevec"})
+EXTENSION_TYPES = {**dict.fromkeys(VECTOR_TYPES, "vector"), "citext": "citext"}
 # pgvector's storage limits (the index limits are in pgvector.py).
 MAX_STORED_DIMENSIONS = {"vector": 16_000, "halfvec": 16_000, "sparsevec": 1_000_000_000}
 
@@ -48,6 +49,7 @@ class Context:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     added_enum_labels: dict[Key, set[str]] = field(default_factory=dict)
+    created_enums: set[Key] = field(default_factory=set)
 
     # ------------------------------------------------------------ reporting
 
@@ -63,6 +65,18 @@ class Context:
         self.diagnostics.append(warning(code, message, span))
 
     # ------------------------------------------------------------ names
+
+    def check_label(self, label: str, span: Span) -> None:
+        size = len(label.encode())
+        if size > MAX_IDENTIFIER_BYTES:
+            self.report("identifier-too-long",
+                        f"enum value '{label}' is {size} bytes long; PostgreSQL refuses labels"
+                        f" longer than {MAX_IDENTIFIER_BYTES} bytes", span)
+
+    def check_qualified(self, name: ast.QualifiedName, what: str) -> None:
+        if name.schema is not None:
+            self.check_identifier(name.schema, name.span, "schema name")
+        self.check_identifier(name.name, name.span, what)
 
     def check_identifier(self, name: str, span: Span, what: str = "name") -> None:
         size = len(name.encode())
@@ -132,10 +146,13 @@ class Context:
 
     def column_type(self, written: ast.TypeName) -> ColumnType:
         if written.builtin:
-            if written.name in VECTOR_TYPES and "vector" not in self.model.extensions:
+            extension = EXTENSION_TYPES.get(written.name)
+            if extension is not None and extension not in self.model.extensions:
+                origin = "pgvector" if extension == "vector" else f"the {extension} extension"
                 self.report("extension-required",
-                            f"type '{written.name}' comes from pgvector: add `extension vector`"
-                            " in this or an earlier migration", written.span)
+                            f"type '{written.name}' comes from {origin}: add"
+                            f" `extension {extension}` in this or an earlier migration",
+                            written.span)
             self._check_dimension(written)
             return ColumnType(written.name, written.modifiers, written.array_bounds)
         key = (written.schema or DEFAULT_SCHEMA, written.name)
@@ -145,7 +162,7 @@ class Context:
             raise self.error("unknown-type",
                              f"unknown type '{written.name}': not a PostgreSQL type nor an enum"
                              f" declared so far{hint}", written.span)
-        return ColumnType(written.name, (), written.array_bounds, written.schema, builtin=False)
+        return ColumnType(written.name, (), written.array_bounds, key[0], builtin=False)
 
     def _check_dimension(self, written: ast.TypeName) -> None:
         limit = MAX_STORED_DIMENSIONS.get(written.name)

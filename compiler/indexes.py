@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..dsl import ast
 from .context import Context, Step
 from .model import ColumnModel, IndexElementModel, IndexModel
-from .pgvector import VECTOR_METHODS, check_vector_index
+from .pgvector import VECTOR_METHODS, check_opclass_method, check_vector_index
 from .quoting import quote_ident, quote_literal, quote_qualified
 from .registry import step
 from .render import create_index_sql, drop_index_sql, index_ref, recreate_index_statements
@@ -33,7 +33,7 @@ def create_index(ctx: Context, s: ast.CreateIndex) -> Step:
         raise ctx.error("unknown-index-method",
                         f"unknown index method '{method}'{ctx.hint(method, METHODS)}; known:"
                         f" {', '.join(METHODS)}", s.method.span if s.method else s.span)
-    if s.unique and method not in (None, "btree"):
+    if s.unique and method not in (None, "btree", *VECTOR_METHODS):
         ctx.report("unique-index-method", f"only btree indexes can be unique, not {method}",
                    s.span)
     columns: list[ColumnModel | None] = []
@@ -50,6 +50,8 @@ def create_index(ctx: Context, s: ast.CreateIndex) -> Step:
     include = ctx.columns(table, s.include)
     if method in VECTOR_METHODS:
         check_vector_index(ctx, s, method, columns)
+    else:
+        check_opclass_method(ctx, s, method)
     index = IndexModel(
         table.schema, name, table.name, s.unique, method, tuple(elements), include,
         tuple((p.name.value, _parameter_sql(p.value)) for p in s.parameters),

@@ -105,8 +105,16 @@ def _check_new_enum_values_unused(ctx: Context, parsed: ast.MigrationFile) -> No
     added = {label for labels in ctx.added_enum_labels.values() for label in labels}
     if not added:
         return
+    enum_tables = {
+        table.key for table in ctx.model.tables.values()
+        if any(not c.type.builtin and (c.type.schema, c.type.name) in ctx.added_enum_labels
+               for c in table.columns.values())
+    }
     for statement in parsed.statements:
         if isinstance(statement, ast.AddEnumValue | ast.RawSql):
+            continue
+        target = getattr(statement, "table", None) or getattr(statement, "name", None)
+        if not isinstance(target, ast.QualifiedName) or ctx.key(target) not in enum_tables:
             continue
         for node in _walk(statement):
             if isinstance(node, ast.RawExpression):

@@ -217,9 +217,10 @@ class SchemaModel:
     def indexes_of(self, key: Key) -> list[IndexModel]:
         return list(self.table_indexes.get(key, {}).values())
 
-    def references_to(self, key: Key) -> list[tuple[TableModel, ConstraintModel]]:
-        """Foreign keys in other tables that point at table `key`."""
-        return [(t, c) for t, c in self.referencing.get(key, []) if t.key != key]
+    def references_to(self, key: Key,
+                      include_self: bool = False) -> list[tuple[TableModel, ConstraintModel]]:
+        """Foreign keys that point at table `key` (from other tables, or any table)."""
+        return [(t, c) for t, c in self.referencing.get(key, []) if include_self or t.key != key]
 
 
 def owns_sequence(column: ColumnModel) -> bool:

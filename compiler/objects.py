@@ -42,13 +42,14 @@ def drop_extension(ctx: Context, s: ast.DropExtension) -> Step:
 @step(ast.CreateEnum)
 def create_enum(ctx: Context, s: ast.CreateEnum) -> Step:
     key = ctx.key(s.name)
-    ctx.check_identifier(s.name.name, s.name.span, "enum name")
+    ctx.check_qualified(s.name, "enum name")
     if key in ctx.model.enums or key in ctx.model.tables:
         raise ctx.error("duplicate-name", f"a type named '{s.name}' already exists", s.name.span)
     for label in s.labels:
-        ctx.check_identifier(label.value, label.span, "enum value")
+        ctx.check_label(label.value, label.span)
     enum = EnumModel(*key, [label.value for label in s.labels])
     ctx.model.enums[key] = enum
+    ctx.created_enums.add(key)
     return Step([create_enum_sql(enum)], [f"DROP TYPE {table_ref(*key)}"], s.span)
 
 
@@ -56,6 +57,7 @@ def create_enum(ctx: Context, s: ast.CreateEnum) -> Step:
 def add_enum_value(ctx: Context, s: ast.AddEnumValue) -> Step:
     enum = ctx.enum(s.enum)
     label = s.label.value
+    ctx.check_label(label, s.label.span)
     if label in enum.labels:
         raise ctx.error("duplicate-enum-value", f"enum '{enum.name}' already has value '{label}'",
                         s.label.span)
@@ -69,9 +71,12 @@ def add_enum_value(ctx: Context, s: ast.AddEnumValue) -> Step:
         where = enum.labels.index(s.neighbor.value) + (s.position == "after")
         position = f" {s.position.upper()} {quote_literal(s.neighbor.value)}"
     enum.labels.insert(where, label)
+    up = [f"ALTER TYPE {table_ref(enum.schema, enum.name)} ADD VALUE {quote_literal(label)}"
+          f"{position}"]
+    if (enum.schema, enum.name) in ctx.created_enums:  # Down drops the whole type anyway
+        return Step(up, [], s.span)
     ctx.added_enum_labels.setdefault((enum.schema, enum.name), set()).add(label)
-    return Step([f"ALTER TYPE {table_ref(enum.schema, enum.name)} ADD VALUE"
-                 f" {quote_literal(label)}{position}"], None, s.span,
+    return Step(up, None, s.span,
                 irreversible_because=f"PostgreSQL cannot remove value '{label}' from enum"
                                      f" '{enum.name}'")
 
@@ -86,7 +91,13 @@ def rename_enum_value(ctx: Context, s: ast.RenameEnumValue) -> Step:
     if new in enum.labels:
         raise ctx.error("duplicate-enum-value", f"enum '{enum.name}' already has value '{new}'",
                         s.new.span)
+    ctx.check_label(new, s.new.span)
     enum.labels[enum.labels.index(old)] = new
+    for table in ctx.model.tables.values():  # defaults naming the value follow it
+        for column in table.columns.values():
+            if (not column.type.builtin and (column.type.schema, column.type.name)
+                    == (enum.schema, enum.name) and column.default == quote_literal(old)):
+                column.default = quote_literal(new)
     ref = table_ref(enum.schema, enum.name)
     return Step([f"ALTER TYPE {ref} RENAME VALUE {quote_literal(old)} TO {quote_literal(new)}"],
                 [f"ALTER TYPE {ref} RENAME VALUE {quote_literal(new)} TO {quote_literal(old)}"],
@@ -110,7 +121,12 @@ def drop_enum(ctx: Context, s: ast.DropEnum) -> Step:
 
 @step(ast.Comment)
 def comment(ctx: Context, s: ast.Comment) -> Step:
-    if s.target == "index":
+    if s.target == "index" and ctx.constraint_index(ctx.key(s.object)) is not None:
+        owner = next(c for t in ctx.model.tables.values() if t.schema == ctx.key(s.object)[0]
+                     for c in t.constraints.values() if c.name == s.object.name)
+        previous, owner.comment = owner.comment, s.text
+        target = table_ref(*ctx.key(s.object))
+    elif s.target == "index":
         index = ctx.index(s.object)
         previous, index.comment = index.comment, s.text
         target = index_ref(index)

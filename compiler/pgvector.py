@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..dsl import ast
 from .context import Context
 from .model import ColumnModel
+from .render import type_sql
 
 VECTOR_METHODS = frozenset({"hnsw", "ivfflat"})
 
@@ -39,17 +40,33 @@ PARAMETERS: dict[str, dict[str, Range]] = {
 }
 
 
+def article(method: str) -> str:
+    return f"an {method}" if method[0] in "aeiou" else f"a {method}"
+
+
+def check_opclass_method(ctx: Context, s: ast.CreateIndex, method: str | None) -> None:
+    """pgvector's operator classes exist only for hnsw and ivfflat."""
+    if method in VECTOR_METHODS:
+        return
+    for element in s.elements:
+        if element.opclass is not None and element.opclass.name in OPCLASSES:
+            ctx.report("vector-opclass",
+                       f"operator class '{element.opclass.name}' is for hnsw and ivfflat indexes,"
+                       f" not {method or 'btree'}: add `using hnsw` or `using ivfflat`",
+                       element.opclass.span)
+
+
 def check_vector_index(ctx: Context, s: ast.CreateIndex, method: str,
                        columns: list[ColumnModel | None]) -> None:
     """Everything pgvector would refuse, reported with the position of what causes it."""
     if "vector" not in ctx.model.extensions:
         where = s.method.span if s.method else s.span
-        ctx.report("extension-required", f"a {method} index needs pgvector: add `extension"
-                   " vector` in this or an earlier migration", where)
+        ctx.report("extension-required", f"{article(method)} index needs pgvector: add"
+                   " `extension vector` in this or an earlier migration", where)
     if s.unique:
-        ctx.report("vector-index-unique", f"a {method} index cannot be unique", s.span)
+        ctx.report("vector-index-unique", f"{article(method)} index cannot be unique", s.span)
     if len(s.elements) != 1:
-        ctx.report("vector-index-columns", f"a {method} index covers exactly one column",
+        ctx.report("vector-index-columns", f"{article(method)} index covers exactly one column",
                    s.elements[-1].span)
         return
     element, column = s.elements[0], columns[0]
@@ -59,9 +76,14 @@ def check_vector_index(ctx: Context, s: ast.CreateIndex, method: str,
                        " like `vector_cosine_ops`", element.span)
         return
     type_name = column.type.name
-    if type_name not in (*DEFAULT_OPCLASS, "bit") or column.type.array_bounds:
+    if column.type.array_bounds:
         ctx.report("vector-index-type",
-                   f"a {method} index needs a vector, halfvec, sparsevec or bit column;"
+                   f"{article(method)} index needs a vector, halfvec, sparsevec or bit column;"
+                   f" '{column.name}' is an array, {type_sql(column.type)}", element.span)
+        return
+    if type_name not in (*DEFAULT_OPCLASS, "bit"):
+        ctx.report("vector-index-type",
+                   f"{article(method)} index needs a vector, halfvec, sparsevec or bit column;"
                    f" '{column.name}' is {type_name}", element.span)
         return
     _check_opclass(ctx, element, method, type_name)
@@ -70,18 +92,24 @@ def check_vector_index(ctx: Context, s: ast.CreateIndex, method: str,
 
 
 def _check_opclass(ctx: Context, element: ast.IndexElement, method: str, type_name: str) -> None:
+    fitting = sorted(o for o, (t, methods) in OPCLASSES.items()
+                     if t == type_name and method in methods)
+    if type_name == "sparsevec" and method == "ivfflat":
+        ctx.report("vector-index-type", "ivfflat cannot index sparsevec columns: use hnsw",
+                   element.span)
+        return
+    if element.opclass is None and (method, type_name) == ("ivfflat", "vector"):
+        pass  # vector_l2_ops is ivfflat's default for vector columns
+    elif element.opclass is None:
+        column = element.column.value if element.column else "embedding"
+        ctx.report("vector-opclass", f"{method} has no default operator class: name one, like"
+                   f" `{column} {fitting[0]}`; for {type_name}: {', '.join(fitting)}",
+                   element.span)
+        return
     if element.opclass is None:
-        if type_name == "bit":
-            ctx.report("vector-opclass", "name the operator class for a bit column:"
-                       " bit_hamming_ops or bit_jaccard_ops", element.span)
-        elif type_name == "sparsevec" and method == "ivfflat":
-            ctx.report("vector-index-type", "ivfflat cannot index sparsevec; use hnsw",
-                       element.span)
         return
     opclass = element.opclass.name
     known = OPCLASSES.get(opclass)
-    fitting = sorted(o for o, (t, methods) in OPCLASSES.items()
-                     if t == type_name and method in methods)
     if known is None:
         ctx.report("vector-opclass", f"unknown operator class '{opclass}' for {method}"
                    f"{ctx.hint(opclass, OPCLASSES)}; for {type_name}: {', '.join(fitting)}",
@@ -92,7 +120,7 @@ def _check_opclass(ctx: Context, element: ast.IndexElement, method: str, type_na
                    element.opclass.span)
     elif method not in known[1]:
         ctx.report("vector-opclass", f"{method} does not support '{opclass}': use one of"
-                   f" {', '.join(fitting) or 'hnsw instead'}", element.opclass.span)
+                   f" {', '.join(fitting)}, or hnsw", element.opclass.span)
 
 
 def _check_dimensions(ctx: Context, element: ast.IndexElement, method: str,

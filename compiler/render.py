@@ -29,7 +29,7 @@ def key_ref(key: Key) -> str:
 
 def type_sql(column_type: ColumnType) -> str:
     if not column_type.builtin:
-        base = quote_qualified(column_type.name, column_type.schema)
+        base = table_ref(column_type.schema or "public", column_type.name)
     else:
         base = column_type.name
     if column_type.modifiers:

@@ -6,7 +6,7 @@ from ..dsl import ast
 from ..dsl.source import Span
 from .context import Context, Step, StepError
 from .model import ColumnModel, ConstraintModel, TableModel, owns_sequence
-from .naming import choose_name, column_addition
+from .naming import choose_name, column_addition, make_object_name
 from .quoting import quote_ident
 from .registry import step
 from .render import (
@@ -16,6 +16,7 @@ from .render import (
     table_comment_statements,
     table_ref,
 )
+from .sqltext import columns_named
 
 INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
 
@@ -144,18 +145,32 @@ def name_constraint(ctx: Context, table: TableModel, constraint: ConstraintModel
                     explicit: ast.Name | None, span: Span) -> None:
     """Give a constraint its explicit name or the one PostgreSQL would choose."""
     schema = table.schema
+    not_null = {make_object_name(table.name, c.name, "not_null"): c.name
+                for c in table.columns.values() if c.not_null}
+    indexed = constraint.kind in ("primary key", "unique")
 
     def taken(name: str) -> bool:
-        return (name in table.constraints or ctx.constraint_name_taken(schema, name)
+        return (name in table.constraints or name in not_null
+                or ctx.constraint_name_taken(schema, name)
                 or ctx.model.relation_taken(schema, name))
 
     if explicit is not None:
-        ctx.check_identifier(explicit.value, explicit.span, "constraint name")
-        if taken(explicit.value):
+        name = explicit.value
+        ctx.check_identifier(name, explicit.span, "constraint name")
+        if name in not_null:
             raise ctx.error("duplicate-name",
-                            f"the name '{explicit.value}' is already used in schema '{schema}'",
+                            f"the name '{name}' is already used by the NOT NULL constraint of"
+                            f" column '{table.name}.{not_null[name]}'", explicit.span)
+        if name in table.constraints:
+            raise ctx.error("duplicate-name",
+                            f"table '{table.name}' already has a constraint named '{name}'",
                             explicit.span)
-        constraint.name = explicit.value
+        if indexed and ctx.model.relation_taken(schema, name):
+            raise ctx.error("duplicate-name",
+                            f"the name '{name}' is already used in schema '{schema}' (the index"
+                            " behind this constraint shares the namespace of tables and"
+                            " indexes)", explicit.span)
+        constraint.name = name
         return
     columns = column_addition(constraint.columns)
     if constraint.kind == "primary key":
@@ -164,9 +179,10 @@ def name_constraint(ctx: Context, table: TableModel, constraint: ConstraintModel
         constraint.name = choose_name(table.name, columns, "key", taken)
     elif constraint.kind == "foreign key":
         constraint.name = choose_name(table.name, columns, "fkey", taken)
-    else:
-        single = constraint.columns[0] if len(constraint.columns) == 1 else None
-        constraint.name = choose_name(table.name, single, "check", taken)
+    else:  # PostgreSQL names a check after the one column its expression uses, if just one
+        used = columns_named(constraint.expression, table.columns)
+        constraint.name = choose_name(table.name, used[0] if len(used) == 1 else None, "check",
+                                      taken)
 
 
 def table_constraint(ctx: Context, table: TableModel,
@@ -204,7 +220,7 @@ def add_constraints(ctx: Context, table: TableModel,
 @step(ast.CreateTable)
 def create_table(ctx: Context, s: ast.CreateTable) -> Step:
     key = ctx.key(s.name)
-    ctx.check_identifier(s.name.name, s.name.span, "table name")
+    ctx.check_qualified(s.name, "table name")
     if ctx.model.relation_taken(*key) or key in ctx.model.enums:
         raise ctx.error("duplicate-name", f"'{s.name}' already exists in schema '{key[0]}'",
                         s.name.span)

@@ -156,11 +156,7 @@ WRONG_NAMES = (
     " check tab_col_check and a table-level or added check tab_check, so `check `a > 0``"
     " in a table becomes t_check instead of PostgreSQL's t_a_check"
 )
-KNOWN_WRONG = {
-    "table_check_on_one_column": WRONG_NAMES,
-    "added_check_on_one_column": WRONG_NAMES,
-    "column_check_on_other_columns": WRONG_NAMES,
-}
+KNOWN_WRONG: dict[str, str] = {}
 
 
 def _constraints(connection: psycopg.Connection[Any], schema: str) -> set[Row]:

@@ -30,36 +30,6 @@ BROKEN: dict[str, str] = {
         " sequence; Down of a later `drop table events` recreates id as plain bigint, without"
         " sequence events_id_seq and its nextval default"
     ),
-    "alter_column_type_back": (
-        "`alter column status type text` (an enum column with a default) has the Down"
-        " ALTER COLUMN status TYPE status, which PostgreSQL refuses: 42804 cannot be cast"
-        " automatically (text to integer likewise); Down needs USING status::status, and"
-        " the default dropped and set again around it"
-    ),
-    "add_primary_key": (
-        "`add primary key (id)` on a nullable column: PostgreSQL makes id NOT NULL, and Down's"
-        " DROP CONSTRAINT events_pkey leaves it NOT NULL (constraint events_id_not_null);"
-        " Down must also DROP NOT NULL on the columns that were nullable"
-    ),
-    "self_reference": (
-        "`drop constraint nodes_pkey cascade` also drops the self-referencing foreign key"
-        " nodes_parent_fkey; the model keeps it (references_to skips the table itself), so"
-        " Down re-adds only the primary key"
-    ),
-    "enum_rename_then_drop_column": (
-        "after `alter enum status rename value 'draft' to 'unpublished'` the model still holds"
-        " the default 'draft', so Down of a later `drop column status` runs"
-        " ADD COLUMN status status DEFAULT 'draft' and PostgreSQL refuses it (22P02)"
-    ),
-    "drop_column_named_like_function": (
-        "`drop column length` treats the check `length(title) < 100` as depending on it (a"
-        " regex sees the word), drops it from the model though PostgreSQL keeps it, and Down"
-        " re-adds it: 42710 constraint \"documents_check\" already exists"
-    ),
-    "drop_generated_source": (
-        "`drop column title cascade` also drops the generated column title_length computed"
-        " from it; the model keeps title_length, so Down adds back only title"
-    ),
     "drop_renamed_table": (
         "`rename table metadata to document_metadata` then `drop table document_metadata`:"
         " Down's CREATE TABLE makes sequence document_metadata_id_seq and NOT NULL constraints"

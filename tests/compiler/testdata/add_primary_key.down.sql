@@ -4,3 +4,5 @@ DROP TABLE events;
 -- 0.0.2
 ALTER TABLE events DROP CONSTRAINT events_pkey;
 
+ALTER TABLE events ALTER COLUMN id DROP NOT NULL;
+

@@ -12,7 +12,7 @@ ALTER TABLE documents DROP CONSTRAINT documents_author_title_key;
 
 ALTER TABLE documents DROP CONSTRAINT documents_author_id_fkey;
 
-ALTER TABLE documents DROP CONSTRAINT documents_check;
+ALTER TABLE documents DROP CONSTRAINT documents_word_count_check;
 
 ALTER TABLE documents DROP CONSTRAINT documents_author_id_title_key;
 
@@ -28,7 +28,7 @@ ALTER TABLE documents ALTER COLUMN status DROP DEFAULT;
 
 ALTER TABLE documents ALTER COLUMN word_count TYPE integer USING word_count::integer;
 
-ALTER TABLE documents ALTER COLUMN title TYPE text;
+ALTER TABLE documents ALTER COLUMN title TYPE text USING title::text;
 
 ALTER TABLE documents RENAME COLUMN content TO body;
 

@@ -67,7 +67,7 @@ ALTER TABLE documents ADD CONSTRAINT documents_slug_key UNIQUE (slug);
 
 ALTER TABLE documents ADD CONSTRAINT documents_author_id_title_key UNIQUE NULLS NOT DISTINCT (author_id, title);
 
-ALTER TABLE documents ADD CONSTRAINT documents_check CHECK (word_count >= 0);
+ALTER TABLE documents ADD CONSTRAINT documents_word_count_check CHECK (word_count >= 0);
 
 ALTER TABLE documents ADD CONSTRAINT documents_author_id_fkey FOREIGN KEY (author_id) REFERENCES users (id) ON DELETE CASCADE;
 

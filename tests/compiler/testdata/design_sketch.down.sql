@@ -18,7 +18,7 @@ ALTER TABLE document_metadata RENAME TO metadata;
 
 ALTER TABLE documents ADD COLUMN url text;
 
-ALTER TABLE documents ALTER COLUMN title TYPE text;
+ALTER TABLE documents ALTER COLUMN title TYPE text USING title::text;
 
 ALTER TABLE documents RENAME COLUMN content TO body;
 

@@ -4,7 +4,7 @@ CREATE TABLE documents (
     title text,
     length integer,
     CONSTRAINT documents_pkey PRIMARY KEY (id),
-    CONSTRAINT documents_check CHECK (length(title) < 100)
+    CONSTRAINT documents_title_check CHECK (length(title) < 100)
 );
 
 -- 0.0.2

@@ -4,3 +4,5 @@ DROP TABLE documents;
 -- 0.0.2
 ALTER TABLE documents ADD COLUMN title text;
 
+ALTER TABLE documents ADD COLUMN title_length integer GENERATED ALWAYS AS (length(title)) STORED;
+

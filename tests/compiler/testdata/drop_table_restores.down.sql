@@ -42,7 +42,7 @@ CREATE TABLE documents (
     CONSTRAINT documents_pkey PRIMARY KEY (id),
     CONSTRAINT documents_title_check CHECK (title <> ''),
     CONSTRAINT documents_position UNIQUE NULLS NOT DISTINCT (latitude, lon),
-    CONSTRAINT documents_check CHECK (latitude between -90 and 90),
+    CONSTRAINT documents_lat_check CHECK (latitude between -90 and 90),
     CONSTRAINT documents_author_fkey FOREIGN KEY (author) REFERENCES users (nick) ON UPDATE CASCADE
 );
 

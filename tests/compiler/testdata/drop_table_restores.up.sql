@@ -20,7 +20,7 @@ CREATE TABLE documents (
     CONSTRAINT documents_pkey PRIMARY KEY (id),
     CONSTRAINT documents_title_check CHECK (title <> ''),
     CONSTRAINT documents_position UNIQUE NULLS NOT DISTINCT (lat, lon),
-    CONSTRAINT documents_check CHECK (lat between -90 and 90),
+    CONSTRAINT documents_lat_check CHECK (lat between -90 and 90),
     CONSTRAINT documents_author_fkey FOREIGN KEY (author) REFERENCES users (handle) ON UPDATE CASCADE
 );
 

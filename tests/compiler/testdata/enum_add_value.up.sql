@@ -17,7 +17,7 @@ ALTER TYPE document_status ADD VALUE 'retracted' AFTER 'published';
 -- 0.0.3
 ALTER TABLE documents ALTER COLUMN status SET DEFAULT 'review';
 
-ALTER TABLE documents ADD CONSTRAINT documents_check CHECK (status <> 'retracted');
+ALTER TABLE documents ADD CONSTRAINT documents_status_check CHECK (status <> 'retracted');
 
 ALTER TYPE document_status RENAME VALUE 'pending' TO 'waiting';
 

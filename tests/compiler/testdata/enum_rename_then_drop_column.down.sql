@@ -7,5 +7,5 @@ DROP TYPE status;
 ALTER TYPE status RENAME VALUE 'unpublished' TO 'draft';
 
 -- 0.0.3
-ALTER TABLE documents ADD COLUMN status status DEFAULT 'draft' NOT NULL;
+ALTER TABLE documents ADD COLUMN status status DEFAULT 'unpublished' NOT NULL;
 

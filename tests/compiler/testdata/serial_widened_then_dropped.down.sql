@@ -2,7 +2,7 @@
 DROP TABLE events;
 
 -- 0.0.2
-ALTER TABLE events ALTER COLUMN id TYPE integer;
+ALTER TABLE events ALTER COLUMN id TYPE integer USING id::integer;
 
 -- 0.0.3
 CREATE TABLE events (

@@ -48,7 +48,7 @@ CREATE TABLE documents (
     CONSTRAINT documents_slug_key UNIQUE (slug),
     CONSTRAINT documents_price_check CHECK (price >= 0),
     CONSTRAINT documents_discount_check CHECK ((discount between 0 and 1)),
-    CONSTRAINT documents_check CHECK (code <> ''),
+    CONSTRAINT documents_code_check CHECK (code <> ''),
     CONSTRAINT documents_author_id_fkey FOREIGN KEY (author_id) REFERENCES users (id) ON DELETE SET NULL ON UPDATE CASCADE,
     CONSTRAINT documents_editor_id_fkey FOREIGN KEY (editor_id) REFERENCES users (id) ON DELETE CASCADE,
     CONSTRAINT documents_reviewer_id_fkey FOREIGN KEY (reviewer_id) REFERENCES users (id) ON DELETE RESTRICT ON UPDATE NO ACTION,

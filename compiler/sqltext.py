@@ -1,0 +1,39 @@
+"""What the compiler can tell about SQL text it passes through: which columns it names.
+
+Backtick expressions are not parsed; a column counts as named when its name stands as a
+word outside string literals and is not a function's name (`length(...)`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .quoting import quote_ident
+
+_STRING = re.compile(r"'(?:[^']|'')*'")
+
+
+def _word(column: str) -> re.Pattern[str]:
+    name = re.escape(column)
+    return re.compile(rf'(?<![\w$".]){name}(?![\w$"])(?!\s*\()|"{name}"')
+
+
+def mentions(expression: str | None, column: str) -> bool:
+    """Whether SQL text names `column`, outside string literals and function calls."""
+    if not expression:
+        return False
+    return _word(column).search(_STRING.sub("''", expression)) is not None
+
+
+def columns_named(expression: str | None, columns: Iterable[str]) -> list[str]:
+    return [c for c in columns if mentions(expression, c)]
+
+
+def rename_in(expression: str | None, old: str, new: str) -> str | None:
+    """Rewrite a column name inside SQL text, leaving string literals and functions alone."""
+    if not expression:
+        return expression
+    pattern = _word(old)
+    parts = re.split(r"('(?:[^']|'')*')", expression)
+    return "".join(p if p.startswith("'") else pattern.sub(quote_ident(new), p) for p in parts)
