@@ -140,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _options(args: argparse.Namespace) -> Any:
     from .commands.database import Options
 
+    if getattr(args, "wait", None) is not None and args.wait < 0:
+        raise CommandFailed(f"--wait takes a number of seconds, at least 0, not {args.wait:g}",
+                            ExitCode.USAGE)
     return Options(Project.load(args.project), args.database_url, args.table, args.verbose)
 
 
@@ -162,6 +165,10 @@ def _down(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.steps is not None and args.to is not None:
         print("pgshift: error: give N or --to VERSION, not both", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    if args.steps is not None and args.steps < 1:
+        print(f"pgshift: error: N is how many migrations to revert, at least 1, not"
+              f" {args.steps}", file=sys.stderr)
         return int(ExitCode.USAGE)
     steps = args.steps if args.steps is not None else (None if args.to else 1)
     return down(_options(args), out, sys.stderr, steps=steps, target_version=args.to,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -46,7 +49,7 @@ TEST_DATABASE_ENV = "PGSHIFT_TEST_DATABASE_URL"
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_url() -> Iterator[str]:
     """A maintenance URL of the test server (its `postgres` database)."""
     configured = os.environ.get(TEST_DATABASE_ENV)
     if configured:
@@ -54,11 +57,15 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     from pgshift.runner.embedded import EmbeddedPostgres
 
-    server = EmbeddedPostgres(tmp_path_factory.mktemp("embedded") / "data", delete_on_stop=True)
+    # Not under pytest's basetemp: a later pytest session prunes and re-modes that tree,
+    # which would pull the data directory from under a server that is still running.
+    home = Path(tempfile.mkdtemp(prefix="pgshift-test-server-"))
+    server = EmbeddedPostgres(home / "data", delete_on_stop=True)
     try:
         yield server.start()
     finally:
         server.stop()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture

@@ -50,7 +50,11 @@ class Target:
 @contextmanager
 def open_target(project: Project, database_url: str | None, err: TextIO) -> Iterator[Target]:
     """The database to use; an embedded server started here is stopped on the way out."""
-    url = database_url or os.environ.get("DATABASE_URL")
+    url = database_url if database_url is not None else os.environ.get("DATABASE_URL")
+    if url is not None and not url.strip():
+        where = "--database-url" if database_url is not None else "DATABASE_URL"
+        raise ConnectionFailed(f"{where} is set but empty: give a database URL (unset it to use"
+                               " the local server in .pgshift/)")
     if url:
         yield Target(url, None)
         return
