@@ -342,7 +342,7 @@ class HistoryGenerator:
         columns = r.sample(candidates, min(len(candidates), r.choice((1, 1, 1, 2))))
         names = [c.name for c in columns]
         unique = len(columns) == 2 and r.random() < 0.3
-        name = self.schema.fresh(f"{table.name}_{'_'.join(names)}_{'key' if unique else 'idx'}")
+        name = self.schema.fresh(f"{table.name}_{'_'.join(names)}_{'uniq' if unique else 'idx'}")
         head = f"{'unique ' if unique else ''}index {name} on {table.name}"
         elements = ", ".join(f"{n} desc" if r.random() < 0.1 else n for n in names)
         line = f"{head} ({elements})"

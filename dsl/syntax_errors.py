@@ -120,6 +120,9 @@ def describe_found(token: Token) -> str:
     if token.type == "$END":
         return "the end of the file"
     text = str(token).strip()
+    first_line, _, more = text.partition("\n")
+    if len(first_line) > 40 or more:  # a message stays on its one line
+        text = first_line[:37] + "…"
     if token.type == "STRING":
         return f"string {text}"
     if token.type in ("INT", "SIGNED_INT", "DECIMAL", "DURATION"):
@@ -128,8 +131,6 @@ def describe_found(token: Token) -> str:
         return "backtick expression"
     if token.type == "TRIPLE_STRING":
         return '"""…""" block'
-    if len(text) > 40:
-        text = text[:37] + "…"
     return f"'{text}'"
 
 

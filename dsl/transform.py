@@ -365,6 +365,9 @@ class ToAst:
 
     # ------------------------------------------------------------ table constraints
 
+    def include_list(self, meta: Meta, items: list[Token]) -> list[ast.Name]:
+        return self.column_list(meta, items)
+
     def column_list(self, meta: Meta, items: list[Token]) -> list[ast.Name]:
         names = self.names(items)
         seen: set[str] = set()

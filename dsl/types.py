@@ -6,6 +6,7 @@ compare types the way PostgreSQL's `format_type` prints them.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -92,6 +93,7 @@ def _shared_prefix(a: str, b: str) -> int:
     return count
 
 
+@functools.lru_cache(maxsize=4096)
 def suggestion(name: str) -> str | None:
     """A builtin spelling that `name` looks like a typo of, for a did-you-mean.
 

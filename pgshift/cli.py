@@ -202,19 +202,19 @@ def _db(args: argparse.Namespace, out: TextIO) -> int:
 def _compile(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.build import compile_project
 
-    return compile_project(Project.load(args.project), out)
+    return compile_project(Project.load(args.project), out, sys.stderr, args.verbose)
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.build import check_project
 
-    return check_project(Project.load(args.project), out)
+    return check_project(Project.load(args.project), out, sys.stderr, args.verbose)
 
 
 def _plan(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.build import plan_project
 
-    return plan_project(Project.load(args.project), out)
+    return plan_project(Project.load(args.project), out, sys.stderr, args.verbose)
 
 
 def _new(args: argparse.Namespace, out: TextIO) -> int:
@@ -226,7 +226,8 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
 def _sql(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.build import sql_for_version
 
-    return sql_for_version(Project.load(args.project), args.version, args.down, out)
+    return sql_for_version(Project.load(args.project), args.version, args.down, out,
+                           sys.stderr, args.verbose)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

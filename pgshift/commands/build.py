@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ..compiler.codegen import migration_sql, render_module, render_schema_file
-from ..compiler.history import History, compile_history
-from ..dsl import render
+from ..compiler.history import History, compile_history, compiled_versions
+from ..dsl import Severity, render
 from ..exit_codes import CommandFailed, ExitCode
 from ..project import Project
 
@@ -23,13 +23,26 @@ class Outputs:
     schema: str
 
 
-def build(project: Project, err: TextIO = sys.stderr) -> History:
-    """Compile the project's history, printing diagnostics; raise when it does not compile."""
-    history = compile_history(
-        project.migrations_dir, project.root, project.cache_dir / "compile.pickle",
-        project.generated_dir / MODULE)
+def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False) -> History:
+    """Compile the project's history, printing diagnostics; raise when it does not compile.
+
+    Warnings about migrations that generated/ was already built from were read when they
+    were new; they are counted, and shown again only with --verbose.
+    """
+    module = project.generated_dir / MODULE
+    compiled = set(compiled_versions(module).values())
+    history = compile_history(project.migrations_dir, project.root,
+                              project.cache_dir / "compile.pickle", module)
+    hidden = 0
     for diagnostic in history.diagnostics:
+        if (not verbose and diagnostic.severity is Severity.WARNING
+                and diagnostic.file in compiled):
+            hidden += 1
+            continue
         print(render(diagnostic, history.source(diagnostic.file)), file=err)
+    if hidden:
+        print(f"pgshift: {hidden} warning{'s' * (hidden != 1)} about migrations already in"
+              f" {project.relative(module)} not shown (--verbose shows them)", file=err)
     errors = len(history.errors)
     if errors:
         raise CommandFailed(f"{errors} error{'s' * (errors != 1)} in the migrations",
@@ -42,9 +55,10 @@ def outputs(project: Project, history: History) -> Outputs:
     return Outputs(render_module(history, migrations), render_schema_file(history))
 
 
-def compile_project(project: Project, out: TextIO, err: TextIO = sys.stderr) -> int:
+def compile_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
+                    verbose: bool = False) -> int:
     try:
-        history = build(project, err)
+        history = build(project, err, verbose)
     except CommandFailed as failed:
         raise CommandFailed(f"{failed}: nothing was written", failed.code) from None
     result = outputs(project, history)
@@ -69,8 +83,9 @@ def _write(path: Path, text: str) -> bool:
     return True
 
 
-def check_project(project: Project, out: TextIO, err: TextIO = sys.stderr) -> int:
-    history = build(project, err)
+def check_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
+                  verbose: bool = False) -> int:
+    history = build(project, err, verbose)
     result = outputs(project, history)
     stale = [
         project.relative(path)
@@ -88,8 +103,9 @@ def check_project(project: Project, out: TextIO, err: TextIO = sys.stderr) -> in
     return int(ExitCode.OK)
 
 
-def plan_project(project: Project, out: TextIO, err: TextIO = sys.stderr) -> int:
-    history = build(project, err)
+def plan_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
+                 verbose: bool = False) -> int:
+    history = build(project, err, verbose)
     if not history.migrations:
         print(f"no migrations in {project.relative(project.migrations_dir)}", file=out)
     for migration in history.migrations:
@@ -105,8 +121,8 @@ def plan_project(project: Project, out: TextIO, err: TextIO = sys.stderr) -> int
 
 
 def sql_for_version(project: Project, version: str, down: bool, out: TextIO,
-                    err: TextIO = sys.stderr) -> int:
-    history = build(project, err)
+                    err: TextIO = sys.stderr, verbose: bool = False) -> int:
+    history = build(project, err, verbose)
     wanted = tuple(int(p) for p in version.split(".")) if _is_version(version) else None
     for migration in history.migrations:
         if migration.version_parts == wanted:

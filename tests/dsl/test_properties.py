@@ -8,8 +8,10 @@
     never any other exception.
 
 The generator writes its own expectation next to the text, as nested tuples, and
-`summary()` turns the AST into the same shape, so a failure shows the first difference.
-Known bugs are pinned by the xfail tests at the end (strict: they fail loudly once fixed).
+`statement_summary()` turns the AST into the same shape, so a failure shows the difference.
+Where the parser reserves a word it cannot use (LALR states shared between contexts) the
+generator steers around it, and an xfail test at the end pins the case; strict, so a fix
+makes it fail loudly and the workaround can go.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ def _choice(options: tuple[Any, ...]) -> st.SearchStrategy[Any]:
 @functools.cache
 def _integers(low: int, high: int) -> st.SearchStrategy[int]:
     return st.integers(low, high)
+
 
 # ------------------------------------------------------------------ keywords
 
@@ -105,7 +108,7 @@ ANY_SEPARATORS = [
 LINE_SEPARATORS = [" ", "\t", "   "]
 # What may stand before `check` for it to start a table constraint (TABLE_CHECK).
 NEWLINE_SEPARATORS = ["\n", "\n    ", " -- c\n\t", "\r\n  ", "\n\n", "  --x\n--y\n ", "\f\n"]
-# Pure whitespace, for the insides of multi-word terminals and TABLE_* lookaheads.
+# Pure whitespace, for the insides of multi-word terminals and TABLE_UNIQUE's lookahead.
 WS_SEPARATORS = [" ", "\n", "\t", "  \n  ", "\r\n", "\f"]
 EDGE_SEPARATORS = ["", " ", "\n", "-- leading comment\n", "\ufeff"]
 PUNCTUATION = frozenset("{}()[],.=")
@@ -133,8 +136,6 @@ class Writer:
             return self.pick(NEWLINE_SEPARATORS)
         if kind == "ws":
             return self.pick(WS_SEPARATORS)
-        if kind == "ws0":
-            return self.pick(["", *WS_SEPARATORS])
         assert kind == "any"
         tight = self.last in PUNCTUATION or before in PUNCTUATION
         choices = [" ", "", *ANY_SEPARATORS[1:]] if tight else ANY_SEPARATORS
@@ -296,7 +297,7 @@ def literal(w: Writer) -> Summary:
     return ("lit", "null" if kind == "null" else "boolean", kind)
 
 
-def column_list(w: Writer, count: int | None = None, open_sep: str = "any") -> tuple[str, ...]:
+def column_list(w: Writer, count: int | None = None) -> tuple[str, ...]:
     n = count if count is not None else w.int(1, 3)
     names = distinct_names(w, n, FREE)
     taken = {i.value for i in names}
@@ -304,7 +305,7 @@ def column_list(w: Writer, count: int | None = None, open_sep: str = "any") -> t
         fresh = next(f"fresh{k}" for k in range(n + len(taken) + 1) if f"fresh{k}" not in taken)
         names.append(Ident(fresh, fresh))
         taken.add(fresh)
-    w.tok("(", sep=open_sep)
+    w.tok("(")
     for i, ident in enumerate(names):
         if i:
             w.tok(",")
@@ -1049,7 +1050,7 @@ def test_keyword_list_covers_the_grammar() -> None:
     assert not COLUMN_RESERVED - KEYWORDS
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs())
 def test_valid_programs_parse_to_what_was_written(program: Program) -> None:
     parsed = parse_text(program.text.removeprefix("\ufeff"), "generated.shift")
@@ -1181,10 +1182,13 @@ INTERESTING_BYTES = [ord(c) for c in "\"'`{}()[],.=-\n\r\t *;\\"] + [
     0x00, 0x7F, 0x80, 0xBF, 0xC3, 0xE2, 0xEF, 0xF0, 0xFF]
 
 
+VALID_TEXTS = st.one_of(st.just(SKETCH), programs(max_statements=4).map(lambda p: p.text))
+
+
 @st.composite
 def damaged(draw: st.DrawFn) -> bytes:
     """A valid file with one truncation, byte flip, byte deletion or byte insertion."""
-    text = draw(st.one_of(st.just(SKETCH), programs(max_statements=4).map(lambda p: p.text)))
+    text = draw(VALID_TEXTS)
     data = text.encode("utf-8")
     kind = draw(st.sampled_from(["truncate", "flip", "delete", "insert"]))
     at = draw(st.integers(0, len(data)))
@@ -1199,7 +1203,7 @@ def damaged(draw: st.DrawFn) -> bytes:
     return data[:at] + bytes([data[at] ^ (byte or 0xFF)]) + data[at + 1:]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=damaged())
 def test_damaged_files_fail_with_positioned_diagnostics(data: bytes, fuzz_dir: Path) -> None:
     check_outcome(data, fuzz_dir / "damaged.shift")
@@ -1269,10 +1273,6 @@ def test_leaked_keyword_after_a_column(word: str) -> None:
         ("table", (None, "t"), (("a", INT, ()), (word, INT, ())), ()),)
 
 
-@pytest.mark.xfail(strict=True, reason="the state after a column list's `)` is shared with "
-                   "`index ... include (...)`, so after `references t (id)` or `unique (a)` "
-                   "statement keywords and index options are lexed as keywords: a column named "
-                   "comment/table/index/with/where cannot follow")
 @pytest.mark.parametrize(("before", "word"), [
     ("author_id int references users (id)", "comment"),
     ("author_id int references users (id)", "index"),
@@ -1285,19 +1285,12 @@ def test_leaked_keyword_after_a_column_list(before: str, word: str) -> None:
     assert table[2][-1] == (word, INT, ())
 
 
-@pytest.mark.xfail(strict=True, reason="TABLE_UNIQUE/TABLE_PRIMARY look ahead through "
-                   "(?:\\s|--[^\\n]*)*\\( and the comment branch can stop early, so a '(' "
-                   "inside a comment after a column's `unique`/`primary key` makes it a table "
-                   "constraint")
 @pytest.mark.parametrize("constraint", ["unique", "primary key"])
 def test_comment_with_paren_after_column_unique(constraint: str) -> None:
     (table,) = parses_to(f"table t {{\n id int {constraint} -- see (1)\n}}")
     assert table[2] == (("id", INT, ((constraint,),)),)
 
 
-@pytest.mark.xfail(strict=True, reason="describe_found() quotes the unexpected token with its "
-                   "line breaks (truncated to 40 characters, not to one line), which breaks the "
-                   "one-line `path:line:col: error: message` format")
 @pytest.mark.parametrize("text", ["'a\nb'", '"x\ny" int', "table t { a int 'x\ny' }"])
 def test_messages_are_one_line(text: str) -> None:
     with pytest.raises(DiagnosticError) as failure:
