@@ -10,14 +10,16 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import jinja2
 
 from .. import __version__
-from .history import History
 from .migration import CompiledMigration
 from .render import render_schema
+
+if TYPE_CHECKING:
+    from .history import History
 
 MAX_LINE = 99
 
@@ -105,25 +107,17 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
-@dataclass(frozen=True, slots=True)
-class _View:
-    version: str
-    description: str
-    checksum: str
-    transactional: bool
-    up: tuple[str, ...]
-    down: tuple[str, ...] | None
-    source: str
+def render_block(migration: CompiledMigration) -> str:
+    """One migration's entry in the POSTGRESQL_MIGRATIONS list."""
+    return _environment().get_template("migration.py.j2").render(m=migration)
 
 
 def render_module(history: History, migrations_dir: str) -> str:
-    views = [
-        _View(m.version, m.description, m.checksum, m.transactional, m.up, m.down, m.source)
-        for m in history.migrations
-    ]
+    blocks = [m.block or render_block(m) for m in history.migrations]
     template = _environment().get_template("postgresql.py.j2")
     return template.render(version=__version__, migrations_dir=migrations_dir,
-                           sources_hash=history.sources_hash, migrations=views)
+                           sources_hash=history.sources_hash, migrations=history.migrations,
+                           blocks=blocks)
 
 
 def render_schema_file(history: History) -> str:

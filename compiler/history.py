@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
@@ -20,11 +20,12 @@ from ..dsl.diagnostics import Diagnostic, Severity, error
 from ..dsl.parser import source_from_bytes
 from ..dsl.source import Source
 from ..fingerprint import combined_hash, digest
+from .codegen import render_block
 from .migration import CompiledMigration, compile_migration
 from .model import SchemaModel
 from .sources import MigrationSource, discover, duplicate_versions
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _GENERATED_SOURCE = re.compile(r"^# source (\d+(?:\.\d+)*) (.+)$", re.MULTILINE)
 
 
@@ -179,13 +180,11 @@ def _compile_one(history: History, source: MigrationSource, data: bytes) -> list
 
     compiled, diagnostics = compile_migration(history.model, parsed, source.name,
                                               source.display_path)
-    history.migrations.append(compiled)
+    history.migrations.append(replace(compiled, block=render_block(compiled)))
     return diagnostics
 
 
 def _relocate(diagnostic: Diagnostic, path: str) -> Diagnostic:
-    from dataclasses import replace
-
     if diagnostic.span is None:
         return replace(diagnostic, path=path)
     return replace(diagnostic, span=diagnostic.span._replace(file=path))

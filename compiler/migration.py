@@ -16,9 +16,13 @@ from .model import SchemaModel
 from .registry import builder_for
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CompiledMigration:
-    """Everything the generated module holds about one migration."""
+    """Everything the generated module holds about one migration.
+
+    `block` is its entry in generated/postgresql.py, rendered once when it is compiled and
+    kept in the compile cache, so adding a migration does not render the others again.
+    """
 
     version: str
     description: str
@@ -26,6 +30,7 @@ class CompiledMigration:
     up: tuple[str, ...]
     down: tuple[str, ...] | None
     transactional: bool
+    block: str = ""
 
     @property
     def checksum(self) -> str:

@@ -1,5 +1,8 @@
 """The schema model: what the database holds after each migration, folded in version order.
 
+The classes have no __slots__ on purpose: the compile cache pickles the whole model, and
+pickle copies an instance __dict__ in C but walks slots field by field in Python.
+
 The analyzer checks each statement against this model and reads from it what a drop or
 an alter destroys, so Down can rebuild it. Values here are already SQL text where SQL is
 what they become (defaults, check expressions), and plain names everywhere else.
@@ -15,7 +18,7 @@ DEFAULT_SCHEMA = "public"
 Key = tuple[str, str]  # (schema, name)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ColumnType:
     """A type as PostgreSQL spells it; `builtin` is false for enums and other user types."""
 
@@ -32,7 +35,7 @@ class ColumnType:
             self.name, self.name)
 
 
-@dataclass(slots=True)
+@dataclass
 class ColumnModel:
     name: str
     type: ColumnType
@@ -48,7 +51,7 @@ class ColumnModel:
 ConstraintKind = Literal["primary key", "unique", "check", "foreign key"]
 
 
-@dataclass(slots=True)
+@dataclass
 class ConstraintModel:
     name: str
     kind: ConstraintKind
@@ -62,7 +65,7 @@ class ConstraintModel:
     comment: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class TableModel:
     schema: str
     name: str
@@ -79,7 +82,7 @@ class TableModel:
         return next((c for c in self.constraints.values() if c.kind == "primary key"), None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class IndexElementModel:
     column: str | None
     expression: str | None
@@ -88,7 +91,7 @@ class IndexElementModel:
     nulls_first: bool | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class IndexModel:
     schema: str
     name: str
@@ -106,14 +109,14 @@ class IndexModel:
         return (self.schema, self.table)
 
 
-@dataclass(slots=True)
+@dataclass
 class EnumModel:
     schema: str
     name: str
     labels: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass
 class SchemaModel:
     """Tables, indexes, enums and extensions, with name indexes kept in step by the
     attach/detach methods so that every name check is a lookup, however long the history."""

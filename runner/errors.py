@@ -7,10 +7,12 @@ and say what state the database was left in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from ..exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 class RunnerError(Exception):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
+if TYPE_CHECKING:  # importing the generated module must not load the database driver
+    import psycopg
 
 
 class IrreversibleMigration(Exception):
@@ -25,6 +26,8 @@ class StatementFailed(Exception):
 
 def execute_all(connection: psycopg.Connection[Any], statements: Sequence[str]) -> None:
     """Run statements one by one; a failure says which statement it was."""
+    import psycopg
+
     for index, statement in enumerate(statements):
         try:
             connection.execute(statement.encode())
