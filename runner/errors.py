@@ -132,3 +132,17 @@ class MigrationFailed(RunnerError):
         super().__init__(
             f"migration {version} ({description}) failed during {direction} at statement"
             f" {index + 1} of {total}:\n{indented}\n{server.describe(statement)}\n{left}")
+
+
+class ConnectionLost(MigrationFailed):
+    """The connection ended while a migration's statements were in flight together."""
+
+    def __init__(self, version: str, description: str, server: ServerError) -> None:
+        self.version = version
+        self.statement = ""
+        self.server = server
+        RunnerError.__init__(
+            self, f"migration {version} ({description}) failed: the connection to the database"
+            f" was lost while it ran ({server.describe()}). It ran in one transaction, which"
+            " PostgreSQL rolls back when the connection ends: nothing of it remains and the"
+            " database is still at the previous version.")

@@ -12,6 +12,7 @@ from psycopg import errors, sql
 
 from .errors import (
     ConnectionFailed,
+    ConnectionLost,
     LockError,
     LockHeld,
     LockReleaseError,
@@ -190,9 +191,29 @@ class PostgresMigrator:
         self.connection.execute(sql.SQL("DELETE FROM {} WHERE version = %s").format(self.table),
                                 [migration.version])
 
+    def _pipelined(self, migration: Migration, started: float) -> bool:
+        """Send a transactional migration and its history row in one round trip.
+
+        False when it failed: the transaction rolled back whole, and the caller runs it
+        again statement by statement to name the statement that fails.
+        """
+        try:
+            with self.connection.pipeline(), self.connection.transaction():
+                for statement in migration.up_sql:
+                    self.connection.execute(statement.encode())
+                self._record(migration, False, _ms(started))
+        except psycopg.Error as error:
+            if self.connection.closed:
+                raise ConnectionLost(migration.version, migration.description,
+                                     ServerError.of(error)) from None
+            return False
+        return True
+
     def migrate(self, migration: Migration) -> None:
         started = time.monotonic()
         if migration.transactional:
+            if self._pipelined(migration, started):
+                return
             try:
                 with self.connection.transaction():
                     migration.up(self.connection)

@@ -398,7 +398,10 @@ def test_connection_lost_in_a_transactional_migration(
         manager.run(steps)
 
     assert "0.0.3" in str(raised.value)
-    assert "57P01" in str(raised.value)
+    # Its statements go in one pipelined round trip, so a lost connection may not say which
+    # statement it was; it must say the connection was lost and that nothing remains.
+    assert "57P01" in str(raised.value) or "connection" in str(raised.value)
+    assert "nothing of it remains" in str(raised.value)
     assert any("release" in note for note in getattr(raised.value, "__notes__", []))
     assert support.versions(admin) == ["0.0.1", "0.0.2"]
     assert not support.table_exists(admin, "public.t")
