@@ -81,7 +81,12 @@ def statements(sql: Sequence[str] | None, indent: int) -> str:
     items = []
     for statement in sql:
         lines = statement.splitlines(keepends=True) or [""]
-        parts = [p for line in lines for p in _pieces(line, width)]
+        parts = []
+        for line in lines:
+            if line.isascii() and len(line) < width - 8 and "\\" not in line:
+                parts.append(line)  # fits for certain: repr adds quotes and \n at most
+            else:
+                parts.extend(_pieces(line, width))
         if len(parts) == 1 and len(pad) + _columns(repr(parts[0])) + 1 <= MAX_LINE:
             items.append(f"{pad}{parts[0]!r},")
         else:

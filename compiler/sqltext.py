@@ -6,6 +6,7 @@ word outside string literals and is not a function's name (`length(...)`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -14,6 +15,7 @@ from .quoting import quote_ident
 _STRING = re.compile(r"'(?:[^']|'')*'")
 
 
+@functools.lru_cache(maxsize=8192)
 def _word(column: str) -> re.Pattern[str]:
     name = re.escape(column)
     return re.compile(rf'(?<![\w$".]){name}(?![\w$"])(?!\s*\()|"{name}"')

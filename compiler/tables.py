@@ -145,22 +145,28 @@ def name_constraint(ctx: Context, table: TableModel, constraint: ConstraintModel
                     explicit: ast.Name | None, span: Span) -> None:
     """Give a constraint its explicit name or the one PostgreSQL would choose."""
     schema = table.schema
-    not_null = {make_object_name(table.name, c.name, "not_null"): c.name
-                for c in table.columns.values() if c.not_null}
     indexed = constraint.kind in ("primary key", "unique")
 
+    def not_null_owner(name: str) -> str | None:
+        """The column whose NOT NULL constraint PostgreSQL 18 named `name`, if any."""
+        if not name.endswith("not_null"):
+            return None
+        return next((c.name for c in table.columns.values()
+                     if c.not_null and make_object_name(table.name, c.name, "not_null") == name),
+                    None)
+
     def taken(name: str) -> bool:
-        return (name in table.constraints or name in not_null
-                or ctx.constraint_name_taken(schema, name)
-                or ctx.model.relation_taken(schema, name))
+        return (name in table.constraints or ctx.constraint_name_taken(schema, name)
+                or ctx.model.relation_taken(schema, name) or not_null_owner(name) is not None)
 
     if explicit is not None:
         name = explicit.value
         ctx.check_identifier(name, explicit.span, "constraint name")
-        if name in not_null:
+        owner = not_null_owner(name)
+        if owner is not None:
             raise ctx.error("duplicate-name",
                             f"the name '{name}' is already used by the NOT NULL constraint of"
-                            f" column '{table.name}.{not_null[name]}'", explicit.span)
+                            f" column '{table.name}.{owner}'", explicit.span)
         if name in table.constraints:
             raise ctx.error("duplicate-name",
                             f"table '{table.name}' already has a constraint named '{name}'",

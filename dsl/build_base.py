@@ -1,0 +1,161 @@
+"""What every rule of the AST builder shares: spans, names, dropped tokens, diagnostics."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lark import Token
+
+from . import ast
+from .diagnostics import Diagnostic, error
+from .source import Span
+
+SPECIAL_VALUES = frozenset({
+    "current_timestamp", "current_date", "current_time", "localtime", "localtimestamp",
+    "current_user", "session_user", "current_role", "current_catalog", "current_schema",
+    "user",
+})
+SETTINGS = ("lock_timeout", "statement_timeout")
+CONSTRAINT_LABELS: dict[type, str] = {
+    ast.NotNull: "not null", ast.Nullable: "null", ast.PrimaryKey: "primary key",
+    ast.Unique: "unique", ast.Default: "default", ast.References: "references",
+    ast.Identity: "identity", ast.Generated: "generated", ast.Collate: "collate",
+}
+DURATION_UNITS = {"ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+def identifier(token: Token) -> str:
+    """A NAME token as PostgreSQL sees it: "Quoted" kept exactly, plain folded to lower case."""
+    text = str(token)
+    if text.startswith('"'):
+        return text[1:-1].replace('""', '"')
+    return text.lower()
+
+
+def string_value(token: Token) -> str:
+    """The text of a 'string' (or a "quoted" enum label) without quotes or doubled quotes."""
+    text = str(token)
+    quote = text[0]
+    return text[1:-1].replace(quote * 2, quote)
+
+
+def triple_value(token: Token) -> str:
+    return str(token)[3:-3]
+
+
+def children_of(items: Sequence[Any], kind: type) -> list[Any]:
+    return [item for item in items if isinstance(item, kind)]
+
+
+def first_of(items: Sequence[Any], kind: type) -> Any:
+    found = children_of(items, kind)
+    return found[0] if found else None
+
+
+def token_of(items: Sequence[Any], *types: str) -> Token | None:
+    for item in items:
+        if isinstance(item, Token) and item.type in types:
+            return item
+    return None
+
+
+Meta = Span  # what each rule's method gets: the span of the text it was reduced from
+
+
+@dataclass(frozen=True, slots=True)
+class Filtering:
+    """Which tokens a parse tree would leave out: keywords, punctuation. A few terminals
+    (`not`, `null`, `with`) are left out by some rules and kept by others."""
+
+    dropped: frozenset[str]
+    kept_by_rule: dict[str, frozenset[str]]
+
+
+class Builder:
+    """The state of one parse (file, diagnostics, spans) and the callbacks Lark calls."""
+
+    def __init__(self, path: str, filtering: Filtering) -> None:
+        self.path = path
+        self.filtering = filtering
+        self.diagnostics: list[Diagnostic] = []
+        # id(result) → (result, span); the result is kept so that its id stays unique.
+        self._spans: dict[int, tuple[Any, Span]] = {}
+
+    def reset(self, path: str) -> None:
+        """Start on another file: one builder serves every parse of a process."""
+        self.path = path
+        self.diagnostics = []
+        self._spans = {}
+
+    def reducer(self, rule: str) -> Any:
+        """The callback Lark calls as it reduces `rule`: span, drop keywords, build the node."""
+        drop = self.filtering.dropped - self.filtering.kept_by_rule.get(rule, frozenset())
+        method = getattr(self, rule)
+        new_span = tuple.__new__
+        no_record = (str, int, bool)
+
+        def reduce(children: list[Any]) -> Any:
+            spans = self._spans
+            first = last = None
+            for child in children:
+                if type(child) is Token:
+                    first = child.line, child.column
+                    break
+                known = spans.get(id(child))
+                if known is not None:
+                    first = known[1][1], known[1][2]
+                    break
+            for child in reversed(children):
+                if type(child) is Token:
+                    last = child.end_line, child.end_column
+                    break
+                known = spans.get(id(child))
+                if known is not None:
+                    last = known[1][3], known[1][4]
+                    break
+            if first is None or last is None:
+                first = last = (1, 1)
+            meta = new_span(Span, (self.path, *first, *last))
+            result = method(meta, [c for c in children
+                                   if type(c) is not Token or c.type not in drop])
+            if result is not None and not isinstance(result, no_record):
+                spans[id(result)] = (result, meta)
+            return result
+
+        return reduce
+
+    # ------------------------------------------------------------ positions and helpers
+
+    @staticmethod
+    def span(meta: Meta) -> Span:
+        return meta
+
+    def token_span(self, token: Token) -> Span:
+        assert token.line is not None
+        assert token.column is not None
+        assert token.end_line is not None
+        assert token.end_column is not None
+        return Span(self.path, token.line, token.column, token.end_line, token.end_column)
+
+    def name(self, token: Token) -> ast.Name:
+        return ast.Name(identifier(token), self.token_span(token))
+
+    def names(self, items: Sequence[Any]) -> list[ast.Name]:
+        return [self.name(t) for t in items if isinstance(t, Token) and t.type == "NAME"]
+
+    def qualified(self, meta: Meta, parts: Sequence[Token]) -> ast.QualifiedName:
+        names = [identifier(p) for p in parts]
+        schema = names[0] if len(names) == 2 else None
+        return ast.QualifiedName(names[-1], schema, self.span(meta))
+
+    def fail(self, code: str, message: str, span: Span) -> None:
+        self.diagnostics.append(error(code, message, span))
+
+    def raw(self, token: Token) -> ast.RawExpression:
+        sql = str(token)[1:-1]
+        if not sql.strip():
+            self.fail("empty-expression", "this backtick expression is empty",
+                      self.token_span(token))
+        return ast.RawExpression(sql, self.token_span(token))
