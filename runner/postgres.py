@@ -165,15 +165,23 @@ class PostgresMigrator:
 
     # ------------------------------------------------------------ applying
 
-    def _record(self, migration: Migration, dirty: bool, elapsed_ms: int | None) -> None:
+    def _record(self, migration: Migration, dirty: bool, elapsed_ms: int | None,
+                in_transaction: bool = False) -> None:
+        """Write the history row. Inside the migration's own transaction its duration is
+        taken by the server (the clock now against the transaction's start), which also
+        holds when the statements were sent pipelined, before any of them ran."""
+        duration = sql.SQL(
+            "round(extract(epoch FROM clock_timestamp() - transaction_timestamp()) * 1000)"
+            if in_transaction else "%s")
         self.connection.execute(sql.SQL(
             "INSERT INTO {} (version, description, checksum, dirty, execution_ms)"
-            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (version) DO UPDATE SET"
+            " VALUES (%s, %s, %s, %s, {}) ON CONFLICT (version) DO UPDATE SET"
             " description = excluded.description, checksum = excluded.checksum,"
             " dirty = excluded.dirty, execution_ms = excluded.execution_ms,"
             " applied_at = now(), applied_by = current_user, failed_statement = NULL"
-        ).format(self.table), [migration.version, migration.description, migration.checksum,
-                               dirty, elapsed_ms])
+        ).format(self.table, duration),
+            [migration.version, migration.description, migration.checksum, dirty,
+             *([] if in_transaction else [elapsed_ms])])
 
     def _mark_failed(self, migration: Migration, statement: str) -> str:
         """Record the failing statement; returns a note when even that is impossible (the row
@@ -191,7 +199,7 @@ class PostgresMigrator:
         self.connection.execute(sql.SQL("DELETE FROM {} WHERE version = %s").format(self.table),
                                 [migration.version])
 
-    def _pipelined(self, migration: Migration, started: float) -> bool:
+    def _pipelined(self, migration: Migration) -> bool:
         """Send a transactional migration and its history row in one round trip.
 
         False when it failed: the transaction rolled back whole, and the caller runs it
@@ -201,7 +209,7 @@ class PostgresMigrator:
             with self.connection.pipeline(), self.connection.transaction():
                 for statement in migration.up_sql:
                     self.connection.execute(statement.encode())
-                self._record(migration, False, _ms(started))
+                self._record(migration, False, None, in_transaction=True)
         except psycopg.Error as error:
             if self.connection.closed:
                 raise ConnectionLost(migration.version, migration.description,
@@ -212,12 +220,12 @@ class PostgresMigrator:
     def migrate(self, migration: Migration) -> None:
         started = time.monotonic()
         if migration.transactional:
-            if self._pipelined(migration, started):
+            if self._pipelined(migration):
                 return
             try:
                 with self.connection.transaction():
                     migration.up(self.connection)
-                    self._record(migration, False, _ms(started))
+                    self._record(migration, False, None, in_transaction=True)
             except StatementFailed as failed:
                 raise _failure(migration, "up", migration.up_sql, failed,
                                "It ran in one transaction, which was rolled back: nothing of"
