@@ -16,6 +16,7 @@ from .render import (
     comment_sql,
     drop_constraint_sql,
     recreate_index_statements,
+    sequence_statements,
     table_ref,
     type_sql,
 )
@@ -25,6 +26,7 @@ from .tables import (
     add_constraints,
     build_column,
     check_enum_value,
+    mark_not_null,
     table_constraint,
 )
 
@@ -84,7 +86,7 @@ def add_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
             ctx.model.detach_constraint(table, name)
         ctx.model.detach_column(table, column.name)
         raise
-    up = [_alter(table, f"ADD COLUMN {column_sql(column)}")]
+    up = [_alter(table, f"ADD COLUMN {column_sql(column, table.name)}")]
     up += [add_constraint_sql(table, table.constraints[n]) for n in table.constraints
            if n not in before]
     return Step(up, [_alter(table, f"DROP COLUMN {quote_ident(column.name)}")], a.span)
@@ -115,8 +117,9 @@ def drop_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     lost_constraints = [c for c in table.constraints.values()
                         if name in c.columns or mentions(c.expression, name)]
     lost_indexes = [i for i in ctx.model.indexes_of(table.key) if _index_uses(i, name)]
-    down = [_alter(table, f"ADD COLUMN {column_sql(column)}")]
-    down += [_alter(table, f"ADD COLUMN {column_sql(c)}") for c in generated]
+    before, after = sequence_statements(table, [column])
+    down = [*before, _alter(table, f"ADD COLUMN {column_sql(column, table.name)}"), *after]
+    down += [_alter(table, f"ADD COLUMN {column_sql(c, table.name)}") for c in generated]
     down += [add_constraint_sql(table, c) for c in lost_constraints]
     for index in lost_indexes:
         down += recreate_index_statements(index)
@@ -259,7 +262,7 @@ def set_not_null(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     column = ctx.column(table, a.column)
     ref = quote_ident(column.name)
     was = column.not_null
-    column.not_null = True
+    mark_not_null(table, column)
     down = [] if was else [_alter(table, f"ALTER COLUMN {ref} DROP NOT NULL")]
     return Step([_alter(table, f"ALTER COLUMN {ref} SET NOT NULL")], down, a.span)
 
@@ -279,6 +282,7 @@ def drop_not_null(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     ref = quote_ident(column.name)
     was = column.not_null
     column.not_null = False
+    column.not_null_name = None
     down = [_alter(table, f"ALTER COLUMN {ref} SET NOT NULL")] if was else []
     return Step([_alter(table, f"ALTER COLUMN {ref} DROP NOT NULL")], down, a.span)
 

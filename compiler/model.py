@@ -46,6 +46,8 @@ class ColumnModel:
     collation: str | None = None
     comment: str | None = None
     sequence: str | None = None  # named once, when created: PostgreSQL never renames it
+    sequence_type: str | None = None  # the sequence's own type: an altered column keeps it
+    not_null_name: str | None = None  # PostgreSQL 18 names NOT NULL once, when it is set
 
 
 ConstraintKind = Literal["primary key", "unique", "check", "foreign key"]
@@ -224,6 +226,9 @@ class SchemaModel:
                       include_self: bool = False) -> list[tuple[TableModel, ConstraintModel]]:
         """Foreign keys that point at table `key` (from other tables, or any table)."""
         return [(t, c) for t, c in self.referencing.get(key, []) if include_self or t.key != key]
+
+
+SERIAL_TYPES = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
 
 
 def owns_sequence(column: ColumnModel) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .model import (
+    SERIAL_TYPES,
     ColumnModel,
     ColumnType,
     ConstraintModel,
@@ -13,6 +14,7 @@ from .model import (
     SchemaModel,
     TableModel,
 )
+from .naming import make_object_name
 from .quoting import quote_ident, quote_literal, quote_qualified
 
 INDENT = "    "
@@ -45,19 +47,63 @@ def type_sql(column_type: ColumnType) -> str:
     return base + bounds
 
 
-def column_sql(column: ColumnModel) -> str:
-    parts = [quote_ident(column.name), type_sql(column.type)]
+def explicit_sequence(table_name: str, column: ColumnModel) -> bool:
+    """A serial column whose sequence `serial` would not recreate: renamed since, or retyped."""
+    if column.sequence is None or column.identity is not None:
+        return False
+    default = make_object_name(table_name, column.name, "seq")
+    return column.type.name not in SERIAL_TYPES or column.sequence != default
+
+
+def column_sql(column: ColumnModel, table_name: str | None = None) -> str:
+    """The column's definition. Given its table's name, names that PostgreSQL kept from
+    before a rename (the sequence, the NOT NULL constraint) are written out explicitly."""
+    column_type = column.type
+    default = column.default
+    explicit = table_name is not None and explicit_sequence(table_name, column)
+    if explicit:
+        assert column.sequence is not None
+        column_type = ColumnType(column.type.base, column.type.modifiers,
+                                 column.type.array_bounds)
+        default = f"nextval({quote_literal(quote_ident(column.sequence))}::regclass)"
+    parts = [quote_ident(column.name), type_sql(column_type)]
     if column.collation:
         parts.append(f"COLLATE {quote_ident(column.collation)}")
     if column.identity:
-        parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
+        sequence = ""
+        if table_name is not None and column.sequence not in (
+                None, make_object_name(table_name, column.name, "seq")):
+            sequence = f" (SEQUENCE NAME {quote_ident(str(column.sequence))})"
+        parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY{sequence}")
     if column.generated:
         parts.append(f"GENERATED ALWAYS AS ({column.generated}) STORED")
-    if column.default is not None:
-        parts.append(f"DEFAULT {column.default}")
+    if default is not None:
+        parts.append(f"DEFAULT {default}")
     if column.not_null:
-        parts.append("NOT NULL")
+        name = column.not_null_name
+        if table_name is not None and name is not None and name != make_object_name(
+                table_name, column.name, "not_null"):
+            parts.append(f"CONSTRAINT {quote_ident(name)} NOT NULL")
+        else:
+            parts.append("NOT NULL")
     return " ".join(parts)
+
+
+def sequence_statements(table: TableModel,
+                        columns: list[ColumnModel] | None = None) -> tuple[list[str], list[str]]:
+    """What must come before and after recreating `columns` (default: all) for sequences that
+    `serial` would not recreate: CREATE SEQUENCE first, OWNED BY after."""
+    before: list[str] = []
+    after: list[str] = []
+    for column in table.columns.values() if columns is None else columns:
+        if explicit_sequence(table.name, column):
+            assert column.sequence is not None
+            sequence = table_ref(table.schema, column.sequence)
+            kind = column.sequence_type or column.type.base
+            before.append(f"CREATE SEQUENCE {sequence} AS {kind}")
+            after.append(f"ALTER SEQUENCE {sequence} OWNED BY"
+                         f" {table_ref(table.schema, table.name)}.{quote_ident(column.name)}")
+    return before, after
 
 
 def columns_list(columns: tuple[str, ...]) -> str:
@@ -91,7 +137,7 @@ def constraint_sql(constraint: ConstraintModel) -> str:
 def create_table_sql(table: TableModel, constraints: list[ConstraintModel] | None = None) -> str:
     """CREATE TABLE with every column, then the given constraints (default: all of them)."""
     chosen = list(table.constraints.values()) if constraints is None else constraints
-    lines = [column_sql(c) for c in table.columns.values()]
+    lines = [column_sql(c, table.name) for c in table.columns.values()]
     lines += [constraint_sql(c) for c in chosen]
     body = ",\n".join(INDENT + line for line in lines)
     head = f"CREATE TABLE {table_ref(table.schema, table.name)} ("
@@ -181,7 +227,8 @@ def render_schema(model: SchemaModel) -> str:
     foreign_keys = []
     for table in tables:
         own = [c for c in table.constraints.values() if c.kind != "foreign key"]
-        statements.append(create_table_sql(table, own))
+        before, after = sequence_statements(table)
+        statements += [*before, create_table_sql(table, own), *after]
         foreign_keys += [add_constraint_sql(table, c) for c in table.constraints.values()
                          if c.kind == "foreign key"]
     statements += foreign_keys

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..dsl import ast
 from ..dsl.source import Span
 from .context import Context, Step, StepError
-from .model import ColumnModel, ConstraintModel, TableModel, owns_sequence
+from .model import SERIAL_TYPES, ColumnModel, ConstraintModel, TableModel, owns_sequence
 from .naming import choose_name, column_addition, make_object_name
 from .quoting import quote_ident
 from .registry import step
@@ -13,6 +13,7 @@ from .render import (
     add_constraint_sql,
     create_table_sql,
     recreate_index_statements,
+    sequence_statements,
     table_comment_statements,
     table_ref,
 )
@@ -67,7 +68,17 @@ def build_column(
         model.not_null = True
         model.sequence = choose_name(table.name, model.name, "seq",
                                      lambda name: ctx.model.relation_taken(table.schema, name))
+        model.sequence_type = SERIAL_TYPES.get(model.type.name, model.type.name)
+    if model.not_null:
+        mark_not_null(table, model)
     return model, constraints
+
+
+def mark_not_null(table: TableModel, column: ColumnModel) -> None:
+    """NOT NULL, and the name PostgreSQL 18 gives that constraint (kept through renames)."""
+    column.not_null = True
+    if column.not_null_name is None:
+        column.not_null_name = make_object_name(table.name, column.name, "not_null")
 
 
 def check_enum_value(ctx: Context, column: ColumnModel, value: ast.Expression) -> None:
@@ -199,7 +210,7 @@ def table_constraint(ctx: Context, table: TableModel,
     columns = ctx.columns(table, written.columns)
     if isinstance(written, ast.PrimaryKeyConstraint):
         for column in columns:
-            table.columns[column].not_null = True
+            mark_not_null(table, table.columns[column])
         return ConstraintModel("", "primary key", columns)
     if isinstance(written, ast.UniqueConstraint):
         return ConstraintModel("", "unique", columns, nulls_distinct=written.nulls_distinct)
@@ -261,7 +272,8 @@ def drop_table(ctx: Context, s: ast.DropTable) -> Step:
     ctx.warn("data-loss", f"dropping table '{table.name}': Down recreates it empty, its rows"
              " are not restored", s.span)
     cascade = " CASCADE" if s.cascade else ""
-    down = [create_table_sql(table)]
+    before, after = sequence_statements(table)
+    down = [*before, create_table_sql(table), *after]
     for index in ctx.model.indexes_of(table.key):
         down += recreate_index_statements(index)
         ctx.model.detach_index(index)

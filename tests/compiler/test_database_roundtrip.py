@@ -25,23 +25,6 @@ Snapshot = dict[str, list[tuple[Any, ...]]]
 
 # Cases whose SQL PostgreSQL rejects, or whose Down does not restore the catalog.
 BROKEN: dict[str, str] = {
-    "serial_widened_then_dropped": (
-        "`alter column id type bigint` on a serial column makes the model forget the"
-        " sequence; Down of a later `drop table events` recreates id as plain bigint, without"
-        " sequence events_id_seq and its nextval default"
-    ),
-    "drop_renamed_table": (
-        "`rename table metadata to document_metadata` then `drop table document_metadata`:"
-        " Down's CREATE TABLE makes sequence document_metadata_id_seq and NOT NULL constraints"
-        " document_metadata_*_not_null, where the dropped table had metadata_id_seq and"
-        " metadata_*_not_null (PostgreSQL keeps those names at a rename); Down must name them"
-        " (SEQUENCE NAME, CONSTRAINT … NOT NULL)"
-    ),
-    "drop_renamed_column": (
-        "`rename column title to heading` then `drop column heading`: Down adds heading back"
-        " with NOT NULL constraint documents_heading_not_null; the dropped column's was"
-        " documents_title_not_null"
-    ),
 }
 
 

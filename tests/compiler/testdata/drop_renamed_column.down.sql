@@ -5,5 +5,5 @@ DROP TABLE documents;
 ALTER TABLE documents RENAME COLUMN heading TO title;
 
 -- 0.0.3
-ALTER TABLE documents ADD COLUMN heading text NOT NULL;
+ALTER TABLE documents ADD COLUMN heading text CONSTRAINT documents_title_not_null NOT NULL;
 

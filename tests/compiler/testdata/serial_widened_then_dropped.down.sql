@@ -5,9 +5,13 @@ DROP TABLE events;
 ALTER TABLE events ALTER COLUMN id TYPE integer USING id::integer;
 
 -- 0.0.3
+CREATE SEQUENCE events_id_seq AS integer;
+
 CREATE TABLE events (
-    id bigint NOT NULL,
+    id bigint DEFAULT nextval('events_id_seq'::regclass) NOT NULL,
     name text,
     CONSTRAINT events_pkey PRIMARY KEY (id)
 );
+
+ALTER SEQUENCE events_id_seq OWNED BY events.id;
 
