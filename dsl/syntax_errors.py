@@ -31,6 +31,11 @@ DESCRIPTIONS: Mapping[str, str] = {
     "DECIMAL": "a number",
     "DURATION": "a duration such as 5s or 1min",
     "TABLE_PRIMARY": "'primary key (…)'",
+    "_ACTION_ADD": "'add'",
+    "_ACTION_DROP": "'drop'",
+    "_ACTION_RENAME": "'rename column'",
+    "_ACTION_ALTER": "'alter column'",
+    "_USING_EXPRESSION": "'using `…`'",
     "TABLE_UNIQUE": "'unique (…)'",
     "TABLE_CHECK": "'check `…`' at the start of a line",
     "COMMENT_TARGET": "'table', 'column' or 'index'",
@@ -57,7 +62,7 @@ COLUMN_CONSTRAINTS = frozenset({
     "GENERATED", "COLLATE",
 })
 TYPE_STARTERS = frozenset({"TIME", "TIMESTAMP", "CHARACTER", "BIT", "DOUBLE_PRECISION", "INTERVAL"})
-ALTER_ACTIONS = frozenset({"ADD", "DROP", "RENAME", "ALTER"})
+ALTER_ACTIONS = frozenset({"_ACTION_ADD", "_ACTION_DROP", "_ACTION_RENAME", "_ACTION_ALTER"})
 VALUE_STARTERS = frozenset({"STRING", "TRUE", "FALSE", "NULL", "BACKTICK", "NAME"})
 
 _NUMBER_RUN = re.compile(r"-?\d[0-9A-Za-z_.]*")

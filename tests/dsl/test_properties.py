@@ -1263,10 +1263,6 @@ def test_diagnostic_quotes_its_own_line_after_a_form_feed() -> None:
     assert block[1] == "table t { a int ) }"
 
 
-@pytest.mark.xfail(strict=True, reason="LALR merges the states after a column in `table {}` "
-                   "with those after `add column` / `alter column ... type` in `alter table {}`, "
-                   "so the contextual lexer reads add/drop/rename/alter/using as keywords where "
-                   "only a column name can stand")
 @pytest.mark.parametrize("word", ["add", "drop", "rename", "alter", "using"])
 def test_leaked_keyword_after_a_column(word: str) -> None:
     assert parses_to(f"table t {{\n a int\n {word} int\n}}") == (
