@@ -20,7 +20,7 @@ from .errors import (
     ServerError,
     TableError,
 )
-from .migration import Migration, StatementFailed, version_key
+from .migration import Migration, StatementFailed, execute_all, version_key
 from .protocol import AppliedMigration, VersionState
 
 DEFAULT_TABLE = "public.schema_migrations"
@@ -232,17 +232,23 @@ class PostgresMigrator:
                                " it remains and the database is still at the previous"
                                " version.") from None
             return
+        self._dirty_while(migration, "up", migration.up_sql)
+        self._record(migration, False, _ms(started))
+
+    def _dirty_while(self, migration: Migration, direction: str,
+                     statements: tuple[str, ...]) -> None:
+        """Run a non-transactional migration's statements with its row marked dirty, so a
+        failure part-way leaves a dirty row naming the statement that failed."""
         self._record(migration, True, None)
         try:
-            migration.up(self.connection)
+            execute_all(self.connection, statements)
         except StatementFailed as failed:
             note = self._mark_failed(migration, failed.statement)
-            raise _failure(migration, "up", migration.up_sql, failed,
-                           f"It is not transactional, so the statements before this one"
-                           f" stay applied and the database is marked dirty at version"
+            raise _failure(migration, direction, statements, failed,
+                           "It is not transactional, so the statements before this one stay"
+                           f" applied and the database is marked dirty at version"
                            f" {migration.version}. Repair it by hand, then record the real"
                            " state with `pgshift force VERSION`." + note) from None
-        self._record(migration, False, _ms(started))
 
     def rollback(self, migration: Migration) -> None:
         assert migration.down_sql is not None
@@ -256,15 +262,7 @@ class PostgresMigrator:
                                "Its Down ran in one transaction, which was rolled back: the"
                                f" database is still at version {migration.version}.") from None
             return
-        self._record(migration, True, None)
-        try:
-            migration.down(self.connection)
-        except StatementFailed as failed:
-            note = self._mark_failed(migration, failed.statement)
-            raise _failure(migration, "down", migration.down_sql, failed,
-                           f"It is not transactional: the database is marked dirty at version"
-                           f" {migration.version}. Repair it by hand, then record the real"
-                           " state with `pgshift force VERSION`." + note) from None
+        self._dirty_while(migration, "down", migration.down_sql)
         self._forget(migration)
 
     def force(self, version: str | None, migrations: list[Migration]) -> None:

@@ -14,7 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -28,7 +28,8 @@ from ..project import Project
 from ..runner.embedded import EmbeddedError, EmbeddedPostgres, with_database
 from ..runner.errors import ConnectionFailed, StaleBuild
 from ..runner.loader import GeneratedModule, load_generated
-from ..runner.manager import Status, new_migration_manager
+from ..runner.manager import Manager, Status, new_migration_manager
+from ..runner.migration import Migration
 from ..runner.postgres import DEFAULT_TABLE, PostgresMigrator
 from ..runner.protocol import AppliedMigration
 from ..runner.urls import mask_password
@@ -124,44 +125,44 @@ class Options:
 def up(options: Options, out: TextIO, err: TextIO, *, target_version: str | None,
        wait: float | None, check_fresh: bool, ignore_checksums: bool) -> int:
     module = generated_migrations(options.project, check_fresh)
+
+    def apply(manager: Manager, progress: Progress) -> list[Migration]:
+        return manager.run(module.migrations, target=target_version, wait=wait,
+                           ignore_checksums=ignore_checksums, progress=progress.step)
+
+    return _move(options, out, err, ("applying", "applied", "apply", "to"), apply)
+
+
+def _move(options: Options, out: TextIO, err: TextIO, words: tuple[str, str, str, str],
+          action: Callable[[Manager, Progress], list[Migration]]) -> int:
+    """Run `up` or `down` under a progress line, then say where the database ended up."""
+    doing, done, do, preposition = words
     with open_target(options.project, options.database_url, err) as target, \
             migrator_for(target, options.table) as migrator:
-        manager = new_migration_manager(migrator, _logger(options.verbose))
-        progress = Progress(out, "applying")
-        applied = manager.run(module.migrations, target=target_version, wait=wait,
-                              ignore_checksums=ignore_checksums, progress=progress.step)
+        progress = Progress(out, doing)
+        moved = action(new_migration_manager(migrator, _logger(options.verbose)), progress)
         progress.done()
         state = migrator.current_version()
     now = state.version or "no version"
-    if applied:
-        count = len(applied)
-        print(f"applied {count} migration{'s' * (count != 1)} to {target.shown}: now at"
-              f" {now}", file=out)
+    if moved:
+        count = len(moved)
+        print(f"{done} {count} migration{'s' * (count != 1)} {preposition} {target.shown}:"
+              f" now at {now}", file=out)
     else:
-        print(f"nothing to apply: {target.shown} is at {now}", file=out)
+        print(f"nothing to {do}: {target.shown} is at {now}", file=out)
     return int(ExitCode.OK)
 
 
 def down(options: Options, out: TextIO, err: TextIO, *, steps: int | None,
          target_version: str | None, wait: float | None, ignore_checksums: bool) -> int:
     module = generated_migrations(options.project, check_fresh=False)
-    with open_target(options.project, options.database_url, err) as target, \
-            migrator_for(target, options.table) as migrator:
-        manager = new_migration_manager(migrator, _logger(options.verbose))
-        progress = Progress(out, "reverting")
-        reverted = manager.rollback(module.migrations, steps=steps, target=target_version,
-                                    wait=wait, ignore_checksums=ignore_checksums,
-                                    progress=progress.step)
-        progress.done()
-        state = migrator.current_version()
-    now = state.version or "no version (empty)"
-    if reverted:
-        count = len(reverted)
-        print(f"reverted {count} migration{'s' * (count != 1)} on {target.shown}: now at"
-              f" {now}", file=out)
-    else:
-        print(f"nothing to revert: {target.shown} is at {now}", file=out)
-    return int(ExitCode.OK)
+
+    def revert(manager: Manager, progress: Progress) -> list[Migration]:
+        return manager.rollback(module.migrations, steps=steps, target=target_version,
+                                wait=wait, ignore_checksums=ignore_checksums,
+                                progress=progress.step)
+
+    return _move(options, out, err, ("reverting", "reverted", "revert", "on"), revert)
 
 
 def _applied_json(row: AppliedMigration) -> dict[str, Any]:
