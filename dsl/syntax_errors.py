@@ -200,6 +200,21 @@ _RENAME_TO = re.compile(r"\s*rename\s+(table|index)\s+\S+\s+to\s+[^.\s]+$|\s*ren
 RESERVED_IN_BODIES = frozenset({*CONSTRAINT_WORDS, "constraint", "foreign"})
 
 
+_TRAILING_DEFAULT = re.compile(r"\bdefault\s*(--.*)?$", re.IGNORECASE)
+
+
+def _default_without_value(source: Source, span: Span) -> Diagnostic | None:
+    """`default` at the end of a line takes the next line's first word as its value, and the
+    parse fails later; the mistake is the `default` with nothing after it."""
+    for number in range(span.line - 1, max(span.line - 3, 0), -1):
+        match = _TRAILING_DEFAULT.search(source.line(number))
+        if match is not None:
+            where = Span(source.path, number, match.start() + 1, number, match.start() + 8)
+            return error("missing-value", "'default' has no value: write one after it, such as"
+                         " default 0, default now() or default `…`", where)
+    return None
+
+
 def _token_span(source: Source, token: Token) -> Span:
     if token.type == "$END":
         stripped = re.sub(r"(\s|--[^\n]*)*\Z", "", source.text)
@@ -268,7 +283,7 @@ def from_unexpected_token(source: Source, failure: UnexpectedToken,
                          f"this '{{' is never closed: line {line} starts a new statement before"
                          " its '}'", source.span_at(brace.start_pos, 1))
 
-    typo = _misspelt_keyword(source, span)
+    typo = _misspelt_keyword(source, span) or _default_without_value(source, span)
     if typo is not None:
         return typo
     source_line = source.line(span.line)

@@ -35,10 +35,6 @@ ACCEPTED_BUT_WRONG: dict[str, str] = {}
 # Files whose diagnostic is confusing, misleading or mispositioned. Their .err holds the
 # diagnostic that should be printed (written by hand, never regenerated).
 KNOWN_BAD_MESSAGES: dict[str, str] = {
-    "default_at_end_of_line": (
-        "`id bigint default` + newline + `name text`: `name` is taken as the default,"
-        " and the error blames the closing '}' for a missing type, two lines away"
-    ),
 }
 
 
