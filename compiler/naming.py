@@ -7,6 +7,7 @@ exactly what Up made; choosing them the way PostgreSQL's `makeObjectName` and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 NAMEDATALEN = 64
@@ -21,6 +22,7 @@ def _clip(text: str, limit: int) -> str:
     return encoded[:limit].decode("utf-8", errors="ignore")
 
 
+@functools.lru_cache(maxsize=65536)
 def make_object_name(name1: str, name2: str | None, label: str) -> str:
     """name1_name2_label, shortening the longer of name1/name2 to fit 63 bytes."""
     overhead = len(label.encode()) + 1 + (1 if name2 else 0)

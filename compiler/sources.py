@@ -28,10 +28,11 @@ def discover(directory: Path, display_root: Path) -> tuple[list[MigrationSource]
         problems.append(error("no-migrations", f"no migrations directory at {directory}", None,
                               str(directory)))
         return found, problems
-    for path in sorted(directory.iterdir()):
+    root = display_root.resolve()
+    for path in sorted(directory.resolve().iterdir()):
         if not path.name.endswith(SUFFIX) or not path.is_file():
             continue
-        display = _display(path, display_root)
+        display = _display(path, root)
         try:
             found.append(MigrationSource(path, display, parse_file_name(path)))
         except BadFileName as bad:
@@ -53,7 +54,8 @@ def duplicate_versions(found: list[MigrationSource]) -> list[Diagnostic]:
 
 
 def _display(path: Path, root: Path) -> str:
+    """`path` (already resolved) relative to `root` (resolved) when it lies inside it."""
     try:
-        return str(path.resolve().relative_to(root.resolve()))
+        return str(path.relative_to(root))
     except ValueError:
         return str(path)
