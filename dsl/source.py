@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
 
@@ -75,7 +74,3 @@ def decode(path: str, data: bytes) -> Source:
         shown = raw_line.decode("utf-8", errors="replace")
         raise UndecodableSource(path, line, column, data[error.start], shown) from None
     return Source(path, text.removeprefix("\ufeff"))
-
-
-def read_source(path: str | Path) -> Source:
-    return decode(str(path), Path(path).read_bytes())

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import make_conninfo
 
 
 def _pgserver() -> Any:
@@ -76,7 +76,3 @@ class EmbeddedPostgres:
 def with_database(url: str, database: str) -> str:
     """The same server, another database."""
     return make_conninfo(url, dbname=database)
-
-
-def database_name(url: str) -> str:
-    return str(conninfo_to_dict(url).get("dbname") or "postgres")
