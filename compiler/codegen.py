@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from .. import __version__
+from ..runner.migration import sql_script
 from .migration import CompiledMigration
 from .render import render_schema
 
@@ -137,13 +138,7 @@ def migration_sql(migration: CompiledMigration, down: bool = False) -> str:
     chosen = migration.down if down else migration.up
     if chosen is None:
         return f"-- migration {migration.version} is irreversible: it has no Down\n"
-    return "".join(f"{_terminated(statement)}\n\n" for statement in chosen).rstrip("\n") + "\n"
-
-
-def _terminated(statement: str) -> str:
-    """The statement and its `;`, on a line of its own when the last line ends in a comment."""
-    last = statement.rstrip().rsplit("\n", 1)[-1]
-    return f"{statement.rstrip()}\n;" if "--" in last else f"{statement.rstrip()};"
+    return sql_script(chosen) or "\n"
 
 
 __all__ = ["migration_sql", "render_module", "render_schema_file"]

@@ -98,9 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
                   "Apply pending migrations in version order under the migration lock, each"
                   " in its own transaction with its history row (non-transactional ones are"
                   " marked dirty while they run). Stops with exit 4 when generated/ is stale.",
-                  ["pgshift up", "pgshift up --to 0.0.3",
+                  ["pgshift up", "pgshift up --to 0.0.3", "pgshift up --dry-run > plan.sql",
                    "DATABASE_URL=postgresql://app@db/rag pgshift up --wait 60"], _up)
     up.add_argument("--to", metavar="VERSION", help="apply up to and including VERSION")
+    up.add_argument("--dry-run", action="store_true",
+                    help="print the SQL that would run, after the same checks; change nothing")
     up.add_argument("--no-check", action="store_true",
                     help="apply generated/ even if migrations/ changed since it was compiled")
     down = _command(commands, "down", [*db_parents, guarded], "revert applied migrations",
@@ -111,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     down.add_argument("steps", metavar="N", type=int, nargs="?",
                       help="how many migrations to revert (default 1)")
     down.add_argument("--to", metavar="VERSION", help="revert everything newer than VERSION")
+    down.add_argument("--dry-run", action="store_true",
+                      help="print the Down SQL that would run; change nothing")
     status = _command(commands, "status", db_parents, "show applied and pending migrations",
                       "Show the database in use (password masked), the current version and"
                       " dirty flag, what is applied and what is pending. --json prints one"
@@ -157,7 +161,8 @@ def _up(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.database import up
 
     return up(_options(args), out, sys.stderr, target_version=args.to, wait=args.wait,
-              check_fresh=not args.no_check, ignore_checksums=args.ignore_checksums)
+              check_fresh=not args.no_check, ignore_checksums=args.ignore_checksums,
+              dry_run=args.dry_run)
 
 
 def _down(args: argparse.Namespace, out: TextIO) -> int:
@@ -172,7 +177,7 @@ def _down(args: argparse.Namespace, out: TextIO) -> int:
         return int(ExitCode.USAGE)
     steps = args.steps if args.steps is not None else (None if args.to else 1)
     return down(_options(args), out, sys.stderr, steps=steps, target_version=args.to,
-                wait=args.wait, ignore_checksums=args.ignore_checksums)
+                wait=args.wait, ignore_checksums=args.ignore_checksums, dry_run=args.dry_run)
 
 
 def _status(args: argparse.Namespace, out: TextIO) -> int:

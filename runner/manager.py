@@ -107,16 +107,39 @@ class Manager:
                 " the change in a new migration (or pass --ignore-checksums); nothing was run")
         return state
 
+    def to_apply(self, migrations: Sequence[Migration], *, target: str | None = None,
+                 ignore_checksums: bool = False) -> list[Migration]:
+        """What `run` would apply now, after the same checks; changes nothing, takes no lock."""
+        pending = self._verified(migrations, ignore_checksums).pending
+        if target is not None:
+            _require(migrations, target)
+            pending = [m for m in pending if m.version_key <= version_key(target)]
+        return pending
+
+    def to_revert(self, migrations: Sequence[Migration], *, steps: int | None = 1,
+                  target: str | None = None, ignore_checksums: bool = False) -> list[Migration]:
+        """What `rollback` would revert now, newest first; raises if one is irreversible."""
+        state = self._verified(migrations, ignore_checksums)
+        by_version = {m.version: m for m in migrations}
+        newest_first = [by_version[a.version] for a in reversed(state.applied)]
+        if target is not None:
+            _require(migrations, target)
+            chosen = [m for m in newest_first if m.version_key > version_key(target)]
+        else:
+            chosen = newest_first[: steps if steps is not None else len(newest_first)]
+        blocked = [m for m in chosen if not m.reversible]
+        if blocked:
+            raise IrreversibleError(
+                f"migration {blocked[0].version} ({blocked[0].description}) is irreversible:"
+                " it has no Down, so nothing was reverted")
+        return chosen
+
     def run(self, migrations: Sequence[Migration], *, target: str | None = None,
             wait: float | None = None, ignore_checksums: bool = False,
             progress: Progress | None = None) -> list[Migration]:
         """Apply pending migrations (up to `target`); return those applied."""
         with self.locked(wait):
-            state = self._verified(migrations, ignore_checksums)
-            pending = state.pending
-            if target is not None:
-                _require(migrations, target)
-                pending = [m for m in pending if m.version_key <= version_key(target)]
+            pending = self.to_apply(migrations, target=target, ignore_checksums=ignore_checksums)
             for number, migration in enumerate(pending, 1):
                 if progress is not None:
                     progress(number, len(pending), migration)
@@ -130,19 +153,8 @@ class Manager:
                  progress: Progress | None = None) -> list[Migration]:
         """Revert the newest `steps` applied migrations, or all newer than `target`."""
         with self.locked(wait):
-            state = self._verified(migrations, ignore_checksums)
-            by_version = {m.version: m for m in migrations}
-            newest_first = [by_version[a.version] for a in reversed(state.applied)]
-            if target is not None:
-                _require(migrations, target)
-                chosen = [m for m in newest_first if m.version_key > version_key(target)]
-            else:
-                chosen = newest_first[: steps if steps is not None else len(newest_first)]
-            blocked = [m for m in chosen if not m.reversible]
-            if blocked:
-                raise IrreversibleError(
-                    f"migration {blocked[0].version} ({blocked[0].description}) is irreversible:"
-                    " it has no Down, so nothing was reverted")
+            chosen = self.to_revert(migrations, steps=steps, target=target,
+                                    ignore_checksums=ignore_checksums)
             for number, migration in enumerate(chosen, 1):
                 if progress is not None:
                     progress(number, len(chosen), migration)

@@ -68,5 +68,16 @@ class Migration:
         execute_all(connection, self.down_sql)
 
 
+def sql_script(statements: Sequence[str]) -> str:
+    """Statements as a script psql would run: each ends with `;`, on a line of its own when
+    the statement's last line ends in a `--` comment."""
+    lines = []
+    for statement in statements:
+        text = statement.rstrip()
+        last = text.rsplit("\n", 1)[-1]
+        lines.append(f"{text}\n;" if "--" in last else f"{text};")
+    return "\n\n".join(lines) + "\n" if lines else ""
+
+
 def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))

@@ -29,7 +29,7 @@ from ..runner.embedded import EmbeddedError, EmbeddedPostgres, with_database
 from ..runner.errors import ConnectionFailed, StaleBuild
 from ..runner.loader import GeneratedModule, load_generated
 from ..runner.manager import Manager, Status, new_migration_manager
-from ..runner.migration import Migration
+from ..runner.migration import Migration, sql_script
 from ..runner.postgres import DEFAULT_TABLE, PostgresMigrator
 from ..runner.protocol import AppliedMigration
 from ..runner.urls import mask_password
@@ -123,14 +123,35 @@ class Options:
 
 
 def up(options: Options, out: TextIO, err: TextIO, *, target_version: str | None,
-       wait: float | None, check_fresh: bool, ignore_checksums: bool) -> int:
+       wait: float | None, check_fresh: bool, ignore_checksums: bool,
+       dry_run: bool = False) -> int:
     module = generated_migrations(options.project, check_fresh)
+    if dry_run:
+        return _dry_run(options, out, err, "apply", lambda manager: [
+            (m, m.up_sql) for m in manager.to_apply(
+                module.migrations, target=target_version, ignore_checksums=ignore_checksums)])
 
     def apply(manager: Manager, progress: Progress) -> list[Migration]:
         return manager.run(module.migrations, target=target_version, wait=wait,
                            ignore_checksums=ignore_checksums, progress=progress.step)
 
     return _move(options, out, err, ("applying", "applied", "apply", "to"), apply)
+
+
+def _dry_run(options: Options, out: TextIO, err: TextIO, verb: str,
+             choose: Callable[[Manager], list[tuple[Migration, tuple[str, ...]]]]) -> int:
+    """Print the SQL a run would execute, after the same checks; change nothing."""
+    with open_target(options.project, options.database_url, err) as target, \
+            migrator_for(target, options.table) as migrator:
+        chosen = choose(new_migration_manager(migrator, _logger(options.verbose)))
+    for migration, statements in chosen:
+        kind = "" if migration.transactional else ", not transactional"
+        print(f"-- {verb} {migration.version} ({migration.description}{kind})", file=out)
+        out.write(sql_script(statements) + "\n")
+    count = len(chosen)
+    print(f"pgshift: dry run: would {verb} {count} migration{'s' * (count != 1)} on"
+          f" {target.shown}; nothing was changed", file=err)
+    return int(ExitCode.OK)
 
 
 def _move(options: Options, out: TextIO, err: TextIO, words: tuple[str, str, str, str],
@@ -154,8 +175,14 @@ def _move(options: Options, out: TextIO, err: TextIO, words: tuple[str, str, str
 
 
 def down(options: Options, out: TextIO, err: TextIO, *, steps: int | None,
-         target_version: str | None, wait: float | None, ignore_checksums: bool) -> int:
+         target_version: str | None, wait: float | None, ignore_checksums: bool,
+         dry_run: bool = False) -> int:
     module = generated_migrations(options.project, check_fresh=False)
+    if dry_run:
+        return _dry_run(options, out, err, "revert", lambda manager: [
+            (m, m.down_sql or ()) for m in manager.to_revert(
+                module.migrations, steps=steps, target=target_version,
+                ignore_checksums=ignore_checksums)])
 
     def revert(manager: Manager, progress: Progress) -> list[Migration]:
         return manager.rollback(module.migrations, steps=steps, target=target_version,

@@ -388,6 +388,22 @@ def test_negative_wait_is_a_usage_error(three: Project) -> None:
     assert three.version() is None
 
 
+def test_dry_run_prints_the_sql_and_changes_nothing(three: Project) -> None:
+    three.ok("up", "--to", "0.0.1")
+    before = three.status()
+    result = three.ok("up", "--dry-run")
+    assert "-- apply 0.0.2 (add language)" in result.stdout
+    assert "-- apply 0.0.3" in result.stdout
+    assert "-- apply 0.0.1" not in result.stdout
+    assert "ALTER TABLE" in result.stdout and ";\n" in result.stdout
+    assert "nothing was changed" in result.stderr
+    assert three.status() == before
+    down = three.ok("down", "--dry-run")
+    assert "-- revert 0.0.1 (initial schema)" in down.stdout
+    assert "DROP TABLE" in down.stdout
+    assert three.status() == before
+
+
 def test_force_records_a_version_without_running_it(three: Project) -> None:
     three.ok("up", "--to", "0.0.1")
     result = three.ok("force", "0.0.2")
