@@ -395,7 +395,8 @@ def test_dry_run_prints_the_sql_and_changes_nothing(three: Project) -> None:
     assert "-- apply 0.0.2 (add language)" in result.stdout
     assert "-- apply 0.0.3" in result.stdout
     assert "-- apply 0.0.1" not in result.stdout
-    assert "ALTER TABLE" in result.stdout and ";\n" in result.stdout
+    assert "ALTER TABLE" in result.stdout
+    assert ";\n" in result.stdout
     assert "nothing was changed" in result.stderr
     assert three.status() == before
     down = three.ok("down", "--dry-run")
