@@ -40,7 +40,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from pgshift.runner.embedded import EmbeddedPostgres, with_database
+from pgshift.runner.embedded import EmbeddedPostgres, bundled_bin_dir, with_database
 from pgshift.runner.loader import load_generated
 from pgshift.runner.migration import Migration
 
@@ -283,7 +283,7 @@ def benchmark(count: int, runs: int, warmup: int, use_dbmate: bool,
         try:
             admin_url = server.start()
             versions = server_versions(admin_url)
-            bench = Bench(project, admin_url, server.bin_dir / "psql", script, dbmate,
+            bench = Bench(project, admin_url, bundled_bin_dir() / "psql", script, dbmate,
                           dbmate_dir, count)
             tools = bench.tools()
             for round_ in range(warmup):

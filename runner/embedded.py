@@ -53,11 +53,6 @@ class EmbeddedPostgres:
         base = self.start()
         return base if database is None else make_conninfo(base, dbname=database)
 
-    @property
-    def bin_dir(self) -> Path:
-        """Where the server's own psql and pg_dump live."""
-        return Path(_pgserver().PostgresServer.bin_path if self._server is None
-                    else self._server.bin_path)
 
     def stop(self) -> None:
         if self._server is not None:
@@ -71,6 +66,13 @@ class EmbeddedPostgres:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.stop()
+
+
+def bundled_bin_dir() -> Path:
+    """Where the embedded PostgreSQL's own programs (psql, pg_dump) live."""
+    server = _pgserver()
+    versions = server.postgres_server.POSTGRES_VERSIONS
+    return Path(versions[server.TARGET_POSTGRES_VERSION])
 
 
 def with_database(url: str, database: str) -> str:

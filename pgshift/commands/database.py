@@ -25,7 +25,7 @@ from psycopg import sql
 from ..exit_codes import ExitCode
 from ..fingerprint import sources_hash
 from ..project import Project
-from ..runner.embedded import EmbeddedError, EmbeddedPostgres, with_database
+from ..runner.embedded import EmbeddedError, EmbeddedPostgres, bundled_bin_dir, with_database
 from ..runner.errors import ConnectionFailed, StaleBuild
 from ..runner.loader import GeneratedModule, load_generated
 from ..runner.manager import Manager, Status, new_migration_manager
@@ -277,12 +277,7 @@ def db(options: Options, out: TextIO, err: TextIO, *, psql: bool) -> int:
         if not psql:
             return int(ExitCode.OK)
         out.flush()
-        executable = shutil.which("psql")
-        if executable is None and target.embedded is not None:
-            executable = str(target.embedded.bin_dir / "psql")
-        if executable is None:
-            print("pgshift: error: no psql found on PATH", file=err)
-            return int(ExitCode.CONFIG)
+        executable = shutil.which("psql") or str(bundled_bin_dir() / "psql")
         return subprocess.call([executable, target.url])
 
 

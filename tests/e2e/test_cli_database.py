@@ -405,6 +405,21 @@ def test_dry_run_prints_the_sql_and_changes_nothing(three: Project) -> None:
     assert three.status() == before
 
 
+@pytest.mark.parametrize("path", ["inherited", "without psql"])
+def test_db_psql_opens_a_session_on_the_database(three: Project, path: str) -> None:
+    three.ok("up", "--to", "0.0.1")
+    env = dict(os.environ)
+    if path == "without psql":  # then the embedded server's own psql is used
+        env["PATH"] = str(Path(sys.executable).parent)
+    result = subprocess.run(
+        [sys.executable, "-m", "pgshift", "db", "--psql", "--project", str(three.root),
+         "--database-url", three.url],
+        input="SELECT 'psql-' || count(*) FROM schema_migrations;\n", capture_output=True,
+        text=True, check=False, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "psql-1" in result.stdout
+
+
 def test_force_records_a_version_without_running_it(three: Project) -> None:
     three.ok("up", "--to", "0.0.1")
     result = three.ok("force", "0.0.2")
