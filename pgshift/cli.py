@@ -133,6 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
                      " after a failed non-transactional migration was repaired by hand.",
                      ["pgshift force 0.0.2"], _force)
     force.add_argument("version", metavar="VERSION")
+    drift = _command(commands, "drift", db_parents,
+                     "compare the live schema with what its migrations build",
+                     "Build, in a scratch database on the embedded PostgreSQL, the schema that"
+                     " the database's applied migrations should have made, and compare it with"
+                     " the live one object by object: exit 19 when something was changed by"
+                     " hand, 0 when they match. Nothing in the live database is changed.",
+                     ["pgshift drift", "pgshift drift --json --database-url $DATABASE_URL"],
+                     _drift)
+    drift.add_argument("--json", action="store_true", help="print one JSON object")
     db = _command(commands, "db", db_parents, "print the database URL, or open psql on it",
                   "Print the URL of the database in use with the password masked; --psql"
                   " opens psql on it (the embedded server's own psql when none is installed).",
@@ -196,6 +205,12 @@ def _force(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.database import force
 
     return force(_options(args), out, sys.stderr, version=args.version)
+
+
+def _drift(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands.database import drift
+
+    return drift(_options(args), out, sys.stderr, as_json=args.json)
 
 
 def _db(args: argparse.Namespace, out: TextIO) -> int:

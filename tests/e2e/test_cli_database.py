@@ -420,6 +420,26 @@ def test_db_psql_opens_a_session_on_the_database(three: Project, path: str) -> N
     assert "psql-1" in result.stdout
 
 
+def test_drift_names_what_was_changed_by_hand(three: Project) -> None:
+    three.ok("up")
+    clean = three.run("drift")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "no drift" in clean.stdout
+    with psycopg.connect(three.url, autocommit=True) as connection:
+        connection.execute("ALTER TABLE documents ADD COLUMN hotfix text")
+        connection.execute("DROP INDEX documents_title")
+    drifted = three.run("drift")
+    assert drifted.returncode == 19, drifted.stdout + drifted.stderr
+    assert "+ column public.documents.hotfix" in drifted.stdout
+    assert "- index public.documents_title is missing" in drifted.stdout
+    document = json.loads(three.run("drift", "--json").stdout)
+    assert document["drifted"] is True
+    assert {(d["kind"], d["name"], d["change"]) for d in document["differences"]} >= {
+        ("column", "public.documents.hotfix", "unexpected"),
+        ("index", "public.documents_title", "missing")}
+    assert three.version() == "0.0.3", "drift changes nothing"
+
+
 def test_force_records_a_version_without_running_it(three: Project) -> None:
     three.ok("up", "--to", "0.0.1")
     result = three.ok("force", "0.0.2")

@@ -1,0 +1,95 @@
+"""Drift: how a live schema differs from the one its applied migrations should have built.
+
+Both sides are catalog snapshots (runner/catalog.py); objects are matched by name, so a
+difference says which object is missing, unexpected, or defined otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Snapshot = dict[str, list[tuple[Any, ...]]]
+
+# How many leading fields of each kind's rows name the object.
+KEY_FIELDS = {"extensions": 1, "enums": 2, "tables": 2, "columns": 3, "constraints": 3,
+              "indexes": 2}
+WHAT = {"extensions": "extension", "enums": "enum", "tables": "relation", "columns": "column",
+        "constraints": "constraint", "indexes": "index"}
+RELKINDS = {"r": "table", "p": "partitioned table", "S": "sequence", "v": "view",
+            "m": "materialized view"}
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    kind: str
+    name: str
+    change: Literal["missing", "unexpected", "changed"]
+    expected: str | None
+    actual: str | None
+
+    def describe(self) -> str:
+        what = WHAT[self.kind]
+        if self.change == "missing":
+            return (f"- {what} {self.name} is missing from the database (expected:"
+                    f" {self.expected})")
+        if self.change == "unexpected":
+            return (f"+ {what} {self.name} is in the database but not in the migrations"
+                    f" ({self.actual})")
+        return (f"~ {what} {self.name} differs: the database has {self.actual}; the migrations"
+                f" give {self.expected}")
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": WHAT[self.kind], "name": self.name, "change": self.change,
+                "expected": self.expected, "actual": self.actual}
+
+
+def _describe(kind: str, row: tuple[Any, ...]) -> str:
+    """The defining part of a catalog row, in words PostgreSQL would use."""
+    if kind == "columns":
+        _, _, _, type_name, not_null, default, identity, generated, collation, comment = row
+        text = str(type_name) + (" NOT NULL" if not_null else " NULL")
+        if default is not None:
+            text += f" DEFAULT {default}"
+        if identity:
+            text += " GENERATED " + ("ALWAYS" if identity == "a" else "BY DEFAULT") + " AS IDENTITY"
+        if generated:
+            text += " GENERATED ALWAYS (stored)"
+        if collation:
+            text += f" COLLATE {collation}"
+        return text + (f", comment {comment!r}" if comment else "")
+    if kind == "constraints":
+        return str(row[4]) + (f", comment {row[5]!r}" if row[5] else "")
+    if kind == "indexes":
+        return str(row[2]) + (f", comment {row[3]!r}" if row[3] else "")
+    if kind == "tables":
+        return RELKINDS.get(row[2], str(row[2])) + (f", comment {row[3]!r}" if row[3] else "")
+    if kind == "enums":
+        return "(" + ", ".join(map(repr, row[2])) + ")"
+    return "installed"
+
+
+def compare(expected: Snapshot, actual: Snapshot) -> list[Difference]:
+    """Every object that is missing, unexpected, or defined otherwise, in a stable order."""
+    differences: list[Difference] = []
+    for kind, width in KEY_FIELDS.items():
+        wanted = {row[:width]: row for row in expected.get(kind, [])}
+        found = {row[:width]: row for row in actual.get(kind, [])}
+        for key in sorted(wanted.keys() | found.keys(), key=_sort_key):
+            name = ".".join(str(part) for part in key)
+            if key not in found:
+                differences.append(Difference(kind, name, "missing",
+                                              _describe(kind, wanted[key]), None))
+            elif key not in wanted:
+                differences.append(Difference(kind, name, "unexpected", None,
+                                              _describe(kind, found[key])))
+            elif wanted[key] != found[key]:
+                differences.append(Difference(kind, name, "changed",
+                                              _describe(kind, wanted[key]),
+                                              _describe(kind, found[key])))
+    return differences
+
+
+def _sort_key(key: Sequence[Any]) -> tuple[str, ...]:
+    return tuple(str(part) for part in key)
