@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint install dev clean
+.PHONY: run test lint install bytecode dev clean
 
 $(BIN)/pgshift: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,8 +13,14 @@ $(BIN)/pgshift: pyproject.toml
 
 install: $(BIN)/pgshift
 
+# pip byte-compiles a regular install; an editable one is left to the interpreter, which
+# compiles every module again on each command where PYTHONDONTWRITEBYTECODE is set (as
+# in many containers). Incremental: only changed modules are compiled.
+bytecode: install
+	$(BIN)/python -m compileall -q pgshift dsl compiler runner
+
 ## run: install, apply migrations/ on the embedded PostgreSQL + pgvector, show the status
-run: install
+run: install bytecode
 	$(BIN)/pgshift up
 	$(BIN)/pgshift status
 

@@ -1,31 +1,40 @@
 """Compile a project's whole history: discover, parse, fold in version order, cache.
 
 Each file's result depends on every file before it, so results are cached under a chain
-key (the previous key, the file's name and content, the compiler version). Appending a
-migration reuses the cached model of everything before it; changing an earlier file
+key (the previous key, the file's name and content, the compiler version). The cache holds
+the model after every file but the newest, the one an author is most likely still editing:
+editing it, or adding the next one, reuses everything before it. Changing an earlier file
 changes every later key and compiles the history again.
+
+The cache is rewritten only when that pays: when compiling the files it did not hold took
+at least as long as loading it did (writing costs about what loading does), so adding one
+migration to a long history does not rewrite a large cache every time.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
 import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
 from ..dsl import BadFileName, DiagnosticError, parse_file_name, parse_source
 from ..dsl.diagnostics import Diagnostic, Severity, error
-from ..dsl.parser import source_from_bytes
+from ..dsl.parser import prepare_parser, source_from_bytes
 from ..dsl.source import Source
 from ..fingerprint import combined_hash, digest
 from .codegen import render_block
 from .migration import CompiledMigration, compile_migration
-from .model import SchemaModel
+from .model import ColumnType, SchemaModel
 from .sources import MigrationSource, discover, duplicate_versions
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _GENERATED_SOURCE = re.compile(r"^# source (\d+(?:\.\d+)*) (.+)$", re.MULTILINE)
 
 
@@ -44,6 +53,9 @@ class History:
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
 
     paths: dict[str, Path] = field(default_factory=dict)
+    reused: int = 0  # how many files, from the first, came from the compile cache
+    # version → source path of each migration that the existing generated module holds
+    previously_compiled: dict[str, str] = field(default_factory=dict)
 
     @property
     def sources_hash(self) -> str:
@@ -72,11 +84,24 @@ def _chain(previous: str, name: str, content: str) -> str:
     return hashlib.sha256(f"{previous}\0{name}\0{content}\0{__version__}".encode()).hexdigest()
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pickling a model makes or walks ~10^5 objects and no garbage: the cycle collector
+    would only walk them again, several times."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _load_cache(path: Path | None) -> _Cache | None:
     if path is None or not path.is_file():
         return None
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, _collector_paused():
             cache = pickle.load(handle)
     except Exception:  # a corrupt or foreign cache is only a slower compile
         return None
@@ -86,14 +111,22 @@ def _load_cache(path: Path | None) -> _Cache | None:
     return cache
 
 
-def _save_cache(path: Path | None, cache: _Cache) -> None:
-    if path is None:
-        return
+def _save_cache(path: Path, cache: _Cache) -> None:
+    _share_column_types(cache.model)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    with temporary.open("wb") as handle:
+    with temporary.open("wb") as handle, _collector_paused():
         pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
     temporary.replace(path)
+
+
+def _share_column_types(model: SchemaModel) -> None:
+    """Point equal column types at one object: a long history has ~10^4 columns but a few
+    dozen distinct types, and pickle writes a shared object once."""
+    shared: dict[ColumnType, ColumnType] = {}
+    for table in model.tables.values():
+        for column in table.columns.values():
+            column.type = shared.setdefault(column.type, column.type)
 
 
 def compiled_versions(generated_module: Path) -> dict[str, str]:
@@ -113,7 +146,8 @@ def compile_history(migrations_dir: Path, root: Path, cache_file: Path | None = 
     contents: list[tuple[MigrationSource, bytes]] = [(s, s.path.read_bytes()) for s in found]
     history.paths = {s.display_path: s.path for s in found}
     if generated_module is not None:
-        _check_not_in_the_past(history, found, compiled_versions(generated_module))
+        history.previously_compiled = compiled_versions(generated_module)
+        _check_not_in_the_past(history, found, history.previously_compiled)
     if any(d.code == "duplicate-version" for d in problems):
         return history  # which of the two files is the history? compiling either misleads
     return _compile(history, contents, cache_file)
@@ -149,24 +183,34 @@ def _compile(history: History, contents: list[tuple[MigrationSource, bytes]],
         previous = _chain(previous, source.display_path, content)
         keys.append(previous)
 
+    loading = time.perf_counter()
     cache = _load_cache(cache_file)
+    load_seconds = time.perf_counter() - loading
     start = 0
     if cache is not None and cache.keys == keys[: len(cache.keys)]:
-        start = len(cache.keys)
+        start = history.reused = len(cache.keys)
         history.migrations = list(cache.migrations)
         for warnings in cache.warnings:
             history.diagnostics += warnings
         history.model = cache.model
     warnings_per_file = list(cache.warnings) if cache is not None and start else []
 
-    for source, data in contents[start:]:
+    newest = len(contents) - 1
+    if start < len(contents):
+        prepare_parser()
+    compiling = time.perf_counter()
+    for index in range(start, len(contents)):
+        if (index == newest and index > start and cache_file is not None
+                and not history.errors
+                and time.perf_counter() - compiling >= load_seconds):
+            _save_cache(cache_file, _Cache(CACHE_FORMAT, __version__, keys[:index],
+                                           history.migrations, warnings_per_file,
+                                           history.model))
+        source, data = contents[index]
         file_diagnostics = _compile_one(history, source, data)
         warnings_per_file.append(
             [d for d in file_diagnostics if d.severity is Severity.WARNING])
         history.diagnostics += file_diagnostics
-    if not history.errors and start < len(keys):
-        _save_cache(cache_file, _Cache(CACHE_FORMAT, __version__, keys, history.migrations,
-                                       warnings_per_file, history.model))
     return history
 
 

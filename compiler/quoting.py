@@ -116,10 +116,20 @@ _PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
 def quote_ident(name: str) -> str:
-    """`name` as PostgreSQL must see it: bare when it would read back unchanged, else quoted."""
-    if _PLAIN.fullmatch(name) and name not in RESERVED:
-        return name
-    return '"' + name.replace('"', '""') + '"'
+    """`name` as PostgreSQL must see it: bare when it would read back unchanged, else quoted.
+
+    Remembered: a schema's few thousand names are quoted tens of thousands of times."""
+    quoted = _QUOTED.get(name)
+    if quoted is None:
+        if _PLAIN.fullmatch(name) and name not in RESERVED:
+            quoted = name
+        else:
+            quoted = '"' + name.replace('"', '""') + '"'
+        _QUOTED[name] = quoted
+    return quoted
+
+
+_QUOTED: dict[str, str] = {}
 
 
 def quote_qualified(name: str, schema: str | None) -> str:

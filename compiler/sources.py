@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,13 +29,17 @@ def discover(directory: Path, display_root: Path) -> tuple[list[MigrationSource]
         problems.append(error("no-migrations", f"no migrations directory at {directory}", None,
                               str(directory)))
         return found, problems
-    root = display_root.resolve()
-    for path in sorted(directory.resolve().iterdir()):
-        if not path.name.endswith(SUFFIX) or not path.is_file():
-            continue
-        display = _display(path, root)
+    resolved = directory.resolve()
+    # One directory listing, and each file's display path from its name: a history can hold
+    # thousands of files, and path arithmetic per file would cost more than the rest.
+    prefix = _display(resolved, display_root.resolve())
+    prefix = "" if prefix == "." else prefix + os.sep
+    with os.scandir(resolved) as entries:
+        files = sorted(e.name for e in entries if e.name.endswith(SUFFIX) and e.is_file())
+    for name in files:
+        display = prefix + name
         try:
-            found.append(MigrationSource(path, display, parse_file_name(path)))
+            found.append(MigrationSource(resolved / name, display, parse_file_name(name)))
         except BadFileName as bad:
             problems.append(error("bad-file-name", str(bad), None, display))
     found.sort(key=lambda source: source.name.version)

@@ -71,6 +71,7 @@ class Filtering:
 
     dropped: frozenset[str]
     kept_by_rule: dict[str, frozenset[str]]
+    rules: frozenset[str]  # every rule of the grammar, inlined ones (`_name`) included
 
 
 class Builder:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
+import hashlib
+import os
+import pickle
 import threading
 from pathlib import Path
 
+import lark
 from lark import Lark
 from lark.exceptions import UnexpectedInput
 from lark.grammar import Terminal
@@ -39,10 +44,8 @@ class _Callbacks:
             setattr(self, rule, builder.reducer(rule))
 
 
-@functools.cache
-def _ast_parser() -> tuple[Lark, ToAst]:
-    """The parser that builds the AST as it parses, with the tokens a tree would drop."""
-    plain = lark_parser()
+def _filtering_of(plain: Lark) -> Filtering:
+    """Which tokens the plain parser's tree leaves out, rule by rule."""
     dropped: dict[str, set[str]] = {}  # terminal → rules whose tree leaves it out
     kept: dict[str, set[str]] = {}  # terminal → rules whose tree keeps it
     for rule in plain.rules:
@@ -50,18 +53,51 @@ def _ast_parser() -> tuple[Lark, ToAst]:
         for symbol in rule.expansion:
             if isinstance(symbol, Terminal):
                 (dropped if symbol.filter_out else kept).setdefault(symbol.name, set()).add(name)
-    filtering = Filtering(
+    return Filtering(
         frozenset(dropped),
         {rule: frozenset(t for t in dropped if rule in kept.get(t, ()))
          for rules in kept.values() for rule in rules},
+        frozenset(str(rule.alias or rule.origin.name) for rule in plain.rules),
     )
-    rules = {str(rule.alias or rule.origin.name) for rule in plain.rules}
+
+
+def _filtering(grammar: str) -> Filtering:
+    """The filtering, kept beside Lark's own cache and keyed the same way (grammar text and
+    Lark version), so a new process need not build the plain parser just to learn it."""
+    import tempfile  # only here: most processes find the parser where they left it
+
+    key = hashlib.sha256(f"{lark.__version__}\0{grammar}".encode()).hexdigest()[:32]
+    path = Path(tempfile.gettempdir()) / f".pgshift_filtering_{key}.pickle"
+    with contextlib.suppress(Exception):  # missing, unreadable or foreign: compute it again
+        with path.open("rb") as handle:
+            cached = pickle.load(handle)
+        if isinstance(cached, Filtering):
+            return cached
+    filtering = _filtering_of(lark_parser())
+    with contextlib.suppress(OSError):
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(filtering, handle)
+        temporary.replace(path)
+    return filtering
+
+
+@functools.cache
+def _ast_parser() -> tuple[Lark, ToAst]:
+    """The parser that builds the AST as it parses, with the tokens a tree would drop."""
+    grammar = GRAMMAR.read_text(encoding="utf-8")
+    filtering = _filtering(grammar)
     builder = ToAst("<none>", filtering)
-    callbacks = _Callbacks(builder, {r for r in rules if not r.startswith("_")})
-    parser = Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
-                  maybe_placeholders=True, keep_all_tokens=True, transformer=callbacks,
-                  cache=True)
+    callbacks = _Callbacks(builder, {r for r in filtering.rules if not r.startswith("_")})
+    parser = Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=True,
+                  keep_all_tokens=True, transformer=callbacks, cache=True)
     return parser, builder
+
+
+def prepare_parser() -> None:
+    """Build the parser now (tens of milliseconds), so that the cost is not counted as the
+    first file's, as the compiler does when it times its work."""
+    _ast_parser()
 
 
 _PARSING = threading.Lock()

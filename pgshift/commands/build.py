@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..compiler.codegen import migration_sql, render_module, render_schema_file
-from ..compiler.history import History, compile_history, compiled_versions
+from ..compiler.history import History, compile_history
 from ..dsl import Severity, render
 from ..exit_codes import CommandFailed, ExitCode
 from ..project import Project
@@ -30,9 +30,9 @@ def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False) -> 
     were new; they are counted, and shown again only with --verbose.
     """
     module = project.generated_dir / MODULE
-    compiled = set(compiled_versions(module).values())
     history = compile_history(project.migrations_dir, project.root,
                               project.cache_dir / "compile.pickle", module)
+    compiled = set(history.previously_compiled.values())
     hidden = 0
     for diagnostic in history.diagnostics:
         if (not verbose and diagnostic.severity is Severity.WARNING

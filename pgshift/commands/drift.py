@@ -1,0 +1,103 @@
+"""`pgshift drift`: the live schema against the schema its applied migrations build."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+import psycopg
+from psycopg import sql
+
+from ..exit_codes import ExitCode
+from ..project import Project
+from ..runner.catalog import snapshot
+from ..runner.drift import compare
+from ..runner.embedded import EmbeddedError, EmbeddedPostgres, with_database
+from ..runner.errors import ConnectionFailed, MigrationFailed, ServerError, UnknownVersions
+from ..runner.manager import new_migration_manager
+from ..runner.migration import Migration, StatementFailed
+from .target import Options, Target, generated_migrations, migrator_for, open_target
+
+
+@contextmanager
+def scratch_database(project: Project, target: Target, err: TextIO) -> Iterator[str]:
+    """An empty database on the embedded server (the target's own when it is embedded),
+    dropped afterwards: where the schema the migrations should build is built."""
+    server = target.embedded
+    started = server is None
+    if server is None:
+        server = EmbeddedPostgres(project.root / ".pgshift" / "postgres")
+        print(f"pgshift: building the expected schema in the embedded PostgreSQL (data in"
+              f" {project.relative(server.data_dir)})", file=err)
+    try:
+        try:
+            base = server.start()
+        except EmbeddedError as failure:
+            raise ConnectionFailed(str(failure)) from None
+        name = f"pgshift_drift_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield with_database(base, name)
+        finally:
+            with psycopg.connect(base, autocommit=True) as admin:
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                              .format(sql.Identifier(name)))
+    finally:
+        if started:
+            server.stop()
+
+
+def _expected_schema(url: str, migrations: list[Migration]) -> dict[str, Any]:
+    """The catalog that applying `migrations` in order gives on an empty database."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        for migration in migrations:
+            try:
+                if migration.transactional:
+                    with connection.transaction():
+                        migration.up(connection)
+                else:
+                    migration.up(connection)
+            except StatementFailed as failed:
+                raise MigrationFailed(
+                    migration.version, migration.description, "the expected-schema build",
+                    failed.index, len(migration.up_sql), failed.statement,
+                    ServerError.of(failed.error),
+                    "The live database was not touched.") from None
+        return snapshot(connection)
+
+
+def drift(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:
+    """Compare the live schema with what its applied migrations build; exit 19 on drift."""
+    module = generated_migrations(options.project, check_fresh=False)
+    history_table = options.table.rpartition(".")[2]
+    with open_target(options.project, options.database_url, err) as target, \
+            migrator_for(target, options.table) as migrator:
+        state = new_migration_manager(migrator).status(module.migrations)
+        if state.unknown:
+            versions = ", ".join(a.version for a in state.unknown)
+            raise UnknownVersions(f"the database has version(s) {versions} that this build"
+                                  " does not know, so its expected schema cannot be built")
+        applied = {a.version for a in state.applied}
+        actual = snapshot(migrator.connection, ignore_tables=(history_table,))
+        with scratch_database(options.project, target, err) as scratch:
+            expected = _expected_schema(
+                scratch, [m for m in module.migrations if m.version in applied])
+    differences = compare(expected, actual)
+    if as_json:
+        print(json.dumps({"database": target.shown, "current_version": state.current_version,
+                          "drifted": bool(differences),
+                          "differences": [d.as_json() for d in differences]}, indent=2),
+              file=out)
+    elif differences:
+        print(f"{target.shown} has drifted from its migrations (at"
+              f" {state.current_version or 'no version'}):", file=out)
+        for difference in differences:
+            print(f"  {difference.describe()}", file=out)
+    else:
+        print(f"no drift: {target.shown} matches its {len(applied)} applied migration"
+              f"{'s' * (len(applied) != 1)}", file=out)
+    return int(ExitCode.DRIFT if differences else ExitCode.OK)
