@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import pickle
 import re
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,12 +114,21 @@ def _load_cache(path: Path | None) -> _Cache | None:
 
 
 def _save_cache(path: Path, cache: _Cache) -> None:
+    """Write the cache beside its place under a name of its own, then move it there: two
+    compiles of one project at once each leave a whole cache, never a torn one. A cache
+    that cannot be written is only a slower next compile, never an error."""
     _share_column_types(cache.model)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    with temporary.open("wb") as handle, _collector_paused():
-        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.replace(path)
+    temporary: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        temporary = Path(name)
+        with os.fdopen(handle, "wb") as stream, _collector_paused():
+            pickle.dump(cache, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    except OSError:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
 
 
 def _share_column_types(model: SchemaModel) -> None:
