@@ -12,7 +12,7 @@ from ..dsl.diagnostics import Diagnostic
 from ..dsl.filename import MigrationName
 from . import alter, indexes, objects, tables  # noqa: F401  (they register the step builders)
 from .context import Context, Step, StepError
-from .model import SchemaModel
+from .model import Key, SchemaModel
 from .registry import builder_for
 
 
@@ -110,16 +110,21 @@ def _check_new_enum_values_unused(ctx: Context, parsed: ast.MigrationFile) -> No
     added = {label for labels in ctx.added_enum_labels.values() for label in labels}
     if not added:
         return
-    enum_tables = {
-        table.key for table in ctx.model.tables.values()
-        if any(not c.type.builtin and (c.type.schema, c.type.name) in ctx.added_enum_labels
-               for c in table.columns.values())
-    }
+    uses_enum: dict[Key, bool] = {}  # only the tables this migration's statements name
+
+    def has_enum_column(key: Key) -> bool:
+        if key not in uses_enum:
+            table = ctx.model.tables.get(key)
+            uses_enum[key] = table is not None and any(
+                not c.type.builtin and (c.type.schema, c.type.name) in ctx.added_enum_labels
+                for c in table.columns.values())
+        return uses_enum[key]
+
     for statement in parsed.statements:
         if isinstance(statement, ast.AddEnumValue | ast.RawSql):
             continue
         target = getattr(statement, "table", None) or getattr(statement, "name", None)
-        if not isinstance(target, ast.QualifiedName) or ctx.key(target) not in enum_tables:
+        if not isinstance(target, ast.QualifiedName) or not has_enum_column(ctx.key(target)):
             continue
         for node in _walk(statement):
             if isinstance(node, ast.RawExpression):
