@@ -154,10 +154,14 @@ def dbmate_url(url: str) -> str:
 
 
 def create_database(admin_url: str, name: str) -> str:
+    """A fresh database on a quiet server: the CHECKPOINT writes out what the previous run
+    and its DROP DATABASE left behind, which would otherwise land on whichever tool runs
+    next (a thousand-table run then took 3.2 s instead of 2.1 s, at random)."""
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
             sql.Identifier(name)))
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        admin.execute("CHECKPOINT")
     return with_database(admin_url, name)
 
 

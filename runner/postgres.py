@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -47,6 +48,7 @@ class PostgresMigrator:
         self.table = sql.Identifier(self.schema, self.table_name)
         database = connection.info.dbname
         self.lock_key = lock_key(database, self.schema, self.table_name)
+        self._statements = _HistoryStatements.for_table(self.table, connection)
 
     @classmethod
     def connect(cls, url: str, table: str = DEFAULT_TABLE,
@@ -167,19 +169,12 @@ class PostgresMigrator:
 
     def _record(self, migration: Migration, dirty: bool, elapsed_ms: int | None,
                 in_transaction: bool = False) -> None:
-        """Write the history row. Inside the migration's own transaction its duration is
-        taken by the server (the clock now against the transaction's start), which also
-        holds when the statements were sent pipelined, before any of them ran."""
-        duration = sql.SQL(
-            "round(extract(epoch FROM clock_timestamp() - transaction_timestamp()) * 1000)"
-            if in_transaction else "%s")
-        self.connection.execute(sql.SQL(
-            "INSERT INTO {} (version, description, checksum, dirty, execution_ms)"
-            " VALUES (%s, %s, %s, %s, {}) ON CONFLICT (version) DO UPDATE SET"
-            " description = excluded.description, checksum = excluded.checksum,"
-            " dirty = excluded.dirty, execution_ms = excluded.execution_ms,"
-            " applied_at = now(), applied_by = current_user, failed_statement = NULL"
-        ).format(self.table, duration),
+        """Write the history row, replacing one left by an earlier attempt. Inside the
+        migration's own transaction its duration is taken by the server (the clock now
+        against the transaction's start), which also holds when the statements were sent
+        pipelined, before any of them ran."""
+        self.connection.execute(
+            self._statements.upsert_timed if in_transaction else self._statements.upsert,
             [migration.version, migration.description, migration.checksum, dirty,
              *([] if in_transaction else [elapsed_ms])])
 
@@ -209,7 +204,11 @@ class PostgresMigrator:
             with self.connection.pipeline(), self.connection.transaction():
                 for statement in migration.up_sql:
                     self.connection.execute(statement.encode())
-                self._record(migration, False, None, in_transaction=True)
+                # A pending migration has no row (a dirty one stops the run before this), so
+                # a plain INSERT will do; were one there, the statement-by-statement rerun
+                # that follows a failure replaces it.
+                self.connection.execute(self._statements.insert_timed, [
+                    migration.version, migration.description, migration.checksum])
         except psycopg.Error as error:
             if self.connection.closed:
                 raise ConnectionLost(migration.version, migration.description,
@@ -279,6 +278,36 @@ class PostgresMigrator:
                     self._record(migration, False, None)
             self.connection.execute(sql.SQL("UPDATE {} SET dirty = false, failed_statement"
                                             " = NULL").format(self.table))
+
+
+_SERVER_DURATION = (
+    "round(extract(epoch FROM clock_timestamp() - transaction_timestamp()) * 1000)")
+_REPLACE = (" ON CONFLICT (version) DO UPDATE SET description = excluded.description,"
+            " checksum = excluded.checksum, dirty = excluded.dirty,"
+            " execution_ms = excluded.execution_ms, applied_at = now(),"
+            " applied_by = current_user, failed_statement = NULL")
+
+
+@dataclass(frozen=True, slots=True)
+class _HistoryStatements:
+    """The history row's INSERTs, composed once per migrator instead of once per migration:
+    the same text each time also lets psycopg prepare them."""
+
+    insert_timed: bytes  # inside the migration's transaction, duration from the server
+    upsert_timed: bytes
+    upsert: bytes  # outside any transaction, duration from the client
+
+    @classmethod
+    def for_table(cls, table: sql.Identifier,
+                  connection: psycopg.Connection[Any]) -> _HistoryStatements:
+        def insert(values: str, on_conflict: str = "") -> bytes:
+            return sql.SQL(
+                "INSERT INTO {} (version, description, checksum, dirty, execution_ms)"
+                " VALUES ({})" + on_conflict).format(table, sql.SQL(values)).as_bytes(connection)
+
+        return cls(insert(f"%s, %s, %s, false, {_SERVER_DURATION}"),
+                   insert(f"%s, %s, %s, %s, {_SERVER_DURATION}", _REPLACE),
+                   insert("%s, %s, %s, %s, %s", _REPLACE))
 
 
 def _ms(started: float) -> int:
