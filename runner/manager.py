@@ -140,11 +140,14 @@ class Manager:
         """Apply pending migrations (up to `target`); return those applied."""
         with self.locked(wait):
             pending = self.to_apply(migrations, target=target, ignore_checksums=ignore_checksums)
-            for number, migration in enumerate(pending, 1):
+            numbers = {m.version: number for number, m in enumerate(pending, 1)}
+
+            def starting(migration: Migration) -> None:
                 if progress is not None:
-                    progress(number, len(pending), migration)
+                    progress(numbers[migration.version], len(pending), migration)
                 self.logger.info("applying %s %s", migration.version, migration.description)
-                self.migrator.migrate(migration)
+
+            self.migrator.migrate_many(pending, starting)
             return pending
 
     def rollback(self, migrations: Sequence[Migration], *, steps: int | None = 1,

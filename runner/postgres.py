@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from psycopg import errors, sql
+from psycopg.pq import TransactionStatus
 
 from .errors import (
     ConnectionFailed,
@@ -194,45 +197,92 @@ class PostgresMigrator:
         self.connection.execute(sql.SQL("DELETE FROM {} WHERE version = %s").format(self.table),
                                 [migration.version])
 
-    def _pipelined(self, migration: Migration) -> bool:
-        """Send a transactional migration and its history row in one round trip.
+    def migrate(self, migration: Migration) -> None:
+        self.migrate_many([migration])
 
-        False when it failed: the transaction rolled back whole, and the caller runs it
-        again statement by statement to name the statement that fails.
+    def migrate_many(self, migrations: Sequence[Migration],
+                     starting: Callable[[Migration], None] | None = None) -> None:
+        """Apply in order, stopping at the first failure: consecutive transactional
+        migrations one round trip each (see `_in_turn`), a non-transactional one alone."""
+        index = 0
+        while index < len(migrations):
+            migration = migrations[index]
+            if not migration.transactional:
+                if starting is not None:
+                    starting(migration)
+                started = time.monotonic()
+                self._dirty_while(migration, "up", migration.up_sql)
+                self._record(migration, False, _ms(started))
+                index += 1
+                continue
+            run = list(itertools.takewhile(lambda m: m.transactional, migrations[index:]))
+            committed = self._in_turn(run, starting)
+            index += committed
+            if committed < len(run):
+                self._one_statement_at_a_time(run[committed])
+                index += 1
+
+    def _in_turn(self, run: list[Migration], starting: Callable[[Migration], None] | None,
+                 ) -> int:
+        """Apply transactional migrations in one pipeline, each in its own transaction with
+        its history row; returns how many committed before one failed.
+
+        Each migration's statements and history row go in one round trip. Its COMMIT is
+        sent only once they have all succeeded, at the head of the next migration's round
+        trip: so the server never waits for a round trip of its own to commit, and a
+        client killed while a migration runs leaves no COMMIT behind for it (the orphaned
+        session rolls it back). Which ones committed is read from each COMMIT's result,
+        which holds even when the connection is lost.
         """
+        commits = []
         try:
-            with self.connection.pipeline(), self.connection.transaction():
-                for statement in migration.up_sql:
-                    self.connection.execute(statement.encode())
-                # A pending migration has no row (a dirty one stops the run before this), so
-                # a plain INSERT will do; were one there, the statement-by-statement rerun
-                # that follows a failure replaces it.
-                self.connection.execute(self._statements.insert_timed, [
-                    migration.version, migration.description, migration.checksum])
+            with self.connection.pipeline() as pipeline:
+                for number, migration in enumerate(run):
+                    if starting is not None:
+                        starting(migration)
+                    if number:
+                        commits.append(self.connection.execute(b"COMMIT"))
+                    self.connection.execute(b"BEGIN")
+                    for statement in migration.up_sql:
+                        self.connection.execute(statement.encode())
+                    # A pending migration has no row (a dirty one stops the run before this),
+                    # so a plain INSERT will do; were one there, the statement-by-statement
+                    # rerun that follows a failure replaces it.
+                    self.connection.execute(self._statements.insert_timed, [
+                        migration.version, migration.description, migration.checksum])
+                    pipeline.sync()
+                commits.append(self.connection.execute(b"COMMIT"))
         except psycopg.Error as error:
+            committed = sum(1 for _ in itertools.takewhile(
+                lambda cursor: cursor.statusmessage == "COMMIT", commits))
             if self.connection.closed:
+                lost = run[min(committed, len(run) - 1)]
+                raise ConnectionLost(lost.version, lost.description,
+                                     ServerError.of(error)) from None
+            if self.connection.info.transaction_status == TransactionStatus.INERROR:
+                self.connection.execute("ROLLBACK")
+            return committed
+        return len(run)
+
+    def _one_statement_at_a_time(self, migration: Migration) -> None:
+        """Run a migration that failed in a pipeline again, statement by statement in one
+        transaction, to name the statement that fails (or apply it, if the failure was
+        passing: a lock timeout, a serialization failure)."""
+        left = ("It ran in one transaction, which was rolled back: nothing of it remains and"
+                " the database is still at the previous version.")
+        try:
+            with self.connection.transaction():
+                migration.up(self.connection)
+                self._record(migration, False, None, in_transaction=True)
+        except StatementFailed as failed:
+            raise _failure(migration, "up", migration.up_sql, failed, left) from None
+        except psycopg.Error as error:  # every statement ran: COMMIT refused it (a deferred
+            if self.connection.closed:  # constraint, a serialization failure)
                 raise ConnectionLost(migration.version, migration.description,
                                      ServerError.of(error)) from None
-            return False
-        return True
-
-    def migrate(self, migration: Migration) -> None:
-        started = time.monotonic()
-        if migration.transactional:
-            if self._pipelined(migration):
-                return
-            try:
-                with self.connection.transaction():
-                    migration.up(self.connection)
-                    self._record(migration, False, None, in_transaction=True)
-            except StatementFailed as failed:
-                raise _failure(migration, "up", migration.up_sql, failed,
-                               "It ran in one transaction, which was rolled back: nothing of"
-                               " it remains and the database is still at the previous"
-                               " version.") from None
-            return
-        self._dirty_while(migration, "up", migration.up_sql)
-        self._record(migration, False, _ms(started))
+            total = len(migration.up_sql) + 1
+            raise MigrationFailed(migration.version, migration.description, "up", total - 1,
+                                  total, "COMMIT", ServerError.of(error), left) from None
 
     def _dirty_while(self, migration: Migration, direction: str,
                      statements: tuple[str, ...]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -52,6 +53,12 @@ class Migrator(Protocol):
 
     def migrate(self, migration: Migration) -> None:
         """Apply one migration with its history row (transactional: in one transaction)."""
+
+    def migrate_many(self, migrations: Sequence[Migration],
+                     starting: Callable[[Migration], None] | None = None) -> None:
+        """Apply migrations in order, each as `migrate` would, stopping at the first that
+        fails with what `migrate` raises; `starting` is told of each as it is sent. An
+        implementation may save round trips between them, never atomicity."""
 
     def rollback(self, migration: Migration) -> None:
         """Revert one applied migration and remove its history row."""

@@ -166,6 +166,73 @@ def test_failed_migration_stops_the_run(manager: Manager, admin: psycopg.Connect
     assert [m.version for m in manager.run(fixed)] == ["0.0.3", "0.0.4"]
 
 
+def test_a_failure_at_commit_is_named_and_stops_the_run(
+        manager: Manager, admin: psycopg.Connection[Any], database_url: str) -> None:
+    """A deferred constraint fails only at COMMIT, which is sent with the next migration's
+    statements: the run must still name the migration that failed, keep the ones before
+    it, and run nothing after it."""
+    steps = [
+        *logged("0.0.2"),
+        migration("0.0.3", "CREATE TABLE parent (id int PRIMARY KEY)",
+                  "CREATE TABLE child (parent_id int REFERENCES parent"
+                  " DEFERRABLE INITIALLY DEFERRED)",
+                  "INSERT INTO child VALUES (1)"),
+        migration("0.0.4", "CREATE TABLE after (id int)"),
+    ]
+
+    with pytest.raises(MigrationFailed) as raised:
+        manager.run(steps)
+
+    message = str(raised.value)
+    assert "migration 0.0.3" in message
+    assert "statement 4 of 4" in message
+    assert "COMMIT" in message
+    assert "23503" in message
+    assert "nothing of it remains" in message
+    assert support.versions(admin) == ["0.0.1", "0.0.2"]
+    assert not support.table_exists(admin, "public.parent")
+    assert not support.table_exists(admin, "public.after")
+    assert support.lock_is_free(database_url)
+
+
+def test_a_long_run_mixing_kinds_applies_each_once_in_order(
+        manager: Manager, admin: psycopg.Connection[Any]) -> None:
+    """Transactional runs share a pipeline, a non-transactional migration runs alone between
+    them; every one is recorded once, in order, and reported as it starts."""
+    steps = logged(*[f"0.0.{n}" for n in range(2, 9)])
+    steps.insert(4, migration("0.0.4.5", "CREATE INDEX CONCURRENTLY log_entry ON log (entry)",
+                              transactional=False))
+    started: list[str] = []
+
+    applied = manager.run(steps, progress=lambda number, total, m: started.append(
+        f"{number}/{total} {m.version}"))
+
+    versions = [m.version for m in steps]
+    assert [m.version for m in applied] == versions
+    assert started == [f"{n}/{len(steps)} {v}" for n, v in enumerate(versions, 1)]
+    assert support.versions(admin) == versions
+    assert log_of(admin) == [f"up 0.0.{n}" for n in range(2, 9)]
+    assert [r["dirty"] for r in support.history(admin)] == [False] * len(steps)
+
+
+def test_a_failure_deep_in_a_long_run_keeps_everything_before_it(
+        manager: Manager, admin: psycopg.Connection[Any], database_url: str) -> None:
+    steps = logged(*[f"0.0.{n}" for n in range(2, 12)])
+    steps[6] = migration("0.0.7", "INSERT INTO log (entry) VALUES ('up 0.0.7')",
+                         "INSERT INTO missing VALUES (1)")
+
+    with pytest.raises(MigrationFailed) as raised:
+        manager.run(steps)
+
+    assert "migration 0.0.7" in str(raised.value)
+    assert "INSERT INTO missing VALUES (1)" in str(raised.value)
+    assert "statement 2 of 2" in str(raised.value)
+    assert "42P01" in str(raised.value)
+    assert support.versions(admin) == [f"0.0.{n}" for n in range(1, 7)]
+    assert log_of(admin) == [f"up 0.0.{n}" for n in range(2, 7)]
+    assert support.lock_is_free(database_url)
+
+
 # ------------------------------------------------------------------ refusals
 
 
