@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
-import hashlib
-import os
-import pickle
 import threading
 from pathlib import Path
 
-import lark
 from lark import Lark
 from lark.exceptions import UnexpectedInput
 from lark.grammar import Terminal
 
 from .ast import MigrationFile
 from .diagnostics import DiagnosticError, error
+from .parser_cache import lark_cache, load_filtering, save_filtering
 from .source import Source, Span, UndecodableSource, decode
 from .syntax_errors import diagnose
 from .transform import Filtering, ToAst
@@ -29,11 +25,12 @@ GRAMMAR = Path(__file__).with_name("shift.lark")
 def lark_parser() -> Lark:
     """Lark alone: the grammar's LALR parser building a plain parse tree (tools, benchmarks).
 
-    Both parsers keep their tables in Lark's cache (the temporary directory), keyed by the
-    grammar, so a new process loads them in milliseconds instead of building them.
+    Both parsers keep their tables in the user's cache directory (see parser_cache), keyed
+    by the grammar, so a new process loads them in milliseconds instead of building them.
     """
-    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
-                maybe_placeholders=True, cache=True)
+    grammar = GRAMMAR.read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=True,
+                cache=lark_cache("tree", grammar))
 
 
 class _Callbacks:
@@ -62,23 +59,11 @@ def _filtering_of(plain: Lark) -> Filtering:
 
 
 def _filtering(grammar: str) -> Filtering:
-    """The filtering, kept beside Lark's own cache and keyed the same way (grammar text and
-    Lark version), so a new process need not build the plain parser just to learn it."""
-    import tempfile  # only here: most processes find the parser where they left it
-
-    key = hashlib.sha256(f"{lark.__version__}\0{grammar}".encode()).hexdigest()[:32]
-    path = Path(tempfile.gettempdir()) / f".pgshift_filtering_{key}.pickle"
-    with contextlib.suppress(Exception):  # missing, unreadable or foreign: compute it again
-        with path.open("rb") as handle:
-            cached = pickle.load(handle)
-        if isinstance(cached, Filtering):
-            return cached
-    filtering = _filtering_of(lark_parser())
-    with contextlib.suppress(OSError):
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(filtering, handle)
-        temporary.replace(path)
+    """Kept between processes, so that a new one need not build the plain parser for it."""
+    filtering = load_filtering(grammar)
+    if filtering is None:
+        filtering = _filtering_of(lark_parser())
+        save_filtering(grammar, filtering)
     return filtering
 
 
@@ -90,7 +75,7 @@ def _ast_parser() -> tuple[Lark, ToAst]:
     builder = ToAst("<none>", filtering)
     callbacks = _Callbacks(builder, {r for r in filtering.rules if not r.startswith("_")})
     parser = Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=True,
-                  keep_all_tokens=True, transformer=callbacks, cache=True)
+                  keep_all_tokens=True, transformer=callbacks, cache=lark_cache("ast", grammar))
     return parser, builder
 
 

@@ -1,0 +1,77 @@
+"""Where the parsers' tables and token filtering are kept between processes.
+
+Lark's own `cache=True` keeps its tables as a pickle in the shared temporary directory,
+where another local user could leave a file for us to unpickle. So the tables go to the
+user's own cache directory ($XDG_CACHE_HOME/pgshift, else ~/.cache/pgshift), created
+private, and the filtering is JSON, which loading cannot turn into code. Where that
+directory cannot be made, Lark's default is used; a cache that cannot be read or written
+only costs the next process the time to build the parser again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+import lark
+
+from .build_base import Filtering
+
+
+@functools.cache
+def cache_directory() -> Path | None:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    directory = Path(base) / "pgshift"
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return directory if os.access(directory, os.W_OK) else None
+
+
+def _key(*parts: str) -> str:
+    """Grammar, Lark and Python versions: what the cached data was computed from."""
+    text = "\0".join((*parts, lark.__version__, sys.version.split()[0]))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def lark_cache(kind: str, grammar: str) -> str | bool:
+    """Lark's `cache` option: a file of our own (Lark checks the grammar's hash inside it
+    too), or True, Lark's default, when the user's cache directory is unusable."""
+    directory = cache_directory()
+    if directory is None:
+        return True
+    return str(directory / f"lark-{kind}-{_key(grammar)}.pickle")
+
+
+def load_filtering(grammar: str) -> Filtering | None:
+    directory = cache_directory()
+    if directory is None:
+        return None
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        data = json.loads((directory / f"filtering-{_key(grammar)}.json").read_text("utf-8"))
+        return Filtering(
+            frozenset(data["dropped"]),
+            {rule: frozenset(kept) for rule, kept in data["kept_by_rule"].items()},
+            frozenset(data["rules"]),
+        )
+    return None
+
+
+def save_filtering(grammar: str, filtering: Filtering) -> None:
+    directory = cache_directory()
+    if directory is None:
+        return
+    path = directory / f"filtering-{_key(grammar)}.json"
+    data = {"dropped": sorted(filtering.dropped),
+            "kept_by_rule": {r: sorted(k) for r, k in sorted(filtering.kept_by_rule.items())},
+            "rules": sorted(filtering.rules)}
+    with contextlib.suppress(OSError):
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        temporary.replace(path)
