@@ -196,7 +196,8 @@ def _compile(history: History, contents: list[tuple[MigrationSource, bytes]],
 
     loading = time.perf_counter()
     cache = _load_cache(cache_file)
-    load_seconds = time.perf_counter() - loading
+    # Without a usable cache, any compile pays for writing one.
+    load_seconds = time.perf_counter() - loading if cache is not None else 0.0
     start = 0
     if cache is not None and cache.keys == keys[: len(cache.keys)]:
         start = history.reused = len(cache.keys)

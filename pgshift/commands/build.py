@@ -43,6 +43,11 @@ def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False) -> 
     if hidden:
         print(f"pgshift: {hidden} warning{'s' * (hidden != 1)} about migrations already in"
               f" {project.relative(module)} not shown (--verbose shows them)", file=err)
+    if verbose:
+        fresh = len(history.files) - history.reused
+        print(f"pgshift: compiled {fresh} migration{'s' * (fresh != 1)}, reused"
+              f" {history.reused} from the compile cache"
+              f" ({project.relative(project.cache_dir)})", file=err)
     errors = len(history.errors)
     if errors:
         raise CommandFailed(f"{errors} error{'s' * (errors != 1)} in the migrations",

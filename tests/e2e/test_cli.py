@@ -205,6 +205,26 @@ def test_compile_check_and_the_generated_module(tmp_path: Path) -> None:
     assert "DROP COLUMN language" in down.stdout
 
 
+def test_verbose_compile_says_how_much_came_from_the_cache(tmp_path: Path) -> None:
+    """The cache holds every migration but the newest (the one still being edited)."""
+    root = project_with(tmp_path, {"0.0.1_documents.shift": FIRST,
+                                   "0.0.2_language.shift": SECOND,
+                                   "0.0.3_concurrent.shift": CONCURRENT})
+
+    cold = pgshift("compile", "--verbose", cwd=root)
+    warm = pgshift("compile", "--verbose", cwd=root)
+    write(root / "migrations" / "0.0.3_concurrent.shift", CONCURRENT + "\n")
+    edited = pgshift("compile", "--verbose", cwd=root)
+    quiet = pgshift("compile", cwd=root)
+
+    assert cold.returncode == 0, cold.stderr
+    assert "compiled 3 migrations, reused 0 from the compile cache (.pgshift/cache)" in (
+        cold.stderr)
+    assert "compiled 1 migration, reused 2 from the compile cache" in warm.stderr
+    assert "compiled 1 migration, reused 2 from the compile cache" in edited.stderr
+    assert "compile cache" not in quiet.stderr
+
+
 def test_check_fails_with_4_naming_the_stale_file_after_a_migration_changes(
         tmp_path: Path) -> None:
     root = project_with(tmp_path, {"0.0.1_initial.shift": FIRST})
