@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..dsl import BadFileName, Diagnostic, MigrationName, parse_file_name
 from ..dsl.diagnostics import error
-from ..dsl.filename import SUFFIX
+from ..fingerprint import source_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +30,14 @@ def discover(directory: Path, display_root: Path) -> tuple[list[MigrationSource]
                               str(directory)))
         return found, problems
     resolved = directory.resolve()
-    # One directory listing, and each file's display path from its name: a history can hold
-    # thousands of files, and path arithmetic per file would cost more than the rest.
+    # Each file's display path from its name: a history can hold thousands of files, and
+    # path arithmetic per file would cost more than the rest.
     prefix = _display(resolved, display_root.resolve())
     prefix = "" if prefix == "." else prefix + os.sep
-    with os.scandir(resolved) as entries:
-        files = sorted(e.name for e in entries if e.name.endswith(SUFFIX) and e.is_file())
-    for name in files:
-        display = prefix + name
+    for path in source_files(resolved):
+        display = prefix + path.name
         try:
-            found.append(MigrationSource(resolved / name, display, parse_file_name(name)))
+            found.append(MigrationSource(path, display, parse_file_name(path.name)))
         except BadFileName as bad:
             problems.append(error("bad-file-name", str(bad), None, display))
     found.sort(key=lambda source: source.name.version)

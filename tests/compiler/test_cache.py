@@ -9,70 +9,43 @@ cost at zero the cache is always rewritten, whatever the machine's load.
 
 from __future__ import annotations
 
-import multiprocessing
 import pickle
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import pgshift.compiler.history as history_module
-from pgshift.compiler.codegen import render_module, render_schema_file
-from pgshift.compiler.history import History, compile_history
-from pgshift.dsl import Diagnostic, render
+from pgshift.compiler.codegen import render_schema_file
 
-CREATE_DOCS = """table documents {
-    id    bigint identity primary key
-    title text not null
-    body  text
-    url   text
-}
-"""
-ADD_LANGUAGE = """alter table documents {
-    add column language text not null default 'en'
-    rename column body to content
-}
-
-table users {
-    id    bigint identity primary key
-    email text not null
-}
-"""
-INDEX_TITLES = """index documents_title on documents (title)
-alter table documents {
-    drop column url
-}
-"""
-AUTHORS = """alter table documents {
-    add column author_id bigint references users (id)
-    add column rank integer not null
-    alter column content set default 'none'
-}
-"""
-COMMENTS = "comment on column documents.title is 'shown in lists'\n"
-USER_INDEX = "unique index users_email on users (email)\n"
-HISTORY = [
-    ("0.0.1_create_docs.shift", CREATE_DOCS),
-    ("0.0.2_add_language.shift", ADD_LANGUAGE),
-    ("0.0.3_index_titles.shift", INDEX_TITLES),  # warns: drop column
-    ("0.0.4_authors.shift", AUTHORS),  # warns: not null column without a default
-]
-CACHED = len(HISTORY) - 1  # the cache never holds the newest file
-
-Outcome = tuple[str, str, list[Diagnostic], list[str]]
-
-
-def outcome(history: History) -> Outcome:
-    """Everything a compile produces that a user sees: module, schema, diagnostics."""
-    rendered = [render(d, history.source(d.file)) for d in history.diagnostics]
-    return (render_module(history, "migrations"), render_schema_file(history),
-            history.diagnostics, rendered)
+if TYPE_CHECKING:
+    from cache_support import (
+        ADD_LANGUAGE,
+        AUTHORS,
+        CACHED,
+        COMMENTS,
+        CREATE_DOCS,
+        HISTORY,
+        USER_INDEX,
+        Project,
+        outcome,
+    )
+else:  # pytest imports the test modules by their path from the repository root
+    from tests.compiler.cache_support import (
+        ADD_LANGUAGE,
+        AUTHORS,
+        CACHED,
+        COMMENTS,
+        CREATE_DOCS,
+        HISTORY,
+        USER_INDEX,
+        Project,
+        outcome,
+    )
 
 
 @dataclass
@@ -105,35 +78,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     monkeypatch.setattr(history_module, "_load_cache", timed_load)
     monkeypatch.setattr(history_module, "_compile_one", timed_compile)
     return fake
-
-
-@dataclass
-class Project:
-    """A project directory: its migrations and its compile cache."""
-
-    root: Path
-
-    @property
-    def migrations(self) -> Path:
-        return self.root / "migrations"
-
-    @property
-    def cache(self) -> Path:
-        return self.root / "build" / "history.pickle"
-
-    def write(self, files: list[tuple[str, str]]) -> None:
-        self.migrations.mkdir(parents=True, exist_ok=True)
-        for name, text in files:
-            (self.migrations / name).write_text(text, encoding="utf-8")
-
-    def delete(self, name: str) -> None:
-        (self.migrations / name).unlink()
-
-    def compile(self, cached: bool = True) -> History:
-        return compile_history(self.migrations, self.root, self.cache if cached else None)
-
-    def uncached(self) -> Outcome:
-        return outcome(self.compile(cached=False))
 
 
 @pytest.fixture
@@ -335,85 +279,3 @@ def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path, clock: Clock
     assert outcome(compiled) == project.uncached()
     assert project.cache.is_dir()
     assert [p.name for p in project.cache.parent.iterdir()] == [project.cache.name]
-
-
-def _compile_repeatedly(root: str, times: int) -> int:
-    """Compile from a cold cache again and again; how many compiles failed."""
-    project = Project(Path(root))
-    failures = 0
-    for _ in range(times):
-        project.cache.unlink(missing_ok=True)
-        try:
-            project.compile()
-        except OSError:
-            failures += 1
-    return failures
-
-
-def test_two_compiles_of_one_project_at_once_never_fail(tmp_path: Path) -> None:
-    """Two processes writing one project's cache at the same moments: each writes under a
-    name of its own and moves it into place, so neither trips over the other's file."""
-    project = Project(tmp_path)
-    project.write([(f"0.0.{n}_table_{n}.shift", f"table t{n} {{\n    id bigint primary key\n}}\n")
-                   for n in range(1, 31)])
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(2) as pool:
-        failures = pool.starmap(_compile_repeatedly, [(str(tmp_path), 40)] * 2)
-    assert failures == [0, 0]
-    assert project.compile().reused == 29
-
-
-# ------------------------------------------------------------------ property
-
-# Texts an author might append, as templates on the file's number n, so most sequences
-# compile; some fail (a second rename, dropping what is gone, a syntax error) and then the
-# diagnostics must agree. Warnings come from drops and NOT NULL columns without a default.
-POOL = [
-    ("table", "table t{n} {{\n    id bigint primary key\n    body text\n}}\n"),
-    ("add_column", "alter table documents {{\n    add column c{n} text default 'x'\n}}\n"),
-    ("not_null", "alter table documents {{\n    add column r{n} integer not null\n}}\n"),
-    ("drop_body", "alter table documents {{\n    drop column body\n}}\n"),
-    ("rename_title", "alter table documents {{\n    rename column title to heading\n}}\n"),
-    ("index", "index documents_i{n} on documents (title)\n"),
-    ("broken", "table {{\n"),
-    ("drop_table", "drop table t{m}\n"),
-]
-OPERATIONS = ["append", "append", "edit_newest", "edit_earlier", "delete_newest", "rename"]
-
-
-def _apply(files: list[tuple[str, str]], operation: str, where: int, pick: int) -> None:
-    """One step of an author's work on `files`, (file name, text) pairs whose first one,
-    creating `documents`, is only ever renamed: without it nearly every sequence fails."""
-    def text(index: int) -> str:
-        return POOL[pick][1].format(n=index + 1, m=index)
-
-    if operation == "append" or len(files) == 1:
-        files.append((f"0.0.{len(files) + 1}_{POOL[pick][0]}.shift", text(len(files))))
-    elif operation == "delete_newest":
-        files.pop()
-    elif operation == "rename":
-        index = where % len(files)
-        version = files[index][0].split("_", 1)[0]
-        files[index] = (f"{version}_renamed_{pick}.shift", files[index][1])
-    else:
-        earlier = operation == "edit_earlier" and len(files) > 2
-        index = 1 + where % (len(files) - 2) if earlier else len(files) - 1
-        files[index] = (files[index][0], text(index))
-
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(steps=st.lists(st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 7),
-                                st.sampled_from(range(len(POOL)))), min_size=1, max_size=8))
-def test_results_never_depend_on_the_cache(tmp_path_factory: pytest.TempPathFactory,
-                                           steps: list[tuple[str, int, int]]) -> None:
-    """After any sequence of edits, a compile with the cache equals one without it (under
-    the real clock, so whether the cache is rewritten varies too)."""
-    project = Project(tmp_path_factory.mktemp("history"))
-    project.migrations.mkdir()
-    files = [("0.0.1_documents.shift", CREATE_DOCS)]
-    for operation, where, pick in steps:
-        _apply(files, operation, where, pick)
-        for path in project.migrations.iterdir():
-            path.unlink()
-        project.write(files)
-        assert outcome(project.compile()) == project.uncached(), (operation, files)
