@@ -50,27 +50,44 @@ def _columns(text: str) -> int:
 
 def _pieces(text: str, width: int) -> list[str]:
     """`text` cut into parts whose repr() fits `width` columns, at spaces where possible."""
-    if _columns(repr(text)) <= width:
+    measure = _plain_width if _plain(text) else _repr_width
+    if measure(text) <= width:
         return [text]
     pieces: list[str] = []
     current = ""
     for word in re.split(r"(?<=\s)", text):
-        while _columns(repr(word)) > width:  # one word longer than a line: cut it anywhere
+        while measure(word) > width:  # one word longer than a line: cut it anywhere
             if current:
                 pieces.append(current)
                 current = ""
             cut = len(word)
-            while _columns(repr(word[:cut])) > width:
+            while measure(word[:cut]) > width:
                 cut -= 1
             pieces.append(word[:cut])
             word = word[cut:]
-        if current and _columns(repr(current + word)) > width:
+        if current and measure(current + word) > width:
             pieces.append(current)
             current = ""
         current += word
     if current or not pieces:
         pieces.append(current)
     return pieces
+
+
+def _plain(text: str) -> bool:
+    """ASCII whose repr(), and every part's, is the text in quotes with a final line break
+    written as two characters: then a width is arithmetic, not a repr() of every candidate."""
+    body = text.removesuffix("\n")
+    return (body.isascii() and body.isprintable() and "\\" not in body
+            and not ("'" in body and '"' in body))
+
+
+def _plain_width(text: str) -> int:
+    return len(text) + 2 + text.endswith("\n")
+
+
+def _repr_width(text: str) -> int:
+    return _columns(repr(text))
 
 
 def statements(sql: Sequence[str] | None, indent: int) -> str:

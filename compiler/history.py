@@ -13,19 +13,17 @@ migration to a long history does not rewrite a large cache every time.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
 import re
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
+from ..collector import fewer_collections, paused
 from ..dsl import BadFileName, DiagnosticError, parse_file_name, parse_source
 from ..dsl.diagnostics import Diagnostic, Severity, error
 from ..dsl.parser import prepare_parser, source_from_bytes
@@ -86,24 +84,11 @@ def _chain(previous: str, name: str, content: str) -> str:
     return hashlib.sha256(f"{previous}\0{name}\0{content}\0{__version__}".encode()).hexdigest()
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pickling a model makes or walks ~10^5 objects and no garbage: the cycle collector
-    would only walk them again, several times."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def _load_cache(path: Path | None) -> _Cache | None:
     if path is None or not path.is_file():
         return None
     try:
-        with path.open("rb") as handle, _collector_paused():
+        with path.open("rb") as handle, paused():
             cache = pickle.load(handle)
     except Exception:  # a corrupt or foreign cache is only a slower compile
         return None
@@ -123,7 +108,7 @@ def _save_cache(path: Path, cache: _Cache) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         temporary = Path(name)
-        with os.fdopen(handle, "wb") as stream, _collector_paused():
+        with os.fdopen(handle, "wb") as stream, paused():
             pickle.dump(cache, stream, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(path)
     except OSError:
@@ -186,6 +171,12 @@ def compile_texts(files: list[tuple[str, str]]) -> History:
 
 def _compile(history: History, contents: list[tuple[MigrationSource, bytes]],
              cache_file: Path | None) -> History:
+    with fewer_collections():
+        return _compile_all(history, contents, cache_file)
+
+
+def _compile_all(history: History, contents: list[tuple[MigrationSource, bytes]],
+                 cache_file: Path | None) -> History:
     history.files = [(s.path.name, digest(data)) for s, data in contents]
 
     keys: list[str] = []

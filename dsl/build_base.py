@@ -28,8 +28,8 @@ DURATION_UNITS = {"ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400
 
 def identifier(token: Token) -> str:
     """A NAME token as PostgreSQL sees it: "Quoted" kept exactly, plain folded to lower case."""
-    text = str(token)
-    if text.startswith('"'):
+    text: str = token.value
+    if text[0] == '"':
         return text[1:-1].replace('""', '"')
     return text.lower()
 
@@ -61,6 +61,7 @@ def token_of(items: Sequence[Any], *types: str) -> Token | None:
     return None
 
 
+_new_span = tuple.__new__
 Meta = Span  # what each rule's method gets: the span of the text it was reduced from
 
 
@@ -75,57 +76,29 @@ class Filtering:
 
 
 class Builder:
-    """The state of one parse (file, diagnostics, spans) and the callbacks Lark calls."""
+    """The state of one parse (file, diagnostics) and the method the parser calls per rule."""
 
     def __init__(self, path: str, filtering: Filtering) -> None:
         self.path = path
         self.filtering = filtering
         self.diagnostics: list[Diagnostic] = []
-        # id(result) → (result, span); the result is kept so that its id stays unique.
-        self._spans: dict[int, tuple[Any, Span]] = {}
 
     def reset(self, path: str) -> None:
         """Start on another file: one builder serves every parse of a process."""
         self.path = path
         self.diagnostics = []
-        self._spans = {}
 
-    def reducer(self, rule: str) -> Any:
-        """The callback Lark calls as it reduces `rule`: span, drop keywords, build the node."""
-        drop = self.filtering.dropped - self.filtering.kept_by_rule.get(rule, frozenset())
-        method = getattr(self, rule)
-        new_span = tuple.__new__
-        no_record = (str, int, bool)
+    def builds(self) -> dict[str, Any]:
+        """The method for each rule the parser reduces, by the rule's name."""
+        return {rule: getattr(self, rule) for rule in self.filtering.rules
+                if not rule.startswith("_")}
 
-        def reduce(children: list[Any]) -> Any:
-            spans = self._spans
-            first = last = None
-            for child in children:
-                if type(child) is Token:
-                    first = child.line, child.column
-                    break
-                known = spans.get(id(child))
-                if known is not None:
-                    first = known[1][1], known[1][2]
-                    break
-            for child in reversed(children):
-                if type(child) is Token:
-                    last = child.end_line, child.end_column
-                    break
-                known = spans.get(id(child))
-                if known is not None:
-                    last = known[1][3], known[1][4]
-                    break
-            if first is None or last is None:
-                first = last = (1, 1)
-            meta = new_span(Span, (self.path, *first, *last))
-            result = method(meta, [c for c in children
-                                   if type(c) is not Token or c.type not in drop])
-            if result is not None and not isinstance(result, no_record):
-                spans[id(result)] = (result, meta)
-            return result
-
-        return reduce
+    def drops(self) -> dict[str, frozenset[str]]:
+        """The token types each rule's method never sees: the keywords and punctuation a
+        parse tree would leave out."""
+        filtering = self.filtering
+        return {rule: filtering.dropped - filtering.kept_by_rule.get(rule, frozenset())
+                for rule in filtering.rules}
 
     # ------------------------------------------------------------ positions and helpers
 
@@ -134,11 +107,9 @@ class Builder:
         return meta
 
     def token_span(self, token: Token) -> Span:
-        assert token.line is not None
-        assert token.column is not None
-        assert token.end_line is not None
-        assert token.end_column is not None
-        return Span(self.path, token.line, token.column, token.end_line, token.end_column)
+        """The parser fills every token's position (built as a tuple: this runs per name)."""
+        return _new_span(Span, (self.path, token.line, token.column, token.end_line,
+                                token.end_column))
 
     def name(self, token: Token) -> ast.Name:
         return ast.Name(identifier(token), self.token_span(token))

@@ -1,9 +1,8 @@
-"""Parse `.shift` files: bytes → Source → Lark tree → AST, or diagnostics that say why not."""
+"""Parse `.shift` files: bytes → Source → AST (Lark's tables, our loop), or diagnostics."""
 
 from __future__ import annotations
 
 import functools
-import gc
 import threading
 from pathlib import Path
 
@@ -11,9 +10,11 @@ from lark import Lark
 from lark.exceptions import UnexpectedInput
 from lark.grammar import Terminal
 
+from ..collector import paused
 from .ast import MigrationFile
-from .diagnostics import DiagnosticError, error
-from .parser_cache import lark_cache, load_filtering, save_filtering
+from .diagnostics import Diagnostic, DiagnosticError, error
+from .lalr_driver import LalrDriver, Refused
+from .parser_cache import lark_cache
 from .source import Source, Span, UndecodableSource, decode
 from .syntax_errors import diagnose
 from .transform import Filtering, ToAst
@@ -23,22 +24,15 @@ GRAMMAR = Path(__file__).with_name("shift.lark")
 
 @functools.cache
 def lark_parser() -> Lark:
-    """Lark alone: the grammar's LALR parser building a plain parse tree (tools, benchmarks).
+    """The grammar's LALR parser: its tables drive pgshift's parse, and it parses on its own
+    (building a plain parse tree) to explain a file that does not parse, and in benchmarks.
 
-    Both parsers keep their tables in the user's cache directory (see parser_cache), keyed
-    by the grammar, so a new process loads them in milliseconds instead of building them.
+    Its tables are kept in the user's cache directory (see parser_cache), keyed by the
+    grammar, so a new process loads them in milliseconds instead of building them.
     """
     grammar = GRAMMAR.read_text(encoding="utf-8")
     return Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=True,
                 cache=lark_cache("tree", grammar))
-
-
-class _Callbacks:
-    """What Lark calls as it reduces each rule: one attribute per rule, named after it."""
-
-    def __init__(self, builder: ToAst, rules: set[str]) -> None:
-        for rule in rules:
-            setattr(self, rule, builder.reducer(rule))
 
 
 def _filtering_of(plain: Lark) -> Filtering:
@@ -58,25 +52,12 @@ def _filtering_of(plain: Lark) -> Filtering:
     )
 
 
-def _filtering(grammar: str) -> Filtering:
-    """Kept between processes, so that a new one need not build the plain parser for it."""
-    filtering = load_filtering(grammar)
-    if filtering is None:
-        filtering = _filtering_of(lark_parser())
-        save_filtering(grammar, filtering)
-    return filtering
-
-
 @functools.cache
-def _ast_parser() -> tuple[Lark, ToAst]:
-    """The parser that builds the AST as it parses, with the tokens a tree would drop."""
-    grammar = GRAMMAR.read_text(encoding="utf-8")
-    filtering = _filtering(grammar)
-    builder = ToAst("<none>", filtering)
-    callbacks = _Callbacks(builder, {r for r in filtering.rules if not r.startswith("_")})
-    parser = Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=True,
-                  keep_all_tokens=True, transformer=callbacks, cache=lark_cache("ast", grammar))
-    return parser, builder
+def _ast_parser() -> tuple[LalrDriver, ToAst]:
+    """Lark's tables driven by our loop, calling the AST builder's method for each rule."""
+    plain = lark_parser()
+    builder = ToAst("<none>", _filtering_of(plain))
+    return LalrDriver(plain, builder.builds(), builder.drops()), builder
 
 
 def prepare_parser() -> None:
@@ -96,24 +77,31 @@ def parse_source(source: Source) -> MigrationFile:
             "nul-character", "this file contains a NUL character (U+0000): PostgreSQL cannot"
             " store it in any name, string or statement, and would cut the text short there",
             source.span_at(nul, 1))])
-    parser, builder = _ast_parser()
+    driver, builder = _ast_parser()
     with _PARSING:
         builder.reset(source.path)
-        collecting = gc.isenabled()
-        gc.disable()  # the parse makes many small objects and no garbage cycles
         try:
-            migration: MigrationFile = parser.parse(source.text)  # type: ignore[assignment]
-        except UnexpectedInput as failure:
-            terminals = {t.name: t for t in parser.terminals}
-            raise DiagnosticError([diagnose(source, failure, terminals)]) from None
+            with paused():  # many small objects, no garbage cycles
+                migration: MigrationFile = driver.parse(source.text, source.path)
+        except Refused:
+            raise DiagnosticError([_syntax_error(source)]) from None
         finally:
-            if collecting:
-                gc.enable()
             diagnostics = builder.diagnostics
             builder.reset("<none>")
     if diagnostics:
         raise DiagnosticError(diagnostics)
     return migration
+
+
+def _syntax_error(source: Source) -> Diagnostic:
+    """What Lark itself says about text the tables refuse, in a user's words."""
+    parser = lark_parser()
+    try:
+        parser.parse(source.text)
+    except UnexpectedInput as failure:
+        terminals = {t.name: t for t in parser.terminals}
+        return diagnose(source, failure, terminals)
+    raise AssertionError(f"{source.path}: Lark parses what pgshift's parse loop refused")
 
 
 def parse_text(text: str, path: str = "<text>") -> MigrationFile:

@@ -1,26 +1,21 @@
-"""Where the parsers' tables and token filtering are kept between processes.
+"""Where the parser's tables are kept between processes.
 
 Lark's own `cache=True` keeps its tables as a pickle in the shared temporary directory,
 where another local user could leave a file for us to unpickle. So the tables go to the
 user's own cache directory ($XDG_CACHE_HOME/pgshift, else ~/.cache/pgshift), created
-private, and the filtering is JSON, which loading cannot turn into code. Where that
-directory cannot be made, Lark's default is used; a cache that cannot be read or written
-only costs the next process the time to build the parser again.
+private. Where that directory cannot be made, Lark's default is used; a cache that cannot
+be read or written only costs the next process the time to build the parser again.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
-import json
 import os
 import sys
 from pathlib import Path
 
 import lark
-
-from .build_base import Filtering
 
 
 @functools.cache
@@ -47,31 +42,3 @@ def lark_cache(kind: str, grammar: str) -> str | bool:
     if directory is None:
         return True
     return str(directory / f"lark-{kind}-{_key(grammar)}.pickle")
-
-
-def load_filtering(grammar: str) -> Filtering | None:
-    directory = cache_directory()
-    if directory is None:
-        return None
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        data = json.loads((directory / f"filtering-{_key(grammar)}.json").read_text("utf-8"))
-        return Filtering(
-            frozenset(data["dropped"]),
-            {rule: frozenset(kept) for rule, kept in data["kept_by_rule"].items()},
-            frozenset(data["rules"]),
-        )
-    return None
-
-
-def save_filtering(grammar: str, filtering: Filtering) -> None:
-    directory = cache_directory()
-    if directory is None:
-        return
-    path = directory / f"filtering-{_key(grammar)}.json"
-    data = {"dropped": sorted(filtering.dropped),
-            "kept_by_rule": {r: sorted(k) for r, k in sorted(filtering.kept_by_rule.items())},
-            "rules": sorted(filtering.rules)}
-    with contextlib.suppress(OSError):
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        temporary.replace(path)

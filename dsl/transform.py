@@ -1,4 +1,4 @@
-"""Lark parse tree → typed AST, checking what the grammar alone cannot (types, values, settings).
+"""Grammar rules → typed AST, checking what the grammar alone cannot (types, values, settings).
 
 One method per grammar rule, named after it. Problems found here are collected as
 diagnostics rather than raised, so one file reports all of them at once.
@@ -20,13 +20,11 @@ from .build_tables import TableRules
 
 
 class ToAst(StatementRules, TableRules):
-    """Builds `ast` nodes while Lark parses; read `diagnostics` afterwards.
+    """Builds `ast` nodes while the parser runs; read `diagnostics` afterwards.
 
-    Lark calls the callback `reducer(rule)` made for every rule as it reduces it, with
-    every token kept (keyword tokens too), so no parse tree is built and no Lark position
-    propagation runs: the rule's span comes from its first and last child, and keyword
-    tokens are dropped before the rule's method, named after the rule, sees the rest.
-    The methods live in one module per part of the grammar.
+    The parser (lalr_driver) calls the method named after each rule as it reduces it, with
+    the rule's span and its children, keyword tokens left out: no parse tree is built. The
+    methods live in one module per part of the grammar.
     """
 
 

@@ -7,15 +7,14 @@ only a bug shows a traceback, and only with --verbose.
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
+from .collector import fewer_collections
 from .exit_codes import CommandFailed, ExitCode
 from .project import Project, ProjectError
 
@@ -252,19 +251,6 @@ def _sql(args: argparse.Namespace, out: TextIO) -> int:
                            sys.stderr, args.verbose)
 
 
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """A command builds large graphs of objects (a history's model, its cache) that hold no
-    garbage cycles, and the cycle collector would walk them again and again for nothing:
-    collect far less often while it runs, as mypy does for the same reason."""
-    previous = gc.get_threshold()
-    gc.set_threshold(200_000, 30, 30)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -274,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .runner.errors import RunnerError
 
     try:
-        with _fewer_collections():
+        with fewer_collections():
             return int(args.handler(args, sys.stdout))
     except CommandFailed as failed:
         print(f"pgshift: error: {failed}", file=sys.stderr)

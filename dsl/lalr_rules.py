@@ -1,0 +1,147 @@
+"""What reducing each grammar rule does, as Lark's tree builder would do it.
+
+Lark's tree builder splices the children of `_rules` into their parent's, puts a None for
+each absent `[optional]` item (`maybe_placeholders`) and leaves keyword tokens out. The
+parse loop (lalr_driver) does the same without building a tree; this module works out,
+once per rule, what that takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+from lark.grammar import NonTerminal, Rule
+
+from .source import Span
+
+Build = Callable[[Span, list[Any]], Any]
+
+
+class Reduction(NamedTuple):
+    """What reducing one grammar rule does."""
+
+    size: int  # symbols popped
+    goto: str  # the nonterminal pushed
+    passes: bool  # a `_rule` of one symbol whose value its parent takes as is: a goto only
+    inline: bool  # a `_rule`: its children are spliced into its parent's
+    plan: tuple[tuple[bool, int], ...] | None  # per child: spliced?, placeholders before it
+    trailing: int  # placeholders after the last child
+    drop: frozenset[str] | None  # token types the method never sees; None: none can occur
+    build: Build | None  # the method; None for an inlined rule
+
+
+class GrammarRules:
+    """What the driver needs to know about the grammar's rules beyond the parse table."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.by_origin: dict[str, list[Rule]] = {}
+        for rule in rules:
+            if rule.options.expand1:
+                raise ValueError(f"rule {rule.origin.name}: `?rule` is not supported")
+            if rule.alias and rule.origin.name.startswith("_") != rule.alias.startswith("_"):
+                raise ValueError(f"rule {rule.origin.name}: an alias must keep its `_`")
+            self.by_origin.setdefault(rule.origin.name, []).append(rule)
+        self.passing = self._passing()
+        self.tokens = self._tokens()
+
+    def _passing(self) -> set[str]:
+        """The `_rules` whose every alternative is one symbol whose value the parent can take
+        as is (a token, a rule's value, or another such `_rule`'s): `_statement`, `_value`…"""
+        passing = {name for name in self.by_origin if name.startswith("_")}
+        changed = True
+        while changed:
+            changed = False
+            for name in sorted(passing):
+                if not all(len(rule.expansion) == 1 and not rule.options.empty_indices
+                           and _passes_through(rule.expansion[0], passing)
+                           for rule in self.by_origin[name]):
+                    passing.discard(name)
+                    changed = True
+        return passing
+
+    def _tokens(self) -> dict[str, set[str]]:
+        """The token types that may stand among the children a `_rule` hands its parent."""
+        tokens: dict[str, set[str]] = {name: set() for name in self.by_origin
+                                       if name.startswith("_")}
+        changed = True
+        while changed:
+            changed = False
+            for name, found in tokens.items():
+                for rule in self.by_origin[name]:
+                    more = self.children_tokens(rule, tokens) - found
+                    if more:
+                        found |= more
+                        changed = True
+        return tokens
+
+    @staticmethod
+    def children_tokens(rule: Rule, tokens: Mapping[str, set[str]]) -> set[str]:
+        found: set[str] = set()
+        for symbol in rule.expansion:
+            if isinstance(symbol, NonTerminal):
+                found |= tokens.get(symbol.name, set())
+            else:
+                found.add(symbol.name)
+        return found
+
+    def reduction(self, rule: Rule, builds: Mapping[str, Build],
+                  drops: Mapping[str, frozenset[str]]) -> Reduction:
+        """Lark's tree-builder semantics for `rule`, as a transformer with every token kept
+        sees them: `_rule` children spliced in, a None for each absent `[optional]` item."""
+        name = str(rule.alias or rule.origin.name)
+        inline = name.startswith("_")
+        empty = rule.options.empty_indices or [False] * len(rule.expansion)
+        before = [0] * (len(rule.expansion) + 1)  # placeholders before each child, and after
+        child = 0
+        for is_placeholder in empty:
+            if is_placeholder:
+                before[child] += 1
+            else:
+                child += 1
+        plan = tuple(
+            (isinstance(symbol, NonTerminal) and symbol.name.startswith("_")
+             and symbol.name not in self.passing, before[index])
+            for index, symbol in enumerate(rule.expansion))
+        needs_plan = any(spliced or nones for spliced, nones in plan) or before[-1] > 0
+        drop = frozenset() if inline else drops.get(name, frozenset())
+        return Reduction(
+            size=len(rule.expansion),
+            goto=rule.origin.name,
+            passes=rule.origin.name in self.passing,
+            inline=inline,
+            plan=plan if needs_plan else None,
+            trailing=before[-1],
+            drop=drop if drop & self.children_tokens(rule, self.tokens) else None,
+            build=None if inline else builds[name],
+        )
+
+
+def _passes_through(symbol: Any, passing: set[str]) -> bool:
+    return not isinstance(symbol, NonTerminal) or not symbol.name.startswith("_") \
+        or symbol.name in passing
+
+
+def planned(rule: Reduction, children: list[Any]) -> list[Any]:
+    """The children a rule's method sees: inlined rules' children spliced, placeholders added.
+    A list spliced first is extended in place (it is nobody else's), so the left-recursive
+    rules behind `item*` grow one list instead of copying it at every item."""
+    assert rule.plan is not None
+    result: list[Any] | None = None
+    for (spliced, nones), child in zip(rule.plan, children, strict=True):
+        if result is None:
+            if spliced and not nones:
+                result = child
+                continue
+            result = []
+        if nones:
+            result += [None] * nones
+        if spliced:
+            result += child
+        else:
+            result.append(child)
+    if result is None:
+        result = []
+    if rule.trailing:
+        result += [None] * rule.trailing
+    return result
