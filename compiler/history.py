@@ -133,6 +133,7 @@ def compiled_versions(generated_module: Path) -> dict[str, str]:
     return dict(_GENERATED_SOURCE.findall(header))
 
 
+@fewer_collections()
 def compile_history(migrations_dir: Path, root: Path, cache_file: Path | None = None,
                     generated_module: Path | None = None) -> History:
     """Compile every migration file of a project, in version order."""
@@ -149,6 +150,7 @@ def compile_history(migrations_dir: Path, root: Path, cache_file: Path | None = 
     return _compile(history, contents, cache_file)
 
 
+@fewer_collections()
 def compile_texts(files: list[tuple[str, str]]) -> History:
     """Compile migrations given as (file name, text) pairs, without touching the disk."""
     history = History()
@@ -171,12 +173,6 @@ def compile_texts(files: list[tuple[str, str]]) -> History:
 
 def _compile(history: History, contents: list[tuple[MigrationSource, bytes]],
              cache_file: Path | None) -> History:
-    with fewer_collections():
-        return _compile_all(history, contents, cache_file)
-
-
-def _compile_all(history: History, contents: list[tuple[MigrationSource, bytes]],
-                 cache_file: Path | None) -> History:
     history.files = [(s.path.name, digest(data)) for s, data in contents]
 
     keys: list[str] = []

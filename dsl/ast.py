@@ -3,12 +3,27 @@
 Nodes are named after the grammar rules that build them (`create_index` → CreateIndex).
 Names are stored as PostgreSQL will see them: unquoted identifiers folded to lower case,
 quoted ones exactly as written.
+
+Frozen is enforced by the type checker: mypy (strict, in CI) reads every node as a frozen
+dataclass and rejects any assignment to a field. At run time the nodes are plain slotted
+dataclasses, hashable and compared by value all the same: a frozen dataclass's __init__
+sets each field through object.__setattr__, which made building the AST of 1,000 files
+~0.15 s slower.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from typing import TYPE_CHECKING, Any
 from typing import Literal as Kind
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    def dataclass(**options: Any) -> Any:
+        """`@dataclass(frozen=True, slots=True)` as the type checker sees it (see above)."""
+        assert options.pop("frozen") is True
+        return dataclasses.dataclass(**options, unsafe_hash=True)
 
 from .source import Span
 
