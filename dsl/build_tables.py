@@ -50,7 +50,8 @@ class TableRules(TypeRules):
 
     def column(self, meta: Meta, items: list[Any]) -> ast.Column:
         name, type_, *constraints = items
-        self._check_column_constraints(constraints)
+        if len(constraints) > 1:  # one alone can neither repeat nor conflict
+            self._check_column_constraints(constraints)
         for constraint in constraints:
             if isinstance(constraint, ast.References) and len(constraint.columns) > 1:
                 self.fail("foreign-key-arity",

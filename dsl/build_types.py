@@ -18,16 +18,16 @@ from .build_base import (
     token_of,
 )
 from .source import Span
-from .types import canonical, suggestion
+from .types import BuiltinType, canonical, suggestion
 
 
 class TypeRules(Builder):
     # ------------------------------------------------------------ types
 
     def type(self, meta: Meta, items: list[Any]) -> ast.TypeName:
+        if len(items) == 1:  # no array bounds: most columns
+            return cast(ast.TypeName, items[0])
         base, *bounds = items
-        if not bounds:
-            return cast(ast.TypeName, base)
         return ast.TypeName(base.name, self.span(meta), base.modifiers, tuple(bounds),
                             base.schema, base.builtin)
 
@@ -53,7 +53,7 @@ class TypeRules(Builder):
         span = self.span(meta)
         builtin = canonical(name.name) if name.schema in (None, "pg_catalog") else None
         if builtin is not None and not (explicit and name.schema is None):
-            return self._builtin(builtin.name, modifiers, span)
+            return self._known(builtin, modifiers, span)
         hint = None if explicit else suggestion(name.name)
         if hint or modifiers:
             did_you_mean = f"; did you mean '{hint}'?" if hint else ""
@@ -64,6 +64,10 @@ class TypeRules(Builder):
     def _builtin(self, name: str, modifiers: tuple[int, ...], span: Span) -> ast.TypeName:
         known = canonical(name)
         assert known is not None
+        return self._known(known, modifiers, span)
+
+    def _known(self, known: BuiltinType, modifiers: tuple[int, ...], span: Span) -> ast.TypeName:
+        name = known.name
         if len(modifiers) > known.max_modifiers:
             allowed = "no modifiers" if known.max_modifiers == 0 else (
                 f"at most {known.max_modifiers} modifier" + "s" * (known.max_modifiers > 1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -33,7 +34,7 @@ class BadFileName(ValueError):
 
 def parse_file_name(path: str | PurePath) -> MigrationName:
     """Split `VERSION_description.shift`; BadFileName says what a name should look like."""
-    name = PurePath(path).name
+    name = path.name if isinstance(path, PurePath) else os.path.basename(path)
     if not name.endswith(SUFFIX):
         raise BadFileName(f"migration file names end in {SUFFIX}, like 0.0.2_add_language{SUFFIX}")
     match = _PATTERN.match(name[: -len(SUFFIX)])

@@ -70,15 +70,21 @@ class LalrDriver:
                         rule_index[argument] = len(self._reductions)
                         self._reductions.append(rules.reduction(argument, builds, drops))
                     self._actions[state][symbol] = ~rule_index[argument]
-        made: dict[int, Scanner] = {}
-        scanners: list[Scanner | None] = [None] * size
-        for state, basic in lexer.lexers.items():
-            if not isinstance(basic, BasicLexer):
-                raise TypeError("the driver runs Lark's own BasicLexer per state only")
-            if id(basic) not in made:
-                made[id(basic)] = scanner_for(basic)
-            scanners[state] = made[id(basic)]
-        self._scanners = scanners
+        self._lexers: dict[int, Any] = lexer.lexers
+        self._made: dict[int, Scanner] = {}  # by id() of Lark's lexer, which states share
+        self._scanners: list[Scanner | None] = [None] * size  # made as states are first met
+
+    def _scanner(self, state: int) -> Scanner:
+        """State `state`'s lexer, made on first use: a parse meets a fraction of the states,
+        and compiling all their expressions up front would cost a short compile ~0.05 s."""
+        basic = self._lexers[state]
+        if not isinstance(basic, BasicLexer):
+            raise TypeError("the driver runs Lark's own BasicLexer per state only")
+        scanner = self._made.get(id(basic))
+        if scanner is None:
+            scanner = self._made[id(basic)] = scanner_for(basic)
+        self._scanners[state] = scanner
+        return scanner
 
     def parse(self, text: str, path: str) -> Any:
         """The value the start rule's method returns; Refused if the text does not parse."""
@@ -97,8 +103,7 @@ class LalrDriver:
         while True:
             # ---- the next token, lexed with what the current state can take
             if pos < end:
-                scanner = scanners[state]
-                assert scanner is not None
+                scanner = scanners[state] or self._scanner(state)
                 found = scanner.match(text, pos)
                 if found is None:
                     found = scanner.exact(text, pos)  # blanks at the end, say
@@ -146,8 +151,18 @@ class LalrDriver:
                     raise Refused
                 if action >= 0:
                     break
-                size, goto, passes, inline, plan, _, drop, build = reductions[~action]
+                size, goto, passes, appends, inline, plan, _, drop, build = reductions[~action]
                 if passes:  # `_value: literal | …`: the value stays, only the state changes
+                    state = states[-1] = gotos[states[-2]][goto]
+                    continue
+                if appends:  # `item*`: the item joins the list below it, and its span
+                    item, item_at = values.pop(), positions.pop()
+                    values[-1].append(item)
+                    if item_at is not None:
+                        listed_at = positions[-1]
+                        positions[-1] = item_at if listed_at is None else (
+                            listed_at[0], listed_at[1], item_at[2], item_at[3])
+                    del states[-1]
                     state = states[-1] = gotos[states[-2]][goto]
                     continue
                 if size:

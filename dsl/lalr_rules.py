@@ -24,6 +24,7 @@ class Reduction(NamedTuple):
     size: int  # symbols popped
     goto: str  # the nonterminal pushed
     passes: bool  # a `_rule` of one symbol whose value its parent takes as is: a goto only
+    appends: bool  # `_items: _items item`, the left recursion behind `item*`: list.append
     inline: bool  # a `_rule`: its children are spliced into its parent's
     plan: tuple[tuple[bool, int], ...] | None  # per child: spliced?, placeholders before it
     trailing: int  # placeholders after the last child
@@ -109,6 +110,7 @@ class GrammarRules:
             size=len(rule.expansion),
             goto=rule.origin.name,
             passes=rule.origin.name in self.passing,
+            appends=inline and plan == ((True, 0), (False, 0)) and before[-1] == 0,
             inline=inline,
             plan=plan if needs_plan else None,
             trailing=before[-1],

@@ -9,6 +9,7 @@ a wrong answer only ever costs speed.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from typing import Any
@@ -22,6 +23,7 @@ _ZERO_WIDTH = {"AT", "ASSERT", "ASSERT_NOT"}
 _REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
 
 
+@functools.cache
 def may_start_with(pattern: str, chars: str) -> bool:
     """True unless no match of `pattern` can begin with a character of `chars`, which must
     have no case (blanks, punctuation), so that flags like `(?i)` cannot matter."""
@@ -86,6 +88,7 @@ _NO_BLANK_OR_DASH = {"CATEGORY_DIGIT", "CATEGORY_WORD"}  # \d, \w
 _BLANKS_AND_DASH = set(" \t\n\r\f\v-")
 
 
+@functools.cache
 def character_run(pattern: str) -> str | None:
     """The characters of a pattern that is one run of listed characters (`[ \\t\\n]+`), else
     None."""
