@@ -102,25 +102,22 @@ class Builder:
 
     # ------------------------------------------------------------ positions and helpers
 
-    @staticmethod
-    def span(meta: Meta) -> Span:
-        return meta
-
     def token_span(self, token: Token) -> Span:
         """The parser fills every token's position (built as a tuple: this runs per name)."""
         return _new_span(Span, (self.path, token.line, token.column, token.end_line,
                                 token.end_column))
 
     def name(self, token: Token) -> ast.Name:
-        return ast.Name(identifier(token), self.token_span(token))
+        return ast.Name(identifier(token), _new_span(
+            Span, (self.path, token.line, token.column, token.end_line, token.end_column)))
 
     def names(self, items: Sequence[Any]) -> list[ast.Name]:
         return [self.name(t) for t in items if isinstance(t, Token) and t.type == "NAME"]
 
     def qualified(self, meta: Meta, parts: Sequence[Token]) -> ast.QualifiedName:
-        names = [identifier(p) for p in parts]
-        schema = names[0] if len(names) == 2 else None
-        return ast.QualifiedName(names[-1], schema, self.span(meta))
+        if len(parts) == 1:
+            return ast.QualifiedName(identifier(parts[0]), None, meta)
+        return ast.QualifiedName(identifier(parts[-1]), identifier(parts[0]), meta)
 
     def fail(self, code: str, message: str, span: Span) -> None:
         self.diagnostics.append(error(code, message, span))

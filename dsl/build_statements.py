@@ -47,7 +47,7 @@ class StatementRules(TypeRules):
                 self.fail("duplicate-setting", f"'{name.value}' is set twice", name.span)
             found[name.value] = duration
         return ast.MigrationHeader(
-            found.get("lock_timeout"), found.get("statement_timeout"), self.span(meta)
+            found.get("lock_timeout"), found.get("statement_timeout"), meta
         )
 
     def setting(self, meta: Meta, items: list[Token]) -> tuple[ast.Name, ast.Duration | None]:
@@ -75,10 +75,10 @@ class StatementRules(TypeRules):
     # ------------------------------------------------------------ extensions and enums
 
     def create_extension(self, meta: Meta, items: list[Token]) -> ast.CreateExtension:
-        return ast.CreateExtension(self.name(items[0]), self.span(meta))
+        return ast.CreateExtension(self.name(items[0]), meta)
 
     def drop_extension(self, meta: Meta, items: list[Token]) -> ast.DropExtension:
-        return ast.DropExtension(self.name(items[0]), self.span(meta))
+        return ast.DropExtension(self.name(items[0]), meta)
 
     def qname(self, meta: Meta, items: list[Token]) -> ast.QualifiedName:
         return self.qualified(meta, items)
@@ -89,7 +89,7 @@ class StatementRules(TypeRules):
     def enum_label(self, meta: Meta, items: list[Token]) -> ast.EnumLabel:
         token = items[0]
         quoted = str(token)[0] in "'\""
-        return ast.EnumLabel(string_value(token) if quoted else str(token), self.span(meta))
+        return ast.EnumLabel(string_value(token) if quoted else str(token), meta)
 
     def create_enum(self, meta: Meta, items: list[Any]) -> ast.CreateEnum:
         labels = children_of(items, ast.EnumLabel)
@@ -99,7 +99,7 @@ class StatementRules(TypeRules):
                 self.fail("duplicate-enum-value", f"enum value '{label.value}' is listed twice",
                           label.span)
             seen.add(label.value)
-        return ast.CreateEnum(items[0], tuple(labels), self.span(meta))
+        return ast.CreateEnum(items[0], tuple(labels), meta)
 
     def enum_position(self, meta: Meta, items: list[Any]) -> tuple[str, ast.EnumLabel]:
         return str(items[0]).lower(), items[1]
@@ -114,11 +114,11 @@ class StatementRules(TypeRules):
         enum, (kind, _, parts) = items
         if kind == "add":
             position, neighbor = parts[1] if len(parts) > 1 else (None, None)
-            return ast.AddEnumValue(enum, parts[0], position, neighbor, self.span(meta))
-        return ast.RenameEnumValue(enum, parts[0], parts[1], self.span(meta))
+            return ast.AddEnumValue(enum, parts[0], position, neighbor, meta)
+        return ast.RenameEnumValue(enum, parts[0], parts[1], meta)
 
     def drop_enum(self, meta: Meta, items: list[Any]) -> ast.DropEnum:
-        return ast.DropEnum(items[0], self.span(meta))
+        return ast.DropEnum(items[0], meta)
 
     # ------------------------------------------------------------ indexes
 
@@ -139,7 +139,7 @@ class StatementRules(TypeRules):
             tuple(options.get("include", (None, ()))[1]),
             tuple(options.get("with", (None, ()))[1]),
             options.get("where", (None, None))[1],
-            self.span(meta),
+            meta,
         )
 
     def using(self, meta: Meta, items: list[Token]) -> ast.Name:
@@ -157,7 +157,7 @@ class StatementRules(TypeRules):
         descending = next((v for k, v in orders if k == "sort"), None)
         nulls_first = next((v for k, v in orders if k == "nulls"), None)
         return ast.IndexElement(column, expression, opclass, descending, nulls_first,
-                                self.span(meta))
+                                meta)
 
     def sort_order(self, meta: Meta, items: list[Token]) -> tuple[str, bool]:
         return "sort", items[0].type == "DESC"
@@ -166,7 +166,7 @@ class StatementRules(TypeRules):
         return "nulls", items[0].type == "FIRST"
 
     def index_include(self, meta: Meta, items: list[Any]) -> list[Any]:
-        return ["include", self.span(meta), items[0]]
+        return ["include", meta, items[0]]
 
     def index_with(self, meta: Meta, items: list[Any]) -> list[Any]:
         seen: set[str] = set()
@@ -176,23 +176,23 @@ class StatementRules(TypeRules):
                           f"index parameter '{parameter.name.value}' is given twice",
                           parameter.span)
             seen.add(parameter.name.value)
-        return ["with", self.span(meta), items]
+        return ["with", meta, items]
 
     def index_param(self, meta: Meta, items: list[Any]) -> ast.IndexParameter:
         name, value = items
         if isinstance(value, Token):
             value = self.literal(meta, [value])
-        return ast.IndexParameter(self.name(name), value, self.span(meta))
+        return ast.IndexParameter(self.name(name), value, meta)
 
     def index_where(self, meta: Meta, items: list[Token]) -> list[Any]:
-        return ["where", self.span(meta), self.raw(items[0])]
+        return ["where", meta, self.raw(items[0])]
 
     def rename_index(self, meta: Meta, items: list[Any]) -> ast.RenameIndex:
-        return ast.RenameIndex(items[0], self.name(items[1]), self.span(meta))
+        return ast.RenameIndex(items[0], self.name(items[1]), meta)
 
     def drop_index(self, meta: Meta, items: list[Any]) -> ast.DropIndex:
         concurrently = token_of(items, "CONCURRENTLY") is not None
-        return ast.DropIndex(items[-1], concurrently, self.span(meta))
+        return ast.DropIndex(items[-1], concurrently, meta)
 
     # ------------------------------------------------------------ comments, sql, irreversible
 
@@ -201,7 +201,7 @@ class StatementRules(TypeRules):
         parts = [t for t in items[1:] if t.type == "NAME"]
         text_token = items[-1]
         text = string_value(text_token) if text_token.type == "STRING" else None
-        span = self.span(meta)
+        span = meta
         wanted = (2, 3) if target == "column" else (1, 2)
         if len(parts) not in wanted:
             shape = "table.column or schema.table.column" if target == "column" else (
@@ -223,7 +223,7 @@ class StatementRules(TypeRules):
         down = triple_value(items[1]) if len(items) > 1 else None
         if not up.strip():
             self.fail("empty-sql", "this sql block is empty", self.token_span(items[0]))
-        return ast.RawSql(up, down, self.span(meta))
+        return ast.RawSql(up, down, meta)
 
     def irreversible(self, meta: Meta, items: list[Token]) -> ast.Irreversible:
-        return ast.Irreversible(string_value(items[0]) if items else None, self.span(meta))
+        return ast.Irreversible(string_value(items[0]) if items else None, meta)

@@ -34,7 +34,7 @@ class TableRules(TypeRules):
                           f"column '{column.name.value}' is defined twice in table '{name}'",
                           column.name.span)
             seen[column.name.value] = column
-        return ast.CreateTable(name, tuple(columns), tuple(constraints), self.span(meta))
+        return ast.CreateTable(name, tuple(columns), tuple(constraints), meta)
 
     def _check_misspelt_keywords(self, columns: list[ast.Column]) -> None:
         """`id bigint nott null` parses as two columns; a "column" that starts on the line
@@ -57,7 +57,7 @@ class TableRules(TypeRules):
                 self.fail("foreign-key-arity",
                           f"one column cannot reference {len(constraint.columns)} columns: write"
                           " a table-level `foreign key (a, b) references …`", constraint.span)
-        return ast.Column(self.name(name), type_, tuple(constraints), self.span(meta))
+        return ast.Column(self.name(name), type_, tuple(constraints), meta)
 
     def _check_column_constraints(self, constraints: list[Any]) -> None:
         seen: dict[type, Any] = {}
@@ -76,26 +76,26 @@ class TableRules(TypeRules):
                       "an identity column cannot also have a default", seen[ast.Default].span)
 
     def not_null(self, meta: Meta, items: list[Any]) -> ast.NotNull:
-        return ast.NotNull(self.span(meta))
+        return ast.NotNull(meta)
 
     def null(self, meta: Meta, items: list[Any]) -> ast.Nullable:
-        return ast.Nullable(self.span(meta))
+        return ast.Nullable(meta)
 
     def primary_key(self, meta: Meta, items: list[Any]) -> ast.PrimaryKey:
-        return ast.PrimaryKey(self.span(meta))
+        return ast.PrimaryKey(meta)
 
     def unique(self, meta: Meta, items: list[Any]) -> ast.Unique:
-        return ast.Unique(self.span(meta))
+        return ast.Unique(meta)
 
     def default(self, meta: Meta, items: list[Any]) -> ast.Default:
-        return ast.Default(items[0], self.span(meta))
+        return ast.Default(items[0], meta)
 
     def check(self, meta: Meta, items: list[Any]) -> ast.Check:
-        return ast.Check(self.raw(items[-1]), self.span(meta))
+        return ast.Check(self.raw(items[-1]), meta)
 
     def referential_action(self, meta: Meta, items: list[Token]) -> tuple[str, str, Span]:
         event, action = items
-        return str(event).lower(), " ".join(str(action).lower().split()), self.span(meta)
+        return str(event).lower(), " ".join(str(action).lower().split()), meta
 
     def references(self, meta: Meta, items: list[Any]) -> ast.References:
         table = items[0]
@@ -109,18 +109,18 @@ class TableRules(TypeRules):
             table, tuple(columns),
             cast(ast.ReferentialAction | None, actions.get("delete")),
             cast(ast.ReferentialAction | None, actions.get("update")),
-            self.span(meta),
+            meta,
         )
 
     def identity(self, meta: Meta, items: list[Token]) -> ast.Identity:
         always = any(t.type == "ALWAYS" for t in items)
-        return ast.Identity(always, self.span(meta))
+        return ast.Identity(always, meta)
 
     def generated(self, meta: Meta, items: list[Token]) -> ast.Generated:
-        return ast.Generated(self.raw(items[-1]), self.span(meta))
+        return ast.Generated(self.raw(items[-1]), meta)
 
     def collate(self, meta: Meta, items: list[Token]) -> ast.Collate:
-        return ast.Collate(self.name(items[0]), self.span(meta))
+        return ast.Collate(self.name(items[0]), meta)
 
     # ------------------------------------------------------------ table constraints
 
@@ -144,21 +144,21 @@ class TableRules(TypeRules):
         constraint = items[-1]
         return cast(ast.TableConstraint, type(constraint)(
             **{**{f: getattr(constraint, f) for f in constraint.__dataclass_fields__},
-               "name": name, "span": self.span(meta)}
+               "name": name, "span": meta}
         ))
 
     def primary_key_constraint(self, meta: Meta, items: list[Any]) -> ast.PrimaryKeyConstraint:
-        return ast.PrimaryKeyConstraint(None, tuple(items[-1]), self.span(meta))
+        return ast.PrimaryKeyConstraint(None, tuple(items[-1]), meta)
 
     def unique_constraint(self, meta: Meta, items: list[Any]) -> ast.UniqueConstraint:
         nulls_distinct = not any(i == "nulls not distinct" for i in items if isinstance(i, str))
-        return ast.UniqueConstraint(None, tuple(items[-1]), nulls_distinct, self.span(meta))
+        return ast.UniqueConstraint(None, tuple(items[-1]), nulls_distinct, meta)
 
     def nulls_distinct(self, meta: Meta, items: list[Any]) -> str:
         return "nulls not distinct" if items else "nulls distinct"
 
     def check_constraint(self, meta: Meta, items: list[Token]) -> ast.CheckConstraint:
-        span = self.span(meta)
+        span = meta
         keyword = items[0]
         if keyword.type == "TABLE_CHECK":  # the token starts at the line break before `check`
             offset = len(str(keyword)) - len(str(keyword).lstrip())
@@ -169,7 +169,7 @@ class TableRules(TypeRules):
         return ast.CheckConstraint(None, self.raw(items[-1]), span)
 
     def add_check_constraint(self, meta: Meta, items: list[Token]) -> ast.AddConstraint:
-        return ast.AddConstraint(self.check_constraint(meta, items), self.span(meta))
+        return ast.AddConstraint(self.check_constraint(meta, items), meta)
 
     def foreign_key_constraint(self, meta: Meta, items: list[Any]) -> ast.ForeignKeyConstraint:
         columns, references = items
@@ -178,7 +178,7 @@ class TableRules(TypeRules):
             self.fail("foreign-key-arity",
                       f"the foreign key has {len(columns)} column(s) but references"
                       f" {len(target)}", references.span)
-        return ast.ForeignKeyConstraint(None, tuple(columns), references, self.span(meta))
+        return ast.ForeignKeyConstraint(None, tuple(columns), references, meta)
 
     # ------------------------------------------------------------ alter table
 
@@ -186,22 +186,22 @@ class TableRules(TypeRules):
         table, *actions = items
         if not actions:
             self.fail("empty-alter", f"'alter table {table}' changes nothing: add an action such"
-                      " as `add column note text`", self.span(meta))
-        return ast.AlterTable(table, tuple(actions), self.span(meta))
+                      " as `add column note text`", meta)
+        return ast.AlterTable(table, tuple(actions), meta)
 
     def add_column(self, meta: Meta, items: list[Any]) -> ast.AddColumn:
-        return ast.AddColumn(items[0], self.span(meta))
+        return ast.AddColumn(items[0], meta)
 
     def drop_column(self, meta: Meta, items: list[Token]) -> ast.DropColumn:
-        return ast.DropColumn(self.name(items[0]), len(items) > 1, self.span(meta))
+        return ast.DropColumn(self.name(items[0]), len(items) > 1, meta)
 
     def rename_column(self, meta: Meta, items: list[Token]) -> ast.RenameColumn:
-        return ast.RenameColumn(self.name(items[0]), self.name(items[1]), self.span(meta))
+        return ast.RenameColumn(self.name(items[0]), self.name(items[1]), meta)
 
     def alter_column(self, meta: Meta, items: list[Any]) -> ast.AlterAction:
         column = self.name(items[0])
         kind, args = items[1]
-        span = self.span(meta)
+        span = meta
         if kind == "type":
             return ast.AlterColumnType(column, args[0], args[1], span)
         if kind == "set_default":
@@ -229,13 +229,13 @@ class TableRules(TypeRules):
         return "drop_not_null", []
 
     def add_constraint(self, meta: Meta, items: list[Any]) -> ast.AddConstraint:
-        return ast.AddConstraint(items[0], self.span(meta))
+        return ast.AddConstraint(items[0], meta)
 
     def drop_constraint(self, meta: Meta, items: list[Token]) -> ast.DropConstraint:
-        return ast.DropConstraint(self.name(items[0]), len(items) > 1, self.span(meta))
+        return ast.DropConstraint(self.name(items[0]), len(items) > 1, meta)
 
     def rename_table(self, meta: Meta, items: list[Any]) -> ast.RenameTable:
-        return ast.RenameTable(items[0], self.name(items[1]), self.span(meta))
+        return ast.RenameTable(items[0], self.name(items[1]), meta)
 
     def drop_table(self, meta: Meta, items: list[Any]) -> ast.DropTable:
-        return ast.DropTable(items[0], len(items) > 1, self.span(meta))
+        return ast.DropTable(items[0], len(items) > 1, meta)

@@ -28,7 +28,7 @@ class TypeRules(Builder):
         if len(items) == 1:  # no array bounds: most columns
             return cast(ast.TypeName, items[0])
         base, *bounds = items
-        return ast.TypeName(base.name, self.span(meta), base.modifiers, tuple(bounds),
+        return ast.TypeName(base.name, meta, base.modifiers, tuple(bounds),
                             base.schema, base.builtin)
 
     def array_bounds(self, meta: Meta, items: list[Token]) -> int | None:
@@ -50,7 +50,7 @@ class TypeRules(Builder):
     def named_type(self, meta: Meta, items: list[Any]) -> ast.TypeName:
         name, explicit = items[0]
         modifiers: tuple[int, ...] = items[1] if len(items) > 1 else ()
-        span = self.span(meta)
+        span = meta
         builtin = canonical(name.name) if name.schema in (None, "pg_catalog") else None
         if builtin is not None and not (explicit and name.schema is None):
             return self._known(builtin, modifiers, span)
@@ -78,26 +78,26 @@ class TypeRules(Builder):
     def double_precision(self, meta: Meta, items: list[Token]) -> ast.TypeName:
         if len(str(items[0]).split()) == 1:
             self.fail("unknown-type", "unknown type 'double'; did you mean 'double precision'?",
-                      self.span(meta))
-        return self._builtin("double precision", (), self.span(meta))
+                      meta)
+        return self._builtin("double precision", (), meta)
 
     def character_type(self, meta: Meta, items: list[Any]) -> ast.TypeName:
         varying = any(isinstance(i, Token) and i.type == "VARYING" for i in items)
         modifiers = first_of(items, tuple) or ()
         return self._builtin("character varying" if varying else "character", modifiers,
-                             self.span(meta))
+                             meta)
 
     def bit_type(self, meta: Meta, items: list[Any]) -> ast.TypeName:
         varying = any(isinstance(i, Token) and i.type == "VARYING" for i in items)
         modifiers = first_of(items, tuple) or ()
-        return self._builtin("bit varying" if varying else "bit", modifiers, self.span(meta))
+        return self._builtin("bit varying" if varying else "bit", modifiers, meta)
 
     def time_type(self, meta: Meta, items: list[Any]) -> ast.TypeName:
         base = str(items[0]).lower()
         modifiers = first_of(items, tuple) or ()
         with_zone = any(i == "with" for i in items if isinstance(i, str))
         zone = "with time zone" if with_zone else "without time zone"
-        return self._builtin(f"{base} {zone}", modifiers, self.span(meta))
+        return self._builtin(f"{base} {zone}", modifiers, meta)
 
     def time_zone(self, meta: Meta, items: list[Token]) -> str:
         return "with" if items[0].type == "WITH" else "without"
@@ -105,7 +105,7 @@ class TypeRules(Builder):
     def interval_type(self, meta: Meta, items: list[Any]) -> ast.TypeName:
         fields = token_of(items, "INTERVAL_FIELDS")
         modifiers = first_of(items, tuple) or ()
-        result = self._builtin("interval", modifiers, self.span(meta))
+        result = self._builtin("interval", modifiers, meta)
         if fields is None:
             return result
         return ast.TypeName("interval " + " ".join(str(fields).lower().split()), result.span,
@@ -117,7 +117,7 @@ class TypeRules(Builder):
         return self.raw(items[0])
 
     def number(self, meta: Meta, items: list[Token]) -> ast.Literal:
-        return ast.Literal("number", str(items[0]), self.span(meta))
+        return ast.Literal("number", str(items[0]), meta)
 
     def literal(self, meta: Meta, items: list[Any]) -> ast.Literal:
         value = items[0]
@@ -140,7 +140,7 @@ class TypeRules(Builder):
     def function_call(self, meta: Meta, items: list[Any]) -> ast.FunctionCall:
         name, *arguments = items
         return ast.FunctionCall(name, tuple(a for a in arguments if a is not None),
-                                self.span(meta))
+                                meta)
 
     def special_value(self, meta: Meta, items: list[Token]) -> ast.SpecialValue:
         word = identifier(items[0])
@@ -157,4 +157,4 @@ class TypeRules(Builder):
                 " like now(), a literal like 'text' or 0, or SQL in backticks",
                 self.token_span(items[0]),
             )
-        return ast.SpecialValue(word, self.span(meta))
+        return ast.SpecialValue(word, meta)

@@ -15,7 +15,7 @@ what went wrong and where (syntax_errors turns it into a diagnostic).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from lark import Lark, Token
@@ -55,6 +55,9 @@ class LalrDriver:
         self._ignore = frozenset(root.ignore_types)
         terminals = {t.name for t in lark.terminals} | {"$END"}
         rules = GrammarRules(lark.rules)
+        # One shared token per type no method sees: only its position (kept beside it on
+        # the stack) counts, and the rules that hold it drop it by its type.
+        self._unseen = {kind: Token(kind, "") for kind in rules.never_seen(drops)}
         rule_index: dict[Rule, int] = {}
         self._reductions: list[Reduction] = []
         size = max(table.states) + 1
@@ -72,11 +75,17 @@ class LalrDriver:
                     self._actions[state][symbol] = ~rule_index[argument]
         self._lexers: dict[int, Any] = lexer.lexers
         self._made: dict[int, Scanner] = {}  # by id() of Lark's lexer, which states share
-        self._scanners: list[Scanner | None] = [None] * size  # made as states are first met
+        # Per state, made as a parse first meets the state; the loop reads the two lists.
+        self._scanners: list[Scanner | None] = [None] * size
+        self._matches: list[Callable[[str, int], Any] | None] = [None] * size
+        self._keywords: list[dict[str, dict[str, str]]] = [{} for _ in range(size)]
 
     def _scanner(self, state: int) -> Scanner:
         """State `state`'s lexer, made on first use: a parse meets a fraction of the states,
         and compiling all their expressions up front would cost a short compile ~0.05 s."""
+        scanner = self._scanners[state]
+        if scanner is not None:
+            return scanner
         basic = self._lexers[state]
         if not isinstance(basic, BasicLexer):
             raise TypeError("the driver runs Lark's own BasicLexer per state only")
@@ -84,12 +93,14 @@ class LalrDriver:
         if scanner is None:
             scanner = self._made[id(basic)] = scanner_for(basic)
         self._scanners[state] = scanner
+        self._matches[state] = scanner.match
+        self._keywords[state] = scanner.keywords
         return scanner
 
     def parse(self, text: str, path: str) -> Any:
         """The value the start rule's method returns; Refused if the text does not parse."""
-        actions, gotos, reductions, scanners = (
-            self._actions, self._gotos, self._reductions, self._scanners)
+        actions, gotos, reductions = self._actions, self._gotos, self._reductions
+        matches, keywords_at, unseen = self._matches, self._keywords, self._unseen
         end_state, ignore = self._end, self._ignore
         new_token = str.__new__
         new_span = tuple.__new__
@@ -103,44 +114,53 @@ class LalrDriver:
         while True:
             # ---- the next token, lexed with what the current state can take
             if pos < end:
-                scanner = scanners[state] or self._scanner(state)
-                found = scanner.match(text, pos)
+                match = matches[state] or self._scanner(state).match
+                found = match(text, pos)
                 if found is None:
-                    found = scanner.exact(text, pos)  # blanks at the end, say
+                    found = self._scanner(state).exact(text, pos)  # blanks at the end, say
                     if found is None:
                         raise Refused
                 kind = found.lastgroup
-                begin, stop = found.span(kind)
-                if begin != pos:  # blanks skipped
-                    newlines = text.count("\n", pos, begin)
+                stop = found.end()
+                newlines = text.count("\n", pos, stop)  # in the blanks skipped, or the token
+                if kind in ignore:
                     if newlines:
                         line += newlines
-                        line_start = text.rindex("\n", pos, begin) + 1
-                start_line, column = line, begin - line_start + 1
-                newlines = text.count("\n", begin, stop)
-                if newlines:
-                    line += newlines
-                    line_start = text.rindex("\n", begin, stop) + 1
-                pos = stop
-                if kind in ignore:
+                        line_start = text.rindex("\n", pos, stop) + 1
+                    pos = stop
                     continue
+                begin = found.start(kind)
+                if newlines:
+                    before = text.count("\n", pos, begin)
+                    if before:
+                        line += before
+                        line_start = text.rindex("\n", pos, begin) + 1
+                    start_line, column = line, begin - line_start + 1
+                    if newlines > before:
+                        line += newlines - before
+                        line_start = text.rindex("\n", begin, stop) + 1
+                else:
+                    start_line, column = line, begin - line_start + 1
+                pos = stop
                 value = text[begin:stop]
-                keywords = scanner.keywords.get(kind)
+                keywords = keywords_at[state].get(kind)
                 if keywords is not None:  # a NAME that spells a keyword this state takes
                     seen = keywords.get(value)
                     if seen is None:
-                        seen = keywords[value] = scanner.keyword(kind, value)
+                        seen = keywords[value] = self._scanner(state).keyword(kind, value)
                     kind = seen
                 end_column = stop - line_start + 1
-                token = new_token(Token, value)
-                token.type = kind
-                token.value = value
-                token.start_pos = begin
-                token.line = start_line
-                token.column = column
-                token.end_line = line
-                token.end_column = end_column
-                token.end_pos = stop
+                token = unseen.get(kind)
+                if token is None:
+                    token = new_token(Token, value)
+                    token.type = kind
+                    token.value = value
+                    token.start_pos = begin
+                    token.line = start_line
+                    token.column = column
+                    token.end_line = line
+                    token.end_column = end_column
+                    token.end_pos = stop
                 where = (start_line, column, line, end_column)
             else:
                 kind = "$END"

@@ -86,6 +86,21 @@ class GrammarRules:
                 found.add(symbol.name)
         return found
 
+    def never_seen(self, drops: Mapping[str, frozenset[str]]) -> frozenset[str]:
+        """The token types no rule's method ever sees (braces, most keywords): every rule
+        whose children may hold one drops it, so the parse need not make a token for it."""
+        held: set[str] = set()
+        seen: set[str] = set()
+        for rules in self.by_origin.values():
+            for rule in rules:
+                name = str(rule.alias or rule.origin.name)
+                if name.startswith("_"):
+                    continue
+                tokens = self.children_tokens(rule, self.tokens)
+                held |= tokens
+                seen |= tokens - drops.get(name, frozenset())
+        return frozenset(held - seen)
+
     def reduction(self, rule: Rule, builds: Mapping[str, Build],
                   drops: Mapping[str, frozenset[str]]) -> Reduction:
         """Lark's tree-builder semantics for `rule`, as a transformer with every token kept
