@@ -117,7 +117,11 @@ class LalrDriver:
                 match = matches[state] or self._scanner(state).match
                 found = match(text, pos)
                 if found is None:
-                    found = self._scanner(state).exact(text, pos)  # blanks at the end, say
+                    blanks = self._scanner(state).blanks
+                    if blanks and not text[pos:].strip(blanks):  # the blanks that end a file
+                        pos = end
+                        continue
+                    found = self._scanner(state).exact(text, pos)
                     if found is None:
                         raise Refused
                 kind = found.lastgroup

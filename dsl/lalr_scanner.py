@@ -23,6 +23,7 @@ class Scanner(NamedTuple):
 
     match: Callable[[str, int], Any]  # skips the blanks before the token where that is safe
     exact: Callable[[str, int], Any]  # Lark's: one token or blank run (compiled when needed)
+    blanks: str  # what `match` skips before a token ('' where nothing may be skipped)
     keywords: dict[str, dict[str, str]]  # terminal → {text → type it lexes as}, as met
     unless: dict[str, UnlessCallback]  # Lark's: a NAME whose text is a keyword is that keyword
 
@@ -57,7 +58,7 @@ def scanner_for(lexer: BasicLexer) -> Scanner:
     else:
         skip = "[" + "".join(re.escape(c) for c in blanks) + "]*+"
         match = re.compile(f"{skip}(?:{alternation})", flags).match
-    return Scanner(match, exact, {kind: {} for kind in unless}, unless)
+    return Scanner(match, exact, blanks or "", {kind: {} for kind in unless}, unless)
 
 
 def _exact_match(alternation: str, flags: int, text: str, pos: int) -> Any:

@@ -26,10 +26,19 @@ def paused() -> Iterator[None]:
 
 @contextmanager
 def fewer_collections() -> Iterator[None]:
-    """Collect far less often for a longer job (a command, a compile), as mypy does."""
+    """Collect far less often for a longer job (a command, a compile), as mypy does.
+
+    At the end, what the job made is moved to the oldest generation (`gc.freeze()` then
+    `gc.unfreeze()`, which is what they are documented to do) instead of being walked by the
+    full collection the restored thresholds would start at once: ~0.05 s after a cold
+    compile of 1,000 files. Those objects stay collectable; the next full collection, when
+    the program's own allocations call for one, walks them as usual.
+    """
     previous = gc.get_threshold()
     gc.set_threshold(max(previous[0], 200_000), max(previous[1], 30), max(previous[2], 30))
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         gc.set_threshold(*previous)
