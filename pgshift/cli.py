@@ -7,11 +7,14 @@ only a bug shows a traceback, and only with --verbose.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from .collector import fewer_collections
@@ -282,3 +285,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"pgshift: internal error: {type(bug).__name__}: {bug}"
               " (run with --verbose for the traceback, and please report it)", file=sys.stderr)
         return int(ExitCode.INTERNAL)
+
+
+def run() -> NoReturn:
+    """The `pgshift` command: `main()`, then the end of the process.
+
+    After a command that loaded no database code and started no thread (compile, check,
+    sql, new, …), the process ends at once once its output is flushed, without freeing
+    its objects one by one: a compiled history is hundreds of thousands of them, ~0.05 s
+    of a `pgshift compile`. mypy ends the same way. Any other command exits as usual, so
+    whatever cleanup was registered (the embedded server's, say) runs.
+    """
+    code = main()
+    if "psycopg" not in sys.modules and threading.active_count() == 1:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to deliver
+                stream.flush()
+        os._exit(code)
+    raise SystemExit(code)
+
