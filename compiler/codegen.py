@@ -98,11 +98,6 @@ def statements(sql: Sequence[str] | None, indent: int) -> str:
     width = MAX_LINE - len(pad) - 4
     items = []
     for statement in sql:
-        if statement.isprintable():  # one line: most statements
-            literal = repr(statement)
-            if _columns(literal) <= width:
-                items.append(f"{pad}{literal},")
-                continue
         lines = statement.splitlines(keepends=True) or [""]
         parts = []
         for line in lines:

@@ -4,240 +4,50 @@ Nodes are named after the grammar rules that build them (`create_index` → Crea
 Names are stored as PostgreSQL will see them: unquoted identifiers folded to lower case,
 quoted ones exactly as written.
 
-Frozen is enforced by the type checker: mypy (strict, in CI) reads every node as a frozen
-dataclass and rejects any assignment to a field. At run time the nodes are plain slotted
-dataclasses, hashable and compared by value all the same: a frozen dataclass's __init__
-sets each field through object.__setattr__, which made building the AST of 1,000 files
-~0.15 s slower.
+Statements and the file are here; the parts they are made of (names, types, values,
+constraints, columns) are in ast_columns and re-exported. Nodes are frozen for the type
+checker only (see ast_frozen).
 """
 
 from __future__ import annotations
 
-import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from typing import Literal as Kind
 
 if TYPE_CHECKING:
     from dataclasses import dataclass
 else:
-    def dataclass(**options: Any) -> Any:
-        """`@dataclass(frozen=True, slots=True)` as the type checker sees it (see above)."""
-        assert options.pop("frozen") is True
-        return dataclasses.dataclass(**options, unsafe_hash=True)
+    from .ast_frozen import dataclass
 
-from .source import Span
-
-# ---------------------------------------------------------------- names
-
-
-@dataclass(frozen=True, slots=True)
-class Name:
-    """An identifier: a table, column, index, constraint or extension name."""
-
-    value: str
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class QualifiedName:
-    """An optionally schema-qualified name such as `documents` or `rag.documents`."""
-
-    name: str
-    schema: str | None
-    span: Span
-
-    def __str__(self) -> str:
-        return f"{self.schema}.{self.name}" if self.schema else self.name
-
-
-# ---------------------------------------------------------------- types
-
-
-@dataclass(frozen=True, slots=True)
-class TypeName:
-    """A column type in PostgreSQL's canonical spelling (`timestamp with time zone`).
-
-    `builtin` is false for a name the language does not know itself, such as an enum
-    declared in this or an earlier migration; the compiler resolves those.
-    """
-
-    name: str
-    span: Span
-    modifiers: tuple[int, ...] = ()
-    array_bounds: tuple[int | None, ...] = ()
-    schema: str | None = None
-    builtin: bool = True
-
-    def __str__(self) -> str:
-        base = f"{self.schema}.{self.name}" if self.schema else self.name
-        if self.modifiers:
-            mods = f"({', '.join(map(str, self.modifiers))})"
-            base = (
-                base.replace(" with", f"{mods} with", 1)
-                if self.name.startswith(("time ", "timestamp "))
-                else base + mods
-            )
-        return base + "".join(f"[{b}]" if b is not None else "[]" for b in self.array_bounds)
-
-
-# ---------------------------------------------------------------- values
-
-
-@dataclass(frozen=True, slots=True)
-class Literal:
-    """A constant: a string (unescaped), a number (as written), true, false or null."""
-
-    kind: Kind["string", "number", "boolean", "null"]
-    value: str
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionCall:
-    """A bare function call such as `now()` or `gen_random_uuid()`."""
-
-    name: QualifiedName
-    arguments: tuple[Expression, ...]
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class SpecialValue:
-    """One of SQL's parameterless value functions: `current_timestamp`, `current_user`, …"""
-
-    name: str
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class RawExpression:
-    """SQL written between backticks, passed through as written."""
-
-    sql: str
-    span: Span
-
-
-Expression = Literal | FunctionCall | SpecialValue | RawExpression
-
-# ---------------------------------------------------------------- column constraints
-
-
-@dataclass(frozen=True, slots=True)
-class NotNull:
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Nullable:
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class PrimaryKey:
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Unique:
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Default:
-    value: Expression
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    expression: RawExpression
-    span: Span
-
-
-ReferentialAction = Kind["cascade", "restrict", "no action", "set null", "set default"]
-
-
-@dataclass(frozen=True, slots=True)
-class References:
-    """`references table (columns) on delete … on update …`; no columns means the target's key."""
-
-    table: QualifiedName
-    columns: tuple[Name, ...]
-    on_delete: ReferentialAction | None
-    on_update: ReferentialAction | None
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """`identity` (generated by default) or `identity always`."""
-
-    always: bool
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Generated:
-    """`generated always as `expr` stored`."""
-
-    expression: RawExpression
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Collate:
-    collation: Name
-    span: Span
-
-
-ColumnConstraint = (
-    NotNull | Nullable | PrimaryKey | Unique | Default | Check | References | Identity
-    | Generated | Collate
+from .ast_columns import (
+    Check,
+    CheckConstraint,
+    Collate,
+    Column,
+    ColumnConstraint,
+    Default,
+    Expression,
+    ForeignKeyConstraint,
+    FunctionCall,
+    Generated,
+    Identity,
+    Literal,
+    Name,
+    NotNull,
+    Nullable,
+    PrimaryKey,
+    PrimaryKeyConstraint,
+    QualifiedName,
+    RawExpression,
+    References,
+    ReferentialAction,
+    SpecialValue,
+    TableConstraint,
+    TypeName,
+    Unique,
+    UniqueConstraint,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    name: Name
-    type: TypeName
-    constraints: tuple[ColumnConstraint, ...]
-    span: Span
-
-
-# ---------------------------------------------------------------- table constraints
-
-
-@dataclass(frozen=True, slots=True)
-class PrimaryKeyConstraint:
-    name: Name | None
-    columns: tuple[Name, ...]
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class UniqueConstraint:
-    name: Name | None
-    columns: tuple[Name, ...]
-    nulls_distinct: bool
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class CheckConstraint:
-    name: Name | None
-    expression: RawExpression
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class ForeignKeyConstraint:
-    name: Name | None
-    columns: tuple[Name, ...]
-    references: References
-    span: Span
-
-
-TableConstraint = PrimaryKeyConstraint | UniqueConstraint | CheckConstraint | ForeignKeyConstraint
+from .source import Span
 
 # ---------------------------------------------------------------- statements
 
@@ -506,3 +316,17 @@ class MigrationFile:
     @property
     def irreversible(self) -> bool:
         return any(isinstance(s, Irreversible) for s in self.statements)
+
+
+__all__ = [
+    "AddColumn", "AddConstraint", "AddEnumValue", "AlterAction", "AlterColumnType", "AlterTable",
+    "Check", "CheckConstraint", "Collate", "Column", "ColumnConstraint", "Comment", "CreateEnum",
+    "CreateExtension", "CreateIndex", "CreateTable", "Default", "DropColumn", "DropConstraint",
+    "DropDefault", "DropEnum", "DropExtension", "DropIndex", "DropNotNull", "DropTable",
+    "Duration", "EnumLabel", "Expression", "ForeignKeyConstraint", "FunctionCall", "Generated",
+    "Identity", "IndexElement", "IndexParameter", "Irreversible", "Literal", "MigrationFile",
+    "MigrationHeader", "Name", "NotNull", "Nullable", "PrimaryKey", "PrimaryKeyConstraint",
+    "QualifiedName", "RawExpression", "RawSql", "References", "ReferentialAction", "RenameColumn",
+    "RenameEnumValue", "RenameIndex", "RenameTable", "SetDefault", "SetNotNull", "SpecialValue",
+    "Statement", "TableConstraint", "TypeName", "Unique", "UniqueConstraint",
+]

@@ -108,8 +108,7 @@ class Builder:
                                 token.end_column))
 
     def name(self, token: Token) -> ast.Name:
-        return ast.Name(identifier(token), _new_span(
-            Span, (self.path, token.line, token.column, token.end_line, token.end_column)))
+        return ast.Name(identifier(token), self.token_span(token))
 
     def names(self, items: Sequence[Any]) -> list[ast.Name]:
         return [self.name(t) for t in items if isinstance(t, Token) and t.type == "NAME"]

@@ -28,14 +28,21 @@ def may_start_with(pattern: str, chars: str) -> bool:
     """True unless no match of `pattern` can begin with a character of `chars`, which must
     have no case (blanks, punctuation), so that flags like `(?i)` cannot matter."""
     assert all(c.lower() == c.upper() for c in chars)
-    if _parser is None:
+    parsed = _parsed(pattern)
+    if parsed is None:
         return True
-    try:
-        parsed = _parser.parse(pattern)
-    except re.error:
-        return True
-    may, _ = _sequence(list(parsed), set(chars))
+    may, _ = _sequence(parsed, set(chars))
     return may
+
+
+def _parsed(pattern: str) -> list[tuple[Any, Any]] | None:
+    """The pattern as Python's `re` parser reads it; None when that is not to be had."""
+    if _parser is None:
+        return None
+    try:
+        return list(_parser.parse(pattern))
+    except re.error:
+        return None
 
 
 def _sequence(items: list[tuple[Any, Any]], chars: set[str]) -> tuple[bool, bool]:
@@ -92,13 +99,8 @@ _BLANKS_AND_DASH = set(" \t\n\r\f\v-")
 def character_run(pattern: str) -> str | None:
     """The characters of a pattern that is one run of listed characters (`[ \\t\\n]+`), else
     None."""
-    if _parser is None:
-        return None
-    try:
-        parsed = list(_parser.parse(pattern))
-    except re.error:
-        return None
-    if len(parsed) != 1 or str(parsed[0][0]) != "MAX_REPEAT":
+    parsed = _parsed(pattern)
+    if parsed is None or len(parsed) != 1 or str(parsed[0][0]) != "MAX_REPEAT":
         return None
     low, _, body = parsed[0][1]
     body = list(body)
