@@ -1,7 +1,8 @@
 """The schema model: what the database holds after each migration, folded in version order.
 
-The classes have no __slots__ on purpose: the compile cache pickles the whole model, and
-pickle copies an instance __dict__ in C but walks slots field by field in Python.
+The classes have no __slots__ on purpose: the compile cache pickles every table and index,
+and pickle copies an instance __dict__ in C but walks slots field by field in Python. It
+keeps them object by object (stored_map.py), so the model's cross-references hold keys.
 
 The analyzer checks each statement against this model and reads from it what a drop or
 an alter destroys, so Down can rebuild it. Values here are already SQL text where SQL is
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+
+from .stored_map import StoredMap
 
 DEFAULT_SCHEMA = "public"
 
@@ -121,19 +124,24 @@ class EnumModel:
 @dataclass
 class SchemaModel:
     """Tables, indexes, enums and extensions, with name indexes kept in step by the
-    attach/detach methods so that every name check is a lookup, however long the history."""
+    attach/detach methods so that every name check is a lookup, however long the history.
+
+    Tables and indexes are reached only through `tables` and `indexes`, by key: the
+    indexes below hold keys and names, never objects, so an object no lookup handed out is
+    one no migration changed (what lets the compile cache reuse its SQL).
+    """
 
     extensions: set[str] = field(default_factory=set)
     enums: dict[Key, EnumModel] = field(default_factory=dict)
-    tables: dict[Key, TableModel] = field(default_factory=dict)
-    indexes: dict[Key, IndexModel] = field(default_factory=dict)
+    tables: StoredMap[Key, TableModel] = field(default_factory=StoredMap)
+    indexes: StoredMap[Key, IndexModel] = field(default_factory=StoredMap)
     # Relation names owned by something other than a table or index: the indexes behind
     # primary keys and unique constraints, and the sequences of serial/identity columns.
     owned_relations: dict[Key, str] = field(default_factory=dict)
     constraint_names: dict[Key, int] = field(default_factory=dict)
-    table_indexes: dict[Key, dict[str, IndexModel]] = field(default_factory=dict)
-    referencing: dict[Key, list[tuple[TableModel, ConstraintModel]]] = field(
-        default_factory=dict)
+    table_indexes: dict[Key, list[str]] = field(default_factory=dict)  # table → index names
+    # table → the foreign keys pointing at it, as (referencing table, constraint name)
+    referencing: dict[Key, list[tuple[Key, str]]] = field(default_factory=dict)
 
     def relation_taken(self, schema: str, name: str) -> bool:
         """Is `name` used in the schema's one namespace for tables, indexes and sequences?"""
@@ -168,29 +176,36 @@ class SchemaModel:
             self.owned_relations.pop((table.schema, column.sequence), None)
 
     def rename_table(self, table: TableModel, new: str) -> None:
-        """Rename in place: its indexes and the foreign keys that point at it follow."""
+        """Rename in place: its indexes, its own foreign keys' entries and the foreign keys
+        that point at it follow."""
         old = table.key
         del self.tables[old]
         table.name = new
         self.tables[table.key] = table
-        indexes = self.table_indexes.pop(old, {})
-        for index in indexes.values():
-            index.table = new
-        if indexes:
-            self.table_indexes[table.key] = indexes
+        for constraint in table.constraints.values():
+            if constraint.ref_table is not None:
+                pointing = self.referencing[constraint.ref_table]
+                pointing[pointing.index((old, constraint.name))] = (table.key, constraint.name)
+        names = self.table_indexes.pop(old, [])
+        for name in names:
+            self.indexes[(table.schema, name)].table = new
+        if names:
+            self.table_indexes[table.key] = names
         referencing = self.referencing.pop(old, [])
-        for _, constraint in referencing:
-            constraint.ref_table = table.key
+        for referrer, name in referencing:
+            self.tables[referrer].constraints[name].ref_table = table.key
         if referencing:
             self.referencing[table.key] = referencing
 
     def attach_index(self, index: IndexModel) -> None:
         self.indexes[(index.schema, index.name)] = index
-        self.table_indexes.setdefault(index.table_key, {})[index.name] = index
+        self.table_indexes.setdefault(index.table_key, []).append(index.name)
 
     def detach_index(self, index: IndexModel) -> None:
         del self.indexes[(index.schema, index.name)]
-        self.table_indexes.get(index.table_key, {}).pop(index.name, None)
+        names = self.table_indexes.get(index.table_key, [])
+        if index.name in names:
+            names.remove(index.name)
 
     def attach_constraint(self, table: TableModel, constraint: ConstraintModel) -> None:
         table.constraints[constraint.name] = constraint
@@ -202,7 +217,8 @@ class SchemaModel:
         if constraint.kind in ("primary key", "unique"):
             self.owned_relations[key] = "constraint"
         if constraint.ref_table is not None:
-            self.referencing.setdefault(constraint.ref_table, []).append((table, constraint))
+            self.referencing.setdefault(constraint.ref_table, []).append(
+                (table.key, constraint.name))
 
     def detach_constraint(self, table: TableModel, name: str) -> ConstraintModel:
         constraint = table.constraints.pop(name)
@@ -216,16 +232,21 @@ class SchemaModel:
             self.owned_relations.pop(key, None)
         if constraint.ref_table is not None:
             pointing = self.referencing.get(constraint.ref_table, [])
-            pointing[:] = [pair for pair in pointing if pair[1] is not constraint]
+            pointing[:] = [pair for pair in pointing if pair != (table.key, name)]
         return constraint
 
     def indexes_of(self, key: Key) -> list[IndexModel]:
-        return list(self.table_indexes.get(key, {}).values())
+        return [self.indexes[(key[0], name)] for name in self.table_indexes.get(key, [])]
 
     def references_to(self, key: Key,
                       include_self: bool = False) -> list[tuple[TableModel, ConstraintModel]]:
         """Foreign keys that point at table `key` (from other tables, or any table)."""
-        return [(t, c) for t, c in self.referencing.get(key, []) if include_self or t.key != key]
+        found = []
+        for referrer, name in self.referencing.get(key, []):
+            if include_self or referrer != key:
+                table = self.tables[referrer]
+                found.append((table, table.constraints[name]))
+        return found
 
 
 SERIAL_TYPES = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}

@@ -16,6 +16,7 @@ from .model import (
 )
 from .naming import make_object_name
 from .quoting import quote_ident, quote_literal, quote_qualified
+from .stored_map import Pieces
 
 INDENT = "    "
 
@@ -220,21 +221,35 @@ def recreate_index_statements(index: IndexModel) -> list[str]:
 
 
 def render_schema(model: SchemaModel) -> str:
-    """The whole model as SQL: extensions, enums, tables, foreign keys, indexes, comments."""
-    statements = [f"CREATE EXTENSION {quote_ident(e)}" for e in sorted(model.extensions)]
-    statements += [create_enum_sql(model.enums[k]) for k in sorted(model.enums)]
-    tables = [model.tables[k] for k in sorted(model.tables)]
-    foreign_keys = []
-    for table in tables:
-        own = [c for c in table.constraints.values() if c.kind != "foreign key"]
-        before, after = sequence_statements(table)
-        statements += [*before, create_table_sql(table, own), *after]
-        foreign_keys += [add_constraint_sql(table, c) for c in table.constraints.values()
-                         if c.kind == "foreign key"]
-    statements += foreign_keys
-    for key in sorted(model.indexes):
-        statements += recreate_index_statements(model.indexes[key])
-    for table in tables:
-        statements += table_comment_statements(table)
-    return "".join(f"{statement};\n\n" for statement in statements).rstrip("\n") + (
-        "\n" if statements else "")
+    """The whole model as SQL: extensions, enums, tables, foreign keys, indexes, comments.
+
+    Tables and indexes come as pieces, one text per section, which the compile cache keeps
+    for every object no migration since has touched."""
+    head = [f"CREATE EXTENSION {quote_ident(e)}" for e in sorted(model.extensions)]
+    head += [create_enum_sql(model.enums[k]) for k in sorted(model.enums)]
+    tables = [model.tables.pieces(k, table_pieces) for k in sorted(model.tables)]
+    sections = [_script(head)]
+    sections += [pieces[0] for pieces in tables]  # CREATE TABLE, with sequences
+    sections += [pieces[1] for pieces in tables]  # foreign keys, once every table exists
+    sections += [model.indexes.pieces(k, index_pieces)[0] for k in sorted(model.indexes)]
+    sections += [pieces[2] for pieces in tables]  # comments
+    text = "".join(sections)
+    return text.rstrip("\n") + "\n" if text else ""
+
+
+def table_pieces(table: TableModel) -> Pieces:
+    """A table's part of each section of the schema: creation, foreign keys, comments."""
+    own = [c for c in table.constraints.values() if c.kind != "foreign key"]
+    before, after = sequence_statements(table)
+    foreign_keys = [add_constraint_sql(table, c) for c in table.constraints.values()
+                    if c.kind == "foreign key"]
+    return (_script([*before, create_table_sql(table, own), *after]), _script(foreign_keys),
+            _script(table_comment_statements(table)))
+
+
+def index_pieces(index: IndexModel) -> Pieces:
+    return (_script(recreate_index_statements(index)),)
+
+
+def _script(statements: list[str]) -> str:
+    return "".join(f"{statement};\n\n" for statement in statements)

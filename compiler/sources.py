@@ -40,20 +40,25 @@ def discover(directory: Path, display_root: Path) -> tuple[list[MigrationSource]
             found.append(MigrationSource(path, display, parse_file_name(path.name)))
         except BadFileName as bad:
             problems.append(error("bad-file-name", str(bad), None, display))
-    found.sort(key=lambda source: source.name.version)
+    found.sort(key=_version_parts)
     return found, problems + duplicate_versions(found)
 
 
 def duplicate_versions(found: list[MigrationSource]) -> list[Diagnostic]:
     """Two files whose versions are equal as numbers (0.0.2 and 0.0.02), naming both."""
-    ordered = sorted(found, key=lambda source: source.name.version)
+    ordered = sorted(found, key=_version_parts)
     return [
         error("duplicate-version",
               f"version {later.name.version} is used by two files: {earlier.display_path} and"
               f" {later.display_path}", None, later.display_path)
         for earlier, later in itertools.pairwise(ordered)
-        if earlier.name.version == later.name.version
+        if earlier.name.version.parts == later.name.version.parts
     ]
+
+
+def _version_parts(source: MigrationSource) -> tuple[int, ...]:
+    """The sort key: the parts' tuple compares in C, a Version only through Python methods."""
+    return source.name.version.parts
 
 
 def _display(path: Path, root: Path) -> str:

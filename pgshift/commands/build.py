@@ -82,9 +82,14 @@ def compile_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
 
 
 def _write(path: Path, text: str) -> bool:
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.write_text(text, encoding="utf-8")
+    """Write `text` unless the file already holds it (compared only when the sizes agree)."""
+    data = text.encode()
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.write_bytes(data)
     return True
 
 
