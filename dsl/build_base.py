@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lark import Token
-
 from . import ast
 from .diagnostics import Diagnostic, error
 from .source import Span
+from .token import Token
 
 SPECIAL_VALUES = frozenset({
     "current_timestamp", "current_date", "current_time", "localtime", "localtimestamp",
@@ -23,6 +22,9 @@ CONSTRAINT_LABELS: dict[type, str] = {
     ast.Unique: "unique", ast.Default: "default", ast.References: "references",
     ast.Identity: "identity", ast.Generated: "generated", ast.Collate: "collate",
 }
+# The words that may follow a column's type: what a misspelt one is compared with.
+CONSTRAINT_WORDS = ("not", "null", "primary", "unique", "default", "check", "references",
+                    "identity", "generated", "collate", "cascade", "delete", "update")
 DURATION_UNITS = {"ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
 
 
@@ -74,6 +76,12 @@ class Filtering:
     kept_by_rule: dict[str, frozenset[str]]
     rules: frozenset[str]  # every rule of the grammar, inlined ones (`_name`) included
 
+    def drops(self) -> dict[str, frozenset[str]]:
+        """The token types each rule's method never sees: the keywords and punctuation a
+        parse tree would leave out."""
+        return {rule: self.dropped - self.kept_by_rule.get(rule, frozenset())
+                for rule in self.rules}
+
 
 class Builder:
     """The state of one parse (file, diagnostics) and the method the parser calls per rule."""
@@ -92,13 +100,6 @@ class Builder:
         """The method for each rule the parser reduces, by the rule's name."""
         return {rule: getattr(self, rule) for rule in self.filtering.rules
                 if not rule.startswith("_")}
-
-    def drops(self) -> dict[str, frozenset[str]]:
-        """The token types each rule's method never sees: the keywords and punctuation a
-        parse tree would leave out."""
-        filtering = self.filtering
-        return {rule: filtering.dropped - filtering.kept_by_rule.get(rule, frozenset())
-                for rule in filtering.rules}
 
     # ------------------------------------------------------------ positions and helpers
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import difflib
 from typing import Any, cast
 
-from lark import Token
-
 from . import ast
 from .build_base import (
     DURATION_UNITS,
@@ -22,6 +20,7 @@ from .build_base import (
 )
 from .build_types import TypeRules
 from .source import Span
+from .token import Token
 
 
 class StatementRules(TypeRules):

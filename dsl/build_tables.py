@@ -5,17 +5,16 @@ from __future__ import annotations
 import itertools
 from typing import Any, cast
 
-from lark import Token
-
 from . import ast
 from .build_base import (
     CONSTRAINT_LABELS,
+    CONSTRAINT_WORDS,
     Meta,
     first_of,
 )
 from .build_types import TypeRules
 from .source import Span
-from .syntax_errors import CONSTRAINT_WORDS
+from .token import Token
 from .types import edit_distance
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import difflib
 from typing import Any, cast
 
-from lark import Token
-
 from . import ast
 from .build_base import (
     SPECIAL_VALUES,
@@ -18,6 +16,7 @@ from .build_base import (
     token_of,
 )
 from .source import Span
+from .token import Token
 from .types import BuiltinType, canonical, suggestion
 
 

@@ -9,8 +9,10 @@ the AST builder's method for the rule directly, and each value's span sits besid
 stack. The loop takes exactly what Lark's would and hands every method what Lark's tree
 builder would hand a transformer (tests/dsl/test_lalr_driver.py checks both against Lark).
 
-Input the tables refuse raises `Refused`; the caller then asks Lark, whose exception says
-what went wrong and where (syntax_errors turns it into a diagnostic).
+The tables come as plain data (lalr_tables.py), read out of Lark once and kept between
+processes, so this module imports nothing of Lark. Input the tables refuse raises
+`Refused`; the caller then asks Lark, whose exception says what went wrong and where
+(syntax_errors turns it into a diagnostic).
 """
 
 from __future__ import annotations
@@ -18,15 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lark import Lark, Token
-from lark.grammar import Rule
-from lark.lexer import BasicLexer, ContextualLexer
-from lark.parsers.lalr_analysis import Shift
-
-from .lalr_rules import Build, GrammarRules, Reduction, planned
 from .lalr_scanner import Scanner, scanner_for
+from .lalr_tables import LalrTables, Reduction
 from .source import Span
+from .token import Token
 
+Build = Callable[[Span, list[Any]], Any]  # a rule's method: its span, its children → value
 Position = tuple[int, int, int, int]  # line, column, end line, end column
 _UNPOSITIONED = (str, int, bool)  # values a rule may return that carry no span of their own
 
@@ -36,46 +35,21 @@ class Refused(Exception):
 
 
 class LalrDriver:
-    """Parses text with `lark`'s tables, calling `builds[name](span, children)` per rule.
+    """Parses text with the grammar's `tables`, calling `builds[name](span, children)` per
+    rule (every rule whose name does not start with `_` needs one)."""
 
-    `drops[name]` lists the token types left out of that rule's children. Every rule whose
-    name does not start with `_` needs a build function.
-    """
-
-    def __init__(self, lark: Lark, builds: Mapping[str, Build],
-                 drops: Mapping[str, frozenset[str]]) -> None:
-        frontend: Any = lark.parser
-        table = frontend.parser.parser.parse_table
-        lexer = frontend.lexer
-        if not isinstance(lexer, ContextualLexer):
-            raise TypeError("the driver runs Lark's contextual lexer only")
-        self._start: int = table.start_states["start"]
-        self._end: int = table.end_states["start"]
-        root: Any = lexer.root_lexer
-        self._ignore = frozenset(root.ignore_types)
-        terminals = {t.name for t in lark.terminals} | {"$END"}
-        rules = GrammarRules(lark.rules)
+    def __init__(self, tables: LalrTables, builds: Mapping[str, Build]) -> None:
+        self._start, self._end, self._ignore = tables.start, tables.end, tables.ignore
         # One shared token per type no method sees: only its position (kept beside it on
         # the stack) counts, and the rules that hold it drop it by its type.
-        self._unseen = {kind: Token(kind, "") for kind in rules.never_seen(drops)}
-        rule_index: dict[Rule, int] = {}
-        self._reductions: list[Reduction] = []
-        size = max(table.states) + 1
-        self._actions: list[dict[str, int]] = [{} for _ in range(size)]  # ~rule: reduce
-        self._gotos: list[dict[str, int]] = [{} for _ in range(size)]
-        for state, actions in table.states.items():
-            for symbol, (action, argument) in actions.items():
-                if action is Shift:
-                    target = self._actions if symbol in terminals else self._gotos
-                    target[state][symbol] = argument
-                else:
-                    if argument not in rule_index:
-                        rule_index[argument] = len(self._reductions)
-                        self._reductions.append(rules.reduction(argument, builds, drops))
-                    self._actions[state][symbol] = ~rule_index[argument]
-        self._lexers: dict[int, Any] = lexer.lexers
-        self._made: dict[int, Scanner] = {}  # by id() of Lark's lexer, which states share
+        self._unseen = {kind: Token(kind, "") for kind in tables.unseen}
+        self._reductions = [r if r.build is None else r._replace(build=builds[r.build])
+                            for r in tables.reductions]
+        self._actions, self._gotos = tables.actions, tables.gotos
+        self._state_lexers, self._lexer_specs = tables.state_lexers, tables.lexers
+        self._made: dict[int, Scanner] = {}  # by lexer: states share them
         # Per state, made as a parse first meets the state; the loop reads the two lists.
+        size = len(tables.actions)
         self._scanners: list[Scanner | None] = [None] * size
         self._matches: list[Callable[[str, int], Any] | None] = [None] * size
         self._keywords: list[dict[str, dict[str, str]]] = [{} for _ in range(size)]
@@ -86,12 +60,10 @@ class LalrDriver:
         scanner = self._scanners[state]
         if scanner is not None:
             return scanner
-        basic = self._lexers[state]
-        if not isinstance(basic, BasicLexer):
-            raise TypeError("the driver runs Lark's own BasicLexer per state only")
-        scanner = self._made.get(id(basic))
+        index = self._state_lexers[state]
+        scanner = self._made.get(index)
         if scanner is None:
-            scanner = self._made[id(basic)] = scanner_for(basic)
+            scanner = self._made[index] = scanner_for(self._lexer_specs[index])
         self._scanners[state] = scanner
         self._matches[state] = scanner.match
         self._keywords[state] = scanner.keywords
@@ -217,7 +189,7 @@ class LalrDriver:
                     assert build is not None
                     result = build(new_span(Span, (path, *here)), children)
                     if type(result) is Token:
-                        here = (result.line, result.column,  # type: ignore[assignment]
+                        here = (result.line, result.column,
                                 result.end_line, result.end_column)
                     elif result is None or isinstance(result, _UNPOSITIONED):
                         here = None
@@ -231,3 +203,28 @@ class LalrDriver:
             states.append(state)
             values.append(token)
             positions.append(where)
+
+
+def planned(rule: Reduction, children: list[Any]) -> list[Any]:
+    """The children a rule's method sees: inlined rules' children spliced, placeholders added.
+    A list spliced first is extended in place (it is nobody else's), so the left-recursive
+    rules behind `item*` grow one list instead of copying it at every item."""
+    assert rule.plan is not None
+    result: list[Any] | None = None
+    for (spliced, nones), child in zip(rule.plan, children, strict=True):
+        if result is None:
+            if spliced and not nones:
+                result = child
+                continue
+            result = []
+        if nones:
+            result += [None] * nones
+        if spliced:
+            result += child
+        else:
+            result.append(child)
+    if result is None:
+        result = []
+    if rule.trailing:
+        result += [None] * rule.trailing
+    return result

@@ -8,28 +8,12 @@ once per rule, what that takes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Mapping
+from typing import Any
 
 from lark.grammar import NonTerminal, Rule
 
-from .source import Span
-
-Build = Callable[[Span, list[Any]], Any]
-
-
-class Reduction(NamedTuple):
-    """What reducing one grammar rule does."""
-
-    size: int  # symbols popped
-    goto: str  # the nonterminal pushed
-    passes: bool  # a `_rule` of one symbol whose value its parent takes as is: a goto only
-    appends: bool  # `_items: _items item`, the left recursion behind `item*`: list.append
-    inline: bool  # a `_rule`: its children are spliced into its parent's
-    plan: tuple[tuple[bool, int], ...] | None  # per child: spliced?, placeholders before it
-    trailing: int  # placeholders after the last child
-    drop: frozenset[str] | None  # token types the method never sees; None: none can occur
-    build: Build | None  # the method; None for an inlined rule
+from .lalr_tables import Reduction
 
 
 class GrammarRules:
@@ -101,8 +85,7 @@ class GrammarRules:
                 seen |= tokens - drops.get(name, frozenset())
         return frozenset(held - seen)
 
-    def reduction(self, rule: Rule, builds: Mapping[str, Build],
-                  drops: Mapping[str, frozenset[str]]) -> Reduction:
+    def reduction(self, rule: Rule, drops: Mapping[str, frozenset[str]]) -> Reduction:
         """Lark's tree-builder semantics for `rule`, as a transformer with every token kept
         sees them: `_rule` children spliced in, a None for each absent `[optional]` item."""
         name = str(rule.alias or rule.origin.name)
@@ -130,35 +113,10 @@ class GrammarRules:
             plan=plan if needs_plan else None,
             trailing=before[-1],
             drop=drop if drop & self.children_tokens(rule, self.tokens) else None,
-            build=None if inline else builds[name],
+            build=None if inline else name,
         )
 
 
 def _passes_through(symbol: Any, passing: set[str]) -> bool:
     return not isinstance(symbol, NonTerminal) or not symbol.name.startswith("_") \
         or symbol.name in passing
-
-
-def planned(rule: Reduction, children: list[Any]) -> list[Any]:
-    """The children a rule's method sees: inlined rules' children spliced, placeholders added.
-    A list spliced first is extended in place (it is nobody else's), so the left-recursive
-    rules behind `item*` grow one list instead of copying it at every item."""
-    assert rule.plan is not None
-    result: list[Any] | None = None
-    for (spliced, nones), child in zip(rule.plan, children, strict=True):
-        if result is None:
-            if spliced and not nones:
-                result = child
-                continue
-            result = []
-        if nones:
-            result += [None] * nones
-        if spliced:
-            result += child
-        else:
-            result.append(child)
-    if result is None:
-        result = []
-    if rule.trailing:
-        result += [None] * rule.trailing
-    return result

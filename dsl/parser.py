@@ -5,64 +5,87 @@ from __future__ import annotations
 import functools
 import threading
 from pathlib import Path
-
-from lark import Lark
-from lark.exceptions import UnexpectedInput
-from lark.grammar import Terminal
+from typing import TYPE_CHECKING
 
 from ..collector import paused
 from .ast import MigrationFile
 from .diagnostics import Diagnostic, DiagnosticError, error
 from .lalr_driver import LalrDriver, Refused
-from .parser_cache import lark_cache
+from .lalr_tables import GrammarTables, dump, load
+from .parser_cache import lark_cache, tables_cache
 from .source import Source, Span, UndecodableSource, decode
-from .syntax_errors import diagnose
-from .transform import Filtering, ToAst
+from .transform import ToAst
+
+if TYPE_CHECKING:
+    from lark import Lark
 
 GRAMMAR = Path(__file__).with_name("shift.lark")
 
 
 @functools.cache
 def lark_parser() -> Lark:
-    """The grammar's LALR parser: its tables drive pgshift's parse, and it parses on its own
-    (building a plain parse tree) to explain a file that does not parse, and in benchmarks.
+    """The grammar's LALR parser: its tables are what pgshift's parse runs (read out once,
+    see grammar_tables), and it parses on its own (building a plain parse tree) to explain
+    a file that does not parse, and in benchmarks.
 
     Its tables are kept in the user's cache directory (see parser_cache), keyed by the
     grammar, so a new process loads them in milliseconds instead of building them.
     """
+    from lark import Lark  # here: a process that parses only valid files never needs it
+
     grammar = GRAMMAR.read_text(encoding="utf-8")
     return Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=True,
                 cache=lark_cache("tree", grammar))
 
 
-def _filtering_of(plain: Lark) -> Filtering:
-    """Which tokens the plain parser's tree leaves out, rule by rule."""
-    dropped: dict[str, set[str]] = {}  # terminal → rules whose tree leaves it out
-    kept: dict[str, set[str]] = {}  # terminal → rules whose tree keeps it
-    for rule in plain.rules:
-        name = str(rule.alias or rule.origin.name)
-        for symbol in rule.expansion:
-            if isinstance(symbol, Terminal):
-                (dropped if symbol.filter_out else kept).setdefault(symbol.name, set()).add(name)
-    return Filtering(
-        frozenset(dropped),
-        {rule: frozenset(t for t in dropped if rule in kept.get(t, ()))
-         for rules in kept.values() for rule in rules},
-        frozenset(str(rule.alias or rule.origin.name) for rule in plain.rules),
-    )
+@functools.cache
+def grammar_tables() -> GrammarTables:
+    """The parse loop's tables: from the user's cache directory when an earlier process
+    kept them for this grammar, Lark and Python, else read out of Lark and kept."""
+    path = tables_cache(GRAMMAR.read_text(encoding="utf-8"))
+    if path is not None:
+        try:
+            kept = load(path.read_bytes())
+        except OSError:
+            kept = None
+        if kept is not None:
+            return kept
+    from .lalr_from_lark import grammar_tables as read_out
+
+    tables = read_out(lark_parser())
+    if path is not None:
+        _keep(path, dump(tables))
+    return tables
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write beside the place under a name of its own, then move it there: processes that
+    start at once each leave a whole file. One that cannot be written only costs time."""
+    import os
+    import tempfile
+
+    temporary: str | None = None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
 
 
 @functools.cache
 def _ast_parser() -> tuple[LalrDriver, ToAst]:
-    """Lark's tables driven by our loop, calling the AST builder's method for each rule."""
-    plain = lark_parser()
-    builder = ToAst("<none>", _filtering_of(plain))
-    return LalrDriver(plain, builder.builds(), builder.drops()), builder
+    """The grammar's tables driven by our loop, calling the AST builder's method per rule."""
+    filtering, tables = grammar_tables()
+    builder = ToAst("<none>", filtering)
+    return LalrDriver(tables, builder.builds()), builder
 
 
 def prepare_parser() -> None:
-    """Build the parser now (tens of milliseconds), so that the cost is not counted as the
-    first file's, as the compiler does when it times its work."""
+    """Build the parser now (milliseconds when its tables are kept), so that the cost is
+    not counted as the first file's, as the compiler does when it times its work."""
     _ast_parser()
 
 
@@ -95,6 +118,10 @@ def parse_source(source: Source) -> MigrationFile:
 
 def _syntax_error(source: Source) -> Diagnostic:
     """What Lark itself says about text the tables refuse, in a user's words."""
+    from lark.exceptions import UnexpectedInput
+
+    from .syntax_errors import diagnose
+
     parser = lark_parser()
     try:
         parser.parse(source.text)

@@ -17,6 +17,7 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr, TerminalDef
 
+from .build_base import CONSTRAINT_WORDS
 from .diagnostics import Diagnostic, error
 from .source import Source, Span
 
@@ -170,8 +171,6 @@ def _statement_inside_block(source: Source, brace: Token, error_line: int) -> in
     return None
 
 
-CONSTRAINT_WORDS = ("not", "null", "primary", "unique", "default", "check", "references",
-                    "identity", "generated", "collate", "cascade", "delete", "update")
 _WORDS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|--.*|([A-Za-z_][A-Za-z0-9_]*)")
 
 

@@ -11,12 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Token, Tree
+from lark import Lark, Tree
+from lark import Token as LarkToken
 from lark.exceptions import UnexpectedInput
 
 from pgshift.dsl.lalr_driver import LalrDriver, Refused
-from pgshift.dsl.parser import _filtering_of, lark_parser
+from pgshift.dsl.lalr_from_lark import filtering_of, tables_from_lark
+from pgshift.dsl.parser import lark_parser
 from pgshift.dsl.source import Span
+from pgshift.dsl.token import Token
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHIFT_FILES = sorted(
@@ -108,9 +111,7 @@ REFUSED_SNIPPETS: dict[str, str] = {
 
 def drops_of(lark: Lark) -> dict[str, frozenset[str]]:
     """Per rule, the token types Lark's tree leaves out (as ToAst.drops() says)."""
-    filtering = _filtering_of(lark)
-    return {rule: filtering.dropped - filtering.kept_by_rule.get(rule, frozenset())
-            for rule in filtering.rules}
+    return filtering_of(lark).drops()
 
 
 def tree_driver_for(lark: Lark, build: Callable[..., Any] | None = None) -> LalrDriver:
@@ -119,7 +120,7 @@ def tree_driver_for(lark: Lark, build: Callable[..., Any] | None = None) -> Lalr
     drops = drops_of(lark)
     builds: dict[str, Build] = {rule: functools.partial(build or _tree, rule)
                                 for rule in drops if not rule.startswith("_")}
-    return LalrDriver(lark, builds, drops)
+    return LalrDriver(tables_from_lark(lark, drops), builds)
 
 
 @functools.cache
@@ -135,7 +136,7 @@ def shape(node: object) -> object:
     """A tree as nested tuples, each token with its type, text and every position field."""
     if isinstance(node, Tree):
         return (str(node.data), tuple(shape(child) for child in node.children))
-    if isinstance(node, Token):
+    if isinstance(node, (Token, LarkToken)):  # the driver's, or Lark's own
         return ("token", node.type, node.value, node.start_pos, node.line, node.column,
                 node.end_line, node.end_column, node.end_pos)
     assert node is None, f"unexpected child {node!r}"

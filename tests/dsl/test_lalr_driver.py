@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lark import Lark, Token, Tree
+from lark import Lark, Tree
 from lark.exceptions import UnexpectedInput
 
 from pgshift.dsl.lalr_driver import Refused
+from pgshift.dsl.token import Token
 
 if TYPE_CHECKING:
     from lalr_driver_support import (

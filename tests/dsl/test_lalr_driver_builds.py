@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from lark import Token, Tree
+from lark import Tree
 
 from pgshift.dsl.diagnostics import DiagnosticError
 from pgshift.dsl.lalr_driver import LalrDriver
 from pgshift.dsl.parser import lark_parser, parse_text
 from pgshift.dsl.source import Span
+from pgshift.dsl.token import Token
 
 if TYPE_CHECKING:
     from lalr_driver_support import (
@@ -114,7 +115,8 @@ def test_a_value_without_position_is_ignored_by_the_parents_span(value: object) 
 
 
 def test_a_token_returned_by_a_build_brings_its_own_position() -> None:
-    elsewhere = Token("NAME", "x", line=9, column=5, end_line=9, end_column=6)
+    elsewhere = Token("NAME", "x")
+    elsewhere.line, elsewhere.column, elsewhere.end_line, elsewhere.end_column = 9, 5, 9, 6
     driver, seen = recording_driver({"type_name": lambda span, children: elsewhere})
     driver.parse("table t { a int }", "x.shift")
     assert spans_of(seen, "type_name") == [(1, 13, 1, 16)]
