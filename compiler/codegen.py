@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import jinja2
@@ -50,7 +50,14 @@ def _columns(text: str) -> int:
 
 def _pieces(text: str, width: int) -> list[str]:
     """`text` cut into parts whose repr() fits `width` columns, at spaces where possible."""
-    measure = _plain_width if _plain(text) else _repr_width
+    if _plain(text):
+        return _plain_pieces(text, width)
+    return _measured_pieces(text, width, _repr_width)
+
+
+def _measured_pieces(text: str, width: int, measure: Callable[[str], int]) -> list[str]:
+    """The cuts: words (each with the blank after it) fill a part while it fits; a word
+    longer than a line is cut wherever the line is full."""
     if measure(text) <= width:
         return [text]
     pieces: list[str] = []
@@ -71,6 +78,38 @@ def _pieces(text: str, width: int) -> list[str]:
         current += word
     if current or not pieces:
         pieces.append(current)
+    return pieces
+
+
+def _plain_pieces(text: str, width: int) -> list[str]:
+    """`_measured_pieces` for plain text, where a part's width is its length, its two quotes
+    and one more for a final line break: the same cuts, found by arithmetic over the text's
+    spaces (its only blanks but the final line break) instead of measuring every candidate
+    (tests/compiler/test_codegen_pieces.py holds the two equal)."""
+    end = len(text)
+    if _plain_width(text) <= width:
+        return [text]
+    final_break = text.endswith("\n")
+    pieces: list[str] = []
+    start = position = 0  # the part being filled is text[start:position]
+    while position < end:
+        space = text.find(" ", position)
+        word_end = end if space < 0 else space + 1
+        last = final_break and word_end == end  # its repr ends in `\n`: one column more
+        while word_end - position + 2 + last > width:
+            # one word longer than a line: cut it anywhere, as full as the line allows (a
+            # cut never takes the final break along, or the part would not fit)
+            if position > start:
+                pieces.append(text[start:position])
+            cut = min(word_end - position - 1, width - 2) if last else width - 2
+            pieces.append(text[position:position + cut])
+            start = position = position + cut
+        if position > start and word_end - start + 2 + last > width:
+            pieces.append(text[start:position])
+            start = position
+        position = word_end
+    if position > start or not pieces:
+        pieces.append(text[start:position])
     return pieces
 
 
