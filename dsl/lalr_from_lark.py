@@ -18,7 +18,9 @@ from lark.parsers.lalr_analysis import Shift
 
 from .build_base import Filtering
 from .lalr_rules import GrammarRules
+from .lalr_scanner import match_pattern
 from .lalr_tables import GrammarTables, LalrTables, LexerSpec, Reduction
+from .regex_programs import program
 from .regex_start import character_run, may_start_with
 
 
@@ -97,8 +99,11 @@ def lexer_spec(lexer: Any) -> LexerSpec:
         if not isinstance(callback, UnlessCallback):
             raise ValueError(f"terminal {kind}: only Lark's keyword callbacks are supported")
         unless[kind] = _alternation(callback.scanner.terminals)
-    return LexerSpec(_alternation(terminals), lexer.g_regex_flags,
-                     _skippable_blanks(terminals, lexer.ignore_types), unless)
+    alternation = _alternation(terminals)
+    blanks = _skippable_blanks(terminals, lexer.ignore_types)
+    flags = lexer.g_regex_flags
+    return LexerSpec(alternation, flags, blanks, unless,
+                     program(match_pattern(alternation, blanks), flags))
 
 
 def _alternation(terminals: list[Any]) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from .lalr_tables import LexerSpec
+from .regex_programs import compiled
 
 
 class Scanner(NamedTuple):
@@ -34,16 +35,21 @@ class Scanner(NamedTuple):
 
 
 def scanner_for(spec: LexerSpec) -> Scanner:
-    """The lexer of a state; its expression is compiled now, Lark's exact one only when a
-    token does not match the faster one, so a parse compiles one expression per state."""
-    alternation, flags, blanks, unless = spec
+    """The lexer of a state; its expression is compiled now (from the kept program), Lark's
+    exact one only when a token does not match the faster one."""
+    alternation, flags, blanks, unless, program = spec
     exact: Callable[[str, int], Any] = functools.partial(_exact_match, alternation, flags)
+    match = compiled(match_pattern(alternation, blanks), flags, program).match
     if blanks is None:
-        match = exact = re.compile(alternation, flags).match
-    else:
-        skip = "[" + "".join(re.escape(c) for c in blanks) + "]*+"
-        match = re.compile(f"{skip}(?:{alternation})", flags).match
+        exact = match
     return Scanner(match, exact, blanks or "", {kind: {} for kind in unless}, unless, flags)
+
+
+def match_pattern(alternation: str, blanks: str | None) -> str:
+    """The state's expression: Lark's alternation, after the blanks it may skip, if any."""
+    if blanks is None:
+        return alternation
+    return "[" + "".join(re.escape(c) for c in blanks) + f"]*+(?:{alternation})"
 
 
 def _exact_match(alternation: str, flags: int, text: str, pos: int) -> Any:

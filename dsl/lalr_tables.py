@@ -14,8 +14,9 @@ import marshal
 from typing import Any, NamedTuple
 
 from .build_base import Filtering
+from .regex_programs import Program
 
-FORMAT = 1
+FORMAT = 2
 
 
 class Reduction(NamedTuple):
@@ -39,6 +40,7 @@ class LexerSpec(NamedTuple):
     flags: int
     blanks: str | None  # blanks that may be skipped inside a token's match (None: none)
     unless: dict[str, str]  # terminal → the keywords it may spell, `(?P<KEYWORD>…)|…`
+    program: Program | None  # the engine's code for the state's expression (see below)
 
 
 class LalrTables(NamedTuple):

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__
+from .lalr_tables import FORMAT
 
 
 @functools.cache
@@ -52,9 +53,10 @@ def lark_cache(kind: str, grammar: str) -> str | bool:
 def tables_cache(grammar: str) -> Path | None:
     """The file for the parse loop's tables, None when the cache directory is unusable.
 
-    Its name is a hash of what the tables were read out of: the grammar, this pgshift, this
-    Python, and the installed Lark, known by its files' place, size and time (importing Lark
-    to ask its version would cost what keeping the tables saves)."""
+    Its name is a hash of what the tables were read out of and how they are written: the
+    grammar, this pgshift and its tables' format, this Python (whose regex engine runs the
+    kept programs), and the installed Lark, known by its file's place, size and time
+    (importing Lark to ask its version would cost what keeping the tables saves)."""
     directory = cache_directory()
     if directory is None:
         return None
@@ -66,6 +68,6 @@ def tables_cache(grammar: str) -> Path | None:
         installed = os.stat(origin)
     except OSError:
         return None
-    text = "\0".join((grammar, __version__, sys.version, origin, str(installed.st_size),
-                      str(installed.st_mtime_ns)))
+    text = "\0".join((grammar, __version__, str(FORMAT), sys.version, origin,
+                      str(installed.st_size), str(installed.st_mtime_ns)))
     return directory / f"lalr-tables-{hashlib.sha256(text.encode()).hexdigest()[:32]}.marshal"
