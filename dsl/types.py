@@ -103,9 +103,20 @@ def suggestion(name: str) -> str | None:
     if name in FOREIGN_HINTS:
         return FOREIGN_HINTS[name]
     allowed = 0 if len(name) < 4 else 1 if len(name) < 8 else 2
-    spellings = sorted({*BUILTIN_TYPES, *ALIASES} - {"name", "line", "path", "point", "box"})
+    if allowed == 0:
+        return None
+    # A spelling whose length differs by more than `allowed` is further than that.
     scored = sorted((edit_distance(name, s), -_shared_prefix(name, s), s)
-                    for s in spellings if " " not in s)
+                    for s in _spellings() if abs(len(s) - len(name)) <= allowed)
     if scored and 0 < scored[0][0] <= allowed:
         return scored[0][2]
     return None
+
+
+@functools.cache
+def _spellings() -> tuple[str, ...]:
+    """The one-word builtin spellings a typo may be of (not the geometric types, whose
+    names are common words)."""
+    return tuple(sorted(s for s in {*BUILTIN_TYPES, *ALIASES} - {"name", "line", "path",
+                                                                  "point", "box"}
+                        if " " not in s))
