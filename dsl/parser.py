@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,8 +62,7 @@ def grammar_tables() -> GrammarTables:
 def _keep(path: Path, data: bytes) -> None:
     """Write beside the place under a name of its own, then move it there: processes that
     start at once each leave a whole file. One that cannot be written only costs time."""
-    import os
-    import tempfile
+    import tempfile  # only when the tables are read out: once per grammar and installation
 
     temporary: str | None = None
     try:
