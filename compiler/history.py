@@ -21,6 +21,7 @@ import pickle
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -136,10 +137,15 @@ def compiled_versions(generated_module: Path) -> dict[str, str]:
     return versions
 
 
+Progress = Callable[[int, int, str], None]  # (number, of how many, file) as each compiles
+
+
 @fewer_collections()
 def compile_history(migrations_dir: Path, root: Path, cache_file: Path | None = None,
-                    generated_module: Path | None = None) -> History:
-    """Compile every migration file of a project, in version order."""
+                    generated_module: Path | None = None,
+                    progress: Progress | None = None) -> History:
+    """Compile every migration file of a project, in version order; `progress` hears of
+    each file compiled (not of those the cache holds)."""
     history = History()
     found, problems = discover(migrations_dir, root)
     history.diagnostics += problems
@@ -150,7 +156,7 @@ def compile_history(migrations_dir: Path, root: Path, cache_file: Path | None = 
         _check_not_in_the_past(history, found, history.previously_compiled)
     if any(d.code == "duplicate-version" for d in problems):
         return history  # which of the two files is the history? compiling either misleads
-    return _compile(history, contents, cache_file)
+    return _compile(history, contents, cache_file, progress)
 
 
 @fewer_collections()
@@ -175,7 +181,7 @@ def compile_texts(files: list[tuple[str, str]]) -> History:
 
 
 def _compile(history: History, contents: list[tuple[MigrationSource, bytes]],
-             cache_file: Path | None) -> History:
+             cache_file: Path | None, progress: Progress | None = None) -> History:
     history.files = [(s.path.name, digest(data)) for s, data in contents]
 
     keys: list[str] = []
@@ -209,6 +215,8 @@ def _compile(history: History, contents: list[tuple[MigrationSource, bytes]],
                                            history.migrations, warnings_per_file,
                                            history.model))
         source, data = contents[index]
+        if progress is not None:
+            progress(index - start + 1, len(contents) - start, source.display_path)
         file_diagnostics = _compile_one(history, source, data)
         warnings_per_file.append(
             [d for d in file_diagnostics if d.severity is Severity.WARNING])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -12,9 +13,11 @@ from ..compiler.history import History, compile_history
 from ..dsl import Severity, render
 from ..exit_codes import CommandFailed, ExitCode
 from ..project import Project
+from .progress import WIDTH, Progress
 
 MODULE = "postgresql.py"
 SCHEMA = "schema.sql"
+BAR_FROM = 50  # files to compile before a compile shows a progress bar
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,15 +26,22 @@ class Outputs:
     schema: str
 
 
-def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False) -> History:
+def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False,
+          out: TextIO | None = None) -> History:
     """Compile the project's history, printing diagnostics; raise when it does not compile.
 
     Warnings about migrations that generated/ was already built from were read when they
-    were new; they are counted, and shown again only with --verbose.
+    were new; they are counted, and shown again only with --verbose. When `out` is a
+    terminal and many files need compiling (a first compile of a long history), a
+    progress bar runs on it meanwhile.
     """
     module = project.generated_dir / MODULE
+    bar = Progress(out, "compiling", lines=False) if out is not None and out.isatty() else None
     history = compile_history(project.migrations_dir, project.root,
-                              project.cache_dir / "compile.pickle", module)
+                              project.cache_dir / "compile.pickle", module,
+                              None if bar is None else _drawn_by(bar))
+    if bar is not None:
+        bar.done()
     compiled = set(history.previously_compiled.values())
     hidden = 0
     for diagnostic in history.diagnostics:
@@ -55,6 +65,21 @@ def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False) -> 
     return history
 
 
+def _drawn_by(bar: Progress) -> Callable[[int, int, str], None]:
+    """A compile's progress, drawn when it has many files to compile and then only when the
+    bar grows: a file takes a couple of milliseconds, a terminal write about as long."""
+    drawn = -1
+
+    def show(number: int, total: int, label: str) -> None:
+        nonlocal drawn
+        filled = WIDTH * (number - 1) // total
+        if total >= BAR_FROM and (filled != drawn or number == total):
+            drawn = filled
+            bar.show(number, total, label)
+
+    return show
+
+
 def outputs(project: Project, history: History) -> Outputs:
     migrations = project.relative(project.migrations_dir)
     return Outputs(render_module(history, migrations), render_schema_file(history))
@@ -63,7 +88,7 @@ def outputs(project: Project, history: History) -> Outputs:
 def compile_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
                     verbose: bool = False) -> int:
     try:
-        history = build(project, err, verbose)
+        history = build(project, err, verbose, out)
     except CommandFailed as failed:
         raise CommandFailed(f"{failed}: nothing was written", failed.code) from None
     result = outputs(project, history)
@@ -95,7 +120,7 @@ def _write(path: Path, text: str) -> bool:
 
 def check_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
                   verbose: bool = False) -> int:
-    history = build(project, err, verbose)
+    history = build(project, err, verbose, out)
     result = outputs(project, history)
     stale = [
         project.relative(path)

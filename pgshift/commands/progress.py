@@ -10,16 +10,23 @@ WIDTH = 24
 
 
 class Progress:
-    def __init__(self, out: TextIO, verb: str) -> None:
+    """`lines`: off a terminal, print one line per step (as `up` and `down` do), or nothing
+    (as a compile does: a thousand lines of file names would only bury its result)."""
+
+    def __init__(self, out: TextIO, verb: str, lines: bool = True) -> None:
         self.out = out
         self.verb = verb
+        self.lines = lines
         self.terminal = out.isatty()
         self.drawn = False
 
     def step(self, number: int, total: int, migration: Migration) -> None:
-        label = f"{migration.version} {migration.description}"
+        self.show(number, total, f"{migration.version} {migration.description}")
+
+    def show(self, number: int, total: int, label: str) -> None:
         if not self.terminal:
-            print(f"{self.verb} {label}", file=self.out)
+            if self.lines:
+                print(f"{self.verb} {label}", file=self.out)
             return
         filled = WIDTH * (number - 1) // max(total, 1)
         bar = "#" * filled + "-" * (WIDTH - filled)
