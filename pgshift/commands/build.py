@@ -37,11 +37,13 @@ def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False,
     """
     module = project.generated_dir / MODULE
     bar = Progress(out, "compiling", lines=False) if out is not None and out.isatty() else None
-    history = compile_history(project.migrations_dir, project.root,
-                              project.cache_dir / "compile.pickle", module,
-                              None if bar is None else _drawn_by(bar))
-    if bar is not None:
-        bar.done()
+    try:
+        history = compile_history(project.migrations_dir, project.root,
+                                  project.cache_dir / "compile.pickle", module,
+                                  None if bar is None else _drawn_by(bar))
+    finally:
+        if bar is not None:
+            bar.done()
     compiled = set(history.previously_compiled.values())
     hidden = 0
     for diagnostic in history.diagnostics:
