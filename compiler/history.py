@@ -16,16 +16,16 @@ which is no measure of what the next compile would save.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import re
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from .. import __version__
+from ..atomic import write_whole
 from ..collector import fewer_collections, paused
 from ..dsl import BadFileName, DiagnosticError, parse_file_name, parse_source
 from ..dsl.diagnostics import Diagnostic, Severity, error
@@ -103,22 +103,16 @@ def _load_cache(path: Path | None) -> _Cache | None:
 
 
 def _save_cache(path: Path, cache: _Cache) -> None:
-    """Write the cache beside its place under a name of its own, then move it there: two
-    compiles of one project at once each leave a whole cache, never a torn one. A cache
-    that cannot be written is only a slower next compile, never an error."""
+    """Written whole or not at all (see atomic.write_whole): a cache that cannot be written
+    is only a slower next compile."""
     cache.model.tables.store(table_pieces)
     cache.model.indexes.store(index_pieces)
-    temporary: Path | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        temporary = Path(name)
-        with os.fdopen(handle, "wb") as stream, paused():
+
+    def dump(stream: BinaryIO) -> None:
+        with paused():
             pickle.dump(cache, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)
-    except OSError:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+
+    write_whole(path, dump)
 
 
 def compiled_versions(generated_module: Path) -> dict[str, str]:

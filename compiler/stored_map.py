@@ -40,6 +40,12 @@ class Stored:
         self.pieces = pieces
         self.live = live
 
+    @classmethod
+    def of(cls, value: object, pieces: Pieces | None, live: bool) -> Stored:
+        """`value` pickled now, kept live (handed out on lookup) or not."""
+        return cls(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), pieces,
+                   value if live else None)
+
     def __reduce__(self) -> tuple[type[Stored], tuple[bytes, Pieces | None]]:
         return (Stored, (self.data, self.pieces))
 
@@ -90,8 +96,7 @@ class StoredMap(MutableMapping[K, V], Generic[K, V]):
         pieces: what the cache writes. Objects stay usable; a lookup hands the same one out."""
         for key, value in list(self._entries.items()):
             if value.__class__ is not Stored:
-                self._entries[key] = Stored(
-                    pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), render(value), value)
+                self._entries[key] = Stored.of(value, render(value), live=True)
 
     def pieces(self, key: K, render: Callable[[V], Pieces]) -> Pieces:
         """The object's SQL pieces: as stored if it was never looked up since, else rendered."""
@@ -102,6 +107,5 @@ class StoredMap(MutableMapping[K, V], Generic[K, V]):
 
     def __reduce__(self) -> tuple[type[StoredMap[K, V]], tuple[dict[K, Stored]]]:
         return (StoredMap, ({
-            key: value if value.__class__ is Stored
-            else Stored(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), None)
+            key: value if value.__class__ is Stored else Stored.of(value, None, live=False)
             for key, value in self._entries.items()},))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..atomic import write_whole
 from ..collector import paused
 from .ast import MigrationFile
 from .diagnostics import Diagnostic, DiagnosticError, error
@@ -55,24 +55,9 @@ def grammar_tables() -> GrammarTables:
 
     tables = read_out(lark_parser())
     if path is not None:
-        _keep(path, dump(tables))
+        data = dump(tables)
+        write_whole(path, lambda stream: stream.write(data))
     return tables
-
-
-def _keep(path: Path, data: bytes) -> None:
-    """Write beside the place under a name of its own, then move it there: processes that
-    start at once each leave a whole file. One that cannot be written only costs time."""
-    import tempfile  # only when the tables are read out: once per grammar and installation
-
-    temporary: str | None = None
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except OSError:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
 
 
 @functools.cache

@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+# Fixtures of one stage's tests that live beside them (a second conftest.py would clash
+# with this one under mypy, which sees every test file as a top-level module).
+pytest_plugins = ["tests.dsl.dsl_fixtures"]
+
 # ---------------------------------------------------------------- golden files
 #
 # Tests that compare output with a checked-in golden file rewrite the file instead

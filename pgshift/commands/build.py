@@ -13,7 +13,7 @@ from ..compiler.history import History, compile_history
 from ..dsl import Severity, render
 from ..exit_codes import CommandFailed, ExitCode
 from ..project import Project
-from .progress import WIDTH, Progress
+from .progress import Progress
 
 MODULE = "postgresql.py"
 SCHEMA = "schema.sql"
@@ -36,7 +36,8 @@ def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False,
     progress bar runs on it meanwhile.
     """
     module = project.generated_dir / MODULE
-    bar = Progress(out, "compiling", lines=False) if out is not None and out.isatty() else None
+    bar = (Progress(out, "compiling", lines=False, when_grown=True)
+           if out is not None and out.isatty() else None)
     try:
         history = compile_history(project.migrations_dir, project.root,
                                   project.cache_dir / "compile.pickle", module,
@@ -68,15 +69,9 @@ def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False,
 
 
 def _drawn_by(bar: Progress) -> Callable[[int, int, str], None]:
-    """A compile's progress, drawn when it has many files to compile and then only when the
-    bar grows: a file takes a couple of milliseconds, a terminal write about as long."""
-    drawn = -1
-
+    """A compile's progress, shown only when it has many files to compile."""
     def show(number: int, total: int, label: str) -> None:
-        nonlocal drawn
-        filled = WIDTH * (number - 1) // total
-        if total >= BAR_FROM and (filled != drawn or number == total):
-            drawn = filled
+        if total >= BAR_FROM:
             bar.show(number, total, label)
 
     return show

@@ -15,11 +15,18 @@ from ..exit_codes import ExitCode
 from ..project import Project
 from ..runner.catalog import snapshot
 from ..runner.drift import compare
-from ..runner.embedded import EmbeddedError, EmbeddedPostgres, with_database
-from ..runner.errors import ConnectionFailed, MigrationFailed, ServerError, UnknownVersions
+from ..runner.embedded import EmbeddedPostgres, with_database
+from ..runner.errors import MigrationFailed, ServerError, UnknownVersions
 from ..runner.manager import new_migration_manager
 from ..runner.migration import Migration, StatementFailed
-from .target import Options, Target, generated_migrations, migrator_for, open_target
+from .target import (
+    Options,
+    Target,
+    generated_migrations,
+    migrator_for,
+    open_target,
+    start_embedded,
+)
 
 
 @contextmanager
@@ -33,10 +40,7 @@ def scratch_database(project: Project, target: Target, err: TextIO) -> Iterator[
         print(f"pgshift: building the expected schema in the embedded PostgreSQL (data in"
               f" {project.relative(server.data_dir)})", file=err)
     try:
-        try:
-            base = server.start()
-        except EmbeddedError as failure:
-            raise ConnectionFailed(str(failure)) from None
+        base = start_embedded(server)
         name = f"pgshift_drift_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(base, autocommit=True) as admin:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -39,6 +39,15 @@ class Target:
         return mask_password(self.url)
 
 
+def start_embedded(server: EmbeddedPostgres) -> str:
+    """Start the embedded server and return its URL; a server that will not start is, to
+    the user, a database that cannot be reached."""
+    try:
+        return server.start()
+    except EmbeddedError as failure:
+        raise ConnectionFailed(str(failure)) from None
+
+
 @contextmanager
 def open_target(project: Project, database_url: str | None, err: TextIO) -> Iterator[Target]:
     """The database to use; an embedded server started here is stopped on the way out."""
@@ -55,10 +64,7 @@ def open_target(project: Project, database_url: str | None, err: TextIO) -> Iter
     print(f"pgshift: no --database-url or DATABASE_URL: using the embedded PostgreSQL"
           f" (data in {relative})", file=err)
     try:
-        try:
-            base = server.start()
-        except EmbeddedError as failure:
-            raise ConnectionFailed(str(failure)) from None
+        base = start_embedded(server)
         _ensure_database(base, EMBEDDED_DATABASE)
         yield Target(with_database(base, EMBEDDED_DATABASE), server)
     finally:

@@ -6,11 +6,8 @@ enum values followed by defaults, cascades) and compare with a compile without t
 
 from __future__ import annotations
 
-import importlib.util
 import pickle
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,10 +17,10 @@ from pgshift.compiler.stored_map import Stored, StoredMap
 
 if TYPE_CHECKING:
     from cache_support import Project, outcome
+    from corpus_support import generate_history
 else:  # pytest imports the test modules by their path from the repository root
     from tests.compiler.cache_support import Project, outcome
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+    from tests.corpus_support import generate_history
 
 BASE = [
     ("0.0.1_base.shift", """extension vector
@@ -87,23 +84,9 @@ def test_a_change_through_another_object_reaches_schema_sql(tmp_path: Path, chan
     assert outcome(warm) == project.uncached()
 
 
-def _corpus() -> ModuleType:
-    name = "pgshift_bench_corpus"
-    if name not in sys.modules:
-        sys.path.insert(0, str(REPO_ROOT / "bench"))
-        spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "bench" / "corpus.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 @pytest.fixture(scope="module")
 def corpus() -> list[tuple[str, str]]:
-    files: list[tuple[str, str]] = _corpus().generate_history(240, 5)
-    return files
+    return list(generate_history(240, 5))
 
 
 def test_the_synthetic_history_compiles_alike_from_every_kind_of_cache(

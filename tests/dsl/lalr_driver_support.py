@@ -5,11 +5,9 @@ result can be compared with Lark's own parse field by field."""
 from __future__ import annotations
 
 import functools
-import importlib.util
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lark import Lark, Tree
 from lark import Token as LarkToken
@@ -20,6 +18,11 @@ from pgshift.dsl.lalr_from_lark import filtering_of, tables_from_lark
 from pgshift.dsl.parser import lark_parser
 from pgshift.dsl.source import Span
 from pgshift.dsl.token import Token
+
+if TYPE_CHECKING:
+    from corpus_support import generate_history
+else:  # pytest imports the test modules by their path from the repository root
+    from tests.corpus_support import generate_history
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHIFT_FILES = sorted(
@@ -164,17 +167,6 @@ def shift_text(path: str) -> str:
     return data.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
-@functools.cache
 def corpus_texts(seed: int) -> tuple[str, ...]:
-    """bench/corpus.py's synthetic history (loaded by path: bench/ is not a package)."""
-    name = "pgshift_bench_corpus"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "bench" / "corpus.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up while being made
-        spec.loader.exec_module(module)
-    history: list[tuple[str, str]] = module.generate_history(150, seed)
-    return tuple(text for _, text in history)
+    """150 files of bench/corpus.py's synthetic history."""
+    return tuple(text for _, text in generate_history(150, seed))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,17 +24,6 @@ else:  # pytest imports the test modules by their path from the repository root
     from tests.dsl.lalr_driver_support import SHIFT_FILES, SNIPPETS, corpus_texts, shift_text
 
 GRAMMAR_TEXT = parser.GRAMMAR.read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A cache directory of the test's own; the process's parser is built again from it."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    parser_cache.cache_directory.cache_clear()
-    parser.grammar_tables.cache_clear()
-    yield tmp_path / "cache" / "pgshift"
-    parser_cache.cache_directory.cache_clear()
-    parser.grammar_tables.cache_clear()
 
 
 def _asts(driver: LalrDriver, builder: ToAst, texts: list[str]) -> list[object]:
@@ -105,19 +93,10 @@ def test_the_tables_file_is_named_after_what_they_were_read_out_of(cache_home: P
     assert path.suffix == ".marshal"
 
 
-def test_without_a_usable_cache_directory_the_tables_are_read_out_each_time(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("not a directory", encoding="utf-8")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    parser_cache.cache_directory.cache_clear()
-    parser.grammar_tables.cache_clear()
-    try:
-        assert parser_cache.tables_cache(GRAMMAR_TEXT) is None
-        assert parser.grammar_tables() == read_out(parser.lark_parser())
-    finally:
-        parser_cache.cache_directory.cache_clear()
-        parser.grammar_tables.cache_clear()
+@pytest.mark.usefixtures("unusable_cache_home")
+def test_without_a_usable_cache_directory_the_tables_are_read_out_each_time() -> None:
+    assert parser_cache.tables_cache(GRAMMAR_TEXT) is None
+    assert parser.grammar_tables() == read_out(parser.lark_parser())
 
 
 CHILD = """

@@ -4,7 +4,6 @@ directory, never a pickle in shared /tmp."""
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,6 @@ from pgshift.dsl import parser_cache
 from pgshift.dsl.parser import GRAMMAR
 
 GRAMMAR_TEXT = GRAMMAR.read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    parser_cache.cache_directory.cache_clear()
-    yield tmp_path / "cache" / "pgshift"
-    parser_cache.cache_directory.cache_clear()
 
 
 def test_the_cache_directory_is_the_users_own_and_private(cache_home: Path) -> None:
@@ -36,14 +27,7 @@ def test_lark_tables_go_to_the_users_cache_directory(cache_home: Path) -> None:
     assert parser_cache.lark_cache("tree", GRAMMAR_TEXT + "\n") != path  # keyed by the grammar
 
 
-def test_without_a_usable_cache_directory_lark_keeps_its_default(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("not a directory", encoding="utf-8")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    parser_cache.cache_directory.cache_clear()
-    try:
-        assert parser_cache.cache_directory() is None
-        assert parser_cache.lark_cache("tree", GRAMMAR_TEXT) is True
-    finally:
-        parser_cache.cache_directory.cache_clear()
+@pytest.mark.usefixtures("unusable_cache_home")
+def test_without_a_usable_cache_directory_lark_keeps_its_default() -> None:
+    assert parser_cache.cache_directory() is None
+    assert parser_cache.lark_cache("tree", GRAMMAR_TEXT) is True

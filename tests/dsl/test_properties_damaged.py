@@ -26,11 +26,6 @@ else:  # pytest imports the test modules by their path from the repository root
 # ------------------------------------------------------------------ (b) damaged files
 
 
-@pytest.fixture(scope="module")
-def fuzz_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("fuzz")
-
-
 MARKERS = ("__ANON", "$END", "Token(")
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 
 from pgshift.dsl import ast, parse_file, parse_text
@@ -72,6 +71,3 @@ def test_design_sketch_parses() -> None:
         ("created_at", "timestamp with time zone"), ("note", "text")]
 
 
-@pytest.fixture(scope="module")
-def fuzz_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("fuzz")
