@@ -12,8 +12,14 @@ from pathlib import Path
 import pytest
 
 # Fixtures of one stage's tests that live beside them (a second conftest.py would clash
-# with this one under mypy, which sees every test file as a top-level module).
-pytest_plugins = ["tests.dsl.dsl_fixtures"]
+# with this one under mypy, which sees every test file as a top-level module). A test
+# module that defines a fixture of the same name keeps its own.
+pytest_plugins = [
+    "tests.dsl.dsl_fixtures",
+    "tests.e2e.cli_database_support",
+    "tests.runner.conformance_support",
+    "tests.runner.manager_support",
+]
 
 # ---------------------------------------------------------------- golden files
 #
