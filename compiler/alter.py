@@ -5,22 +5,32 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..dsl import ast
+from ..runner.locks import ACCESS_EXCLUSIVE
 from .context import Context, Step, StepError
 from .model import ColumnModel, ConstraintModel, IndexElementModel, IndexModel, TableModel
 from .pgvector import VECTOR_METHODS
 from .quoting import quote_ident
+from .recreate import recreate_constraint, recreate_index, recreate_sequences
 from .registry import step
 from .render import (
     add_constraint_sql,
     column_sql,
     comment_sql,
     drop_constraint_sql,
-    recreate_index_statements,
-    sequence_statements,
     table_ref,
     type_sql,
 )
 from .sqltext import mentions, rename_in
+from .statement import (
+    Statement,
+    Work,
+    add_constraint_statement,
+    comment_on,
+    drop_constraint_statement,
+    exclusive,
+    foreign_key_targets,
+)
+from .table_work import proves_not_null, type_change_work, why_add_column_rewrites
 from .tables import (
     INTEGER_TYPES,
     add_constraints,
@@ -54,8 +64,11 @@ def alter_table(ctx: Context, s: ast.AlterTable) -> list[Step]:
     return steps
 
 
-def _alter(table: TableModel, clause: str) -> str:
-    return f"ALTER TABLE {table_ref(table.schema, table.name)} {clause}"
+def _alter(table: TableModel, clause: str, work: Work = "catalog",
+           *also: tuple[TableModel | tuple[str, str], str]) -> Statement:
+    """ALTER TABLE with ACCESS EXCLUSIVE on the table, the lock nearly every action takes."""
+    return exclusive(table, f"ALTER TABLE {table_ref(table.schema, table.name)} {clause}",
+                     work, *also)
 
 
 def _index_uses(index: IndexModel, column: str) -> bool:
@@ -72,11 +85,6 @@ def add_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
                         f"table '{table.name}' already has a column '{written.name.value}'",
                         written.name.span)
     column, constraints = build_column(ctx, table, written)
-    if column.not_null and column.default is None and column.identity is None and (
-            column.generated is None and column.type.name not in ("serial", "bigserial")):
-        ctx.warn("not-null-without-default",
-                 f"adding NOT NULL column '{column.name}' without a default fails if"
-                 f" '{table.name}' already has rows", written.span)
     ctx.model.attach_column(table, column)
     before = set(table.constraints)
     try:
@@ -86,10 +94,14 @@ def add_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
             ctx.model.detach_constraint(table, name)
         ctx.model.detach_column(table, column.name)
         raise
-    up = [_alter(table, f"ADD COLUMN {column_sql(column, table.name)}")]
-    up += [add_constraint_sql(table, table.constraints[n]) for n in table.constraints
-           if n not in before]
-    return Step(up, [_alter(table, f"DROP COLUMN {quote_ident(column.name)}")], a.span)
+    added = [table.constraints[n] for n in table.constraints if n not in before]
+    rewrites = why_add_column_rewrites(column)
+    up = [_alter(table, f"ADD COLUMN {column_sql(column, table.name)}",
+                 "rewrite" if rewrites else "catalog")]
+    up += [recreate_constraint(table, c) for c in added]
+    drop = _alter(table, f"DROP COLUMN {quote_ident(column.name)}", "catalog",
+                  *foreign_key_targets(table, ACCESS_EXCLUSIVE, added))
+    return Step(up, [drop], a.span, node=a)
 
 
 @action(ast.DropColumn)
@@ -112,31 +124,35 @@ def drop_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
                         f"column '{table.name}.{name}' is referenced by foreign key"
                         f" '{constraint.name}' of table '{other.name}': drop that first, or"
                         " write `drop column ... cascade`", a.column.span)
-    ctx.warn("data-loss", f"dropping column '{table.name}.{name}': Down adds it back empty,"
-             " its values are not restored", a.span)
     lost_constraints = [c for c in table.constraints.values()
                         if name in c.columns or mentions(c.expression, name)]
     lost_indexes = [i for i in ctx.model.indexes_of(table.key) if _index_uses(i, name)]
-    before, after = sequence_statements(table, [column])
-    down = [*before, _alter(table, f"ADD COLUMN {column_sql(column, table.name)}"), *after]
-    down += [_alter(table, f"ADD COLUMN {column_sql(c, table.name)}") for c in generated]
-    down += [add_constraint_sql(table, c) for c in lost_constraints]
+    before, after = recreate_sequences(table, [column])
+    down = [*before, _alter(table, f"ADD COLUMN {column_sql(column, table.name)}",
+                            "rewrite" if why_add_column_rewrites(column) else "catalog"),
+            *after]
+    down += [_alter(table, f"ADD COLUMN {column_sql(c, table.name)}", "rewrite")
+             for c in generated]
+    down += [recreate_constraint(table, c) for c in lost_constraints]
     for index in lost_indexes:
-        down += recreate_index_statements(index)
+        down += recreate_index(index)
         ctx.model.detach_index(index)
     if column.comment is not None:
-        down.append(comment_sql("column", f"{table_ref(*table.key)}.{quote_ident(name)}",
-                                column.comment))
+        down.append(comment_on(table, comment_sql(
+            "column", f"{table_ref(*table.key)}.{quote_ident(name)}", column.comment)))
     for other, constraint in referencing:
-        down.append(add_constraint_sql(other, constraint))
+        down.append(recreate_constraint(other, constraint))
         ctx.model.detach_constraint(other, constraint.name)
+    also = [*foreign_key_targets(table, ACCESS_EXCLUSIVE, lost_constraints),
+            *[(other, ACCESS_EXCLUSIVE) for other, _ in referencing if other is not table]]
     for constraint in lost_constraints:
         ctx.model.detach_constraint(table, constraint.name)
     for dependent in generated:
         ctx.model.detach_column(table, dependent.name)
     ctx.model.detach_column(table, name)
     cascade = " CASCADE" if a.cascade else ""
-    return Step([_alter(table, f"DROP COLUMN {quote_ident(name)}{cascade}")], down, a.span)
+    return Step([_alter(table, f"DROP COLUMN {quote_ident(name)}{cascade}", "catalog", *also)],
+                down, a.span, node=a)
 
 
 @action(ast.RenameColumn)
@@ -169,7 +185,7 @@ def rename_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
         index.where = rename_in(index.where, old, new)
     return Step([_alter(table, f"RENAME COLUMN {quote_ident(old)} TO {quote_ident(new)}")],
                 [_alter(table, f"RENAME COLUMN {quote_ident(new)} TO {quote_ident(old)}")],
-                a.span)
+                a.span, node=a)
 
 
 def _storage_type(column: ColumnModel) -> str:
@@ -212,6 +228,7 @@ def alter_column_type(ctx: Context, table: TableModel, a: ast.AlterAction) -> St
                         f" '{involved[0].name}', whose column types must stay equal: drop the"
                         " foreign key first and add it back after", a.type.span)
     ref = quote_ident(column.name)
+    old_type = column.type
     column.type = new_type
     new_sql = _storage_type(column)
     using = f" USING {a.using.sql.strip()}" if a.using else ""
@@ -220,11 +237,15 @@ def alter_column_type(ctx: Context, table: TableModel, a: ast.AlterAction) -> St
                  f" {old_sql}: check that it restores the values", a.span)
     # Back to the old type with an explicit cast (types such as enums have no implicit
     # one), the default set aside meanwhile as PostgreSQL cannot always cast it either.
-    back = [_alter(table, f"ALTER COLUMN {ref} TYPE {old_sql} USING {ref}::{old_sql}")]
+    # The cast is written out, but it rewrites only when the plain change back would.
+    back = [_alter(table, f"ALTER COLUMN {ref} TYPE {old_sql} USING {ref}::{old_sql}",
+                   type_change_work(new_type, old_type))]
     if column.default is not None:
         back = [_alter(table, f"ALTER COLUMN {ref} DROP DEFAULT"), *back,
                 _alter(table, f"ALTER COLUMN {ref} SET DEFAULT {column.default}")]
-    return Step([_alter(table, f"ALTER COLUMN {ref} TYPE {new_sql}{using}")], back, a.span)
+    work = type_change_work(old_type, new_type, using=a.using is not None)
+    return Step([_alter(table, f"ALTER COLUMN {ref} TYPE {new_sql}{using}", work)], back,
+                a.span, node=a)
 
 
 @action(ast.SetDefault)
@@ -240,7 +261,7 @@ def set_default(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     ref = quote_ident(column.name)
     back = f"SET DEFAULT {previous}" if previous is not None else "DROP DEFAULT"
     return Step([_alter(table, f"ALTER COLUMN {ref} SET DEFAULT {column.default}")],
-                [_alter(table, f"ALTER COLUMN {ref} {back}")], a.span)
+                [_alter(table, f"ALTER COLUMN {ref} {back}")], a.span, node=a)
 
 
 @action(ast.DropDefault)
@@ -253,7 +274,7 @@ def drop_default(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     down = []
     if previous is not None:
         down.append(_alter(table, f"ALTER COLUMN {ref} SET DEFAULT {previous}"))
-    return Step([_alter(table, f"ALTER COLUMN {ref} DROP DEFAULT")], down, a.span)
+    return Step([_alter(table, f"ALTER COLUMN {ref} DROP DEFAULT")], down, a.span, node=a)
 
 
 @action(ast.SetNotNull)
@@ -262,9 +283,11 @@ def set_not_null(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     column = ctx.column(table, a.column)
     ref = quote_ident(column.name)
     was = column.not_null
+    work: Work = "catalog" if was or proves_not_null(table, column.name) else "scan"
     mark_not_null(table, column)
     down = [] if was else [_alter(table, f"ALTER COLUMN {ref} DROP NOT NULL")]
-    return Step([_alter(table, f"ALTER COLUMN {ref} SET NOT NULL")], down, a.span)
+    return Step([_alter(table, f"ALTER COLUMN {ref} SET NOT NULL", work)], down, a.span,
+                node=a)
 
 
 @action(ast.DropNotNull)
@@ -283,8 +306,9 @@ def drop_not_null(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     was = column.not_null
     column.not_null = False
     column.not_null_name = None
-    down = [_alter(table, f"ALTER COLUMN {ref} SET NOT NULL")] if was else []
-    return Step([_alter(table, f"ALTER COLUMN {ref} DROP NOT NULL")], down, a.span)
+    work: Work = "catalog" if proves_not_null(table, column.name) else "scan"
+    down = [_alter(table, f"ALTER COLUMN {ref} SET NOT NULL", work)] if was else []
+    return Step([_alter(table, f"ALTER COLUMN {ref} DROP NOT NULL")], down, a.span, node=a)
 
 
 @action(ast.AddConstraint)
@@ -293,11 +317,13 @@ def add_constraint(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     nullable = {c.name for c in table.columns.values() if not c.not_null}
     constraint: ConstraintModel = table_constraint(ctx, table, a.constraint)
     add_constraints(ctx, table, [(constraint, a.constraint.name, a.span)])
-    down = [drop_constraint_sql(table, constraint.name)]
+    down = [drop_constraint_statement(table, constraint,
+                                      drop_constraint_sql(table, constraint.name))]
     if constraint.kind == "primary key":  # the key made its columns NOT NULL; Down undoes that
         down += [_alter(table, f"ALTER COLUMN {quote_ident(c)} DROP NOT NULL")
                  for c in constraint.columns if c in nullable]
-    return Step([add_constraint_sql(table, constraint)], down, a.span)
+    added = add_constraint_statement(table, constraint, add_constraint_sql(table, constraint))
+    return Step([added], down, a.span, node=a)
 
 
 @action(ast.DropConstraint)
@@ -316,11 +342,14 @@ def drop_constraint(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step
         raise ctx.error("still-referenced",
                         f"constraint '{constraint.name}' is needed by foreign key '{fk.name}' of"
                         f" table '{other.name}': drop that first, or add `cascade`", a.span)
-    down = [add_constraint_sql(table, constraint)]
+    down = [recreate_constraint(table, constraint)]
     for other, fk in dependents:
-        down.append(add_constraint_sql(other, fk))
+        down.append(recreate_constraint(other, fk))
         ctx.model.detach_constraint(other, fk.name)
     ctx.model.detach_constraint(table, constraint.name)
     cascade = " CASCADE" if a.cascade else ""
-    return Step([drop_constraint_sql(table, constraint.name) + cascade], down, a.span)
+    drop = drop_constraint_statement(
+        table, constraint, drop_constraint_sql(table, constraint.name) + cascade,
+        *[(other, ACCESS_EXCLUSIVE) for other, _ in dependents if other is not table])
+    return Step([drop], down, a.span, node=a)
 

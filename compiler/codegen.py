@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from .. import __version__
+from ..runner.locks import Lock
 from ..runner.migration import sql_script
 from .migration import CompiledMigration
 from .render import render_schema
+from .statement import Statement
 
 if TYPE_CHECKING:
     from .history import History
@@ -154,6 +156,38 @@ def statements(sql: Sequence[str] | None, indent: int) -> str:
     return "(\n" + "\n".join(items) + "\n" + " " * indent + ")"
 
 
+def plans(sql: Sequence[Statement] | None, indent: int) -> str:
+    """A tuple literal of the statements' plans: their table locks, and whether each runs
+    outside a transaction; one plan per line, its locks on lines of their own when long."""
+    if not sql:
+        return "()"
+    pad = " " * (indent + 4)
+    items = []
+    for statement in sql:
+        locks = [f"Lock({lock.schema!r}, {lock.table!r}, {lock.mode!r})"
+                 for lock in statement.locks]
+        concurrently = ", concurrently=True" if statement.concurrently else ""
+        if not locks:
+            line = f"StatementPlan({concurrently.removeprefix(', ')})"
+        else:
+            line = f"StatementPlan(locks=({', '.join(locks)},){concurrently})"
+        if len(pad) + _columns(line) + 1 <= MAX_LINE:
+            items.append(f"{pad}{line},")
+            continue
+        inner = "\n".join(_lock_lines(lock, statement.locks[number], pad + "    ")
+                          for number, lock in enumerate(locks))
+        items.append(f"{pad}StatementPlan(locks=(\n{inner}\n{pad}){concurrently}),")
+    return "(\n" + "\n".join(items) + "\n" + " " * indent + ")"
+
+
+def _lock_lines(line: str, lock: Lock, pad: str) -> str:
+    """One lock on a line, or its three parts on lines of their own when names are long."""
+    if len(pad) + _columns(line) + 1 <= MAX_LINE:
+        return f"{pad}{line},"
+    parts = "\n".join(f"{pad}    {part!r}," for part in (lock.schema, lock.table, lock.mode))
+    return f"{pad}Lock(\n{parts}\n{pad}),"
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
@@ -166,6 +200,7 @@ def _environment() -> jinja2.Environment:
     environment.filters["comment"] = comment
     environment.filters["doc"] = doc
     environment.filters["statements"] = statements
+    environment.filters["plans"] = plans
     return environment
 
 
@@ -176,10 +211,13 @@ def render_block(migration: CompiledMigration) -> str:
 
 def render_module(history: History, migrations_dir: str) -> str:
     blocks = [m.block or render_block(m) for m in history.migrations]
+    locked = any(s.locks for m in history.migrations
+                 for s in (*m.up_statements, *(m.down_statements or ())))
+    imports = ["Lock", "Migration", "StatementPlan"] if locked else ["Migration", "StatementPlan"]
     template = _environment().get_template("postgresql.py.j2")
     return template.render(version=__version__, migrations_dir=migrations_dir,
                            sources_hash=history.sources_hash, migrations=history.migrations,
-                           blocks=blocks)
+                           blocks=blocks, imports=imports)
 
 
 def render_schema_file(history: History) -> str:

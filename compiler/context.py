@@ -21,6 +21,7 @@ from .model import (
 )
 from .naming import MAX_IDENTIFIER_BYTES
 from .quoting import quote_literal, quote_qualified
+from .statement import Statement
 
 VECTOR_TYPES = frozenset({"vector", "halfvec", "sparsevec"})
 EXTENSION_TYPES = {**dict.fromkeys(VECTOR_TYPES, "vector"), "citext": "citext"}
@@ -34,13 +35,14 @@ class StepError(Exception):
 
 @dataclass(slots=True)
 class Step:
-    """One statement's Up SQL, the SQL that undoes it, and where it came from."""
+    """One change: the statements of its Up, those that undo it, and where it came from
+    (its span, and the AST node the safety lint reads)."""
 
-    up: list[str]
-    down: list[str] | None
+    up: list[Statement]
+    down: list[Statement] | None
     source: Span
     irreversible_because: str | None = None
-    concurrently: bool = False
+    node: object = None
 
 
 @dataclass(slots=True)
@@ -50,6 +52,9 @@ class Context:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     added_enum_labels: dict[Key, set[str]] = field(default_factory=dict)
     created_enums: set[Key] = field(default_factory=set)
+    # Tables this migration created (under their current names): changes to them cannot
+    # disturb an application, which has never seen them.
+    created_tables: set[Key] = field(default_factory=set)
 
     # ------------------------------------------------------------ reporting
 

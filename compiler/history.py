@@ -37,8 +37,9 @@ from .migration import CompiledMigration, compile_migration
 from .model import SchemaModel
 from .render import index_pieces, table_pieces
 from .sources import MigrationSource, discover, duplicate_versions
+from .suppressions import apply_allow_comments
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 _GENERATED_SOURCE = re.compile(r"# source (\d+(?:\.\d+)*) (.+)")
 
 
@@ -231,7 +232,9 @@ def _compile_one(history: History, source: MigrationSource, data: bytes) -> list
     compiled, diagnostics = compile_migration(history.model, parsed, source.name,
                                               source.display_path)
     history.migrations.append(replace(compiled, block=render_block(compiled)))
-    return diagnostics
+    kept = apply_allow_comments(diagnostics, parsed_source,
+                                [statement.span for statement in parsed.statements])
+    return sorted(kept, key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
 
 
 def _relocate(diagnostic: Diagnostic, path: str) -> Diagnostic:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from ..dsl import ast
+from ..runner.locks import ACCESS_EXCLUSIVE, SHARE_UPDATE_EXCLUSIVE
 from .context import Context, Step
 from .model import ColumnModel, IndexElementModel, IndexModel
 from .pgvector import VECTOR_METHODS, check_opclass_method, check_vector_index
 from .quoting import quote_ident, quote_literal, quote_qualified
+from .recreate import create_index_statement, recreate_index
 from .registry import step
-from .render import create_index_sql, drop_index_sql, index_ref, recreate_index_statements
+from .render import drop_index_sql, index_ref
+from .statement import Statement, lock
 
 METHODS = ("btree", "hash", "gist", "spgist", "gin", "brin", "hnsw", "ivfflat")
 
@@ -58,19 +61,25 @@ def create_index(ctx: Context, s: ast.CreateIndex) -> Step:
         s.where.sql.strip() if s.where else None,
     )
     ctx.model.attach_index(index)
-    return Step([create_index_sql(index, s.concurrently)],
-                [drop_index_sql(index, s.concurrently)], s.span, concurrently=s.concurrently)
+    return Step([create_index_statement(index, s.concurrently)],
+                [drop_index_statement(index, s.concurrently)], s.span, node=s)
+
+
+def drop_index_statement(index: IndexModel, concurrently: bool) -> Statement:
+    """DROP INDEX takes ACCESS EXCLUSIVE on the index's table, briefly; CONCURRENTLY takes
+    SHARE UPDATE EXCLUSIVE, waits for the queries using the index, and runs outside a
+    transaction."""
+    mode = SHARE_UPDATE_EXCLUSIVE if concurrently else ACCESS_EXCLUSIVE
+    return Statement(drop_index_sql(index, concurrently), (lock(index.table_key, mode),),
+                     "catalog", concurrently)
 
 
 @step(ast.DropIndex)
 def drop_index(ctx: Context, s: ast.DropIndex) -> Step:
     index = ctx.index(s.index)
-    recreate = recreate_index_statements(index)
-    if s.concurrently:
-        recreate[0] = create_index_sql(index, concurrently=True)
+    recreate = recreate_index(index, s.concurrently)
     ctx.model.detach_index(index)
-    return Step([drop_index_sql(index, s.concurrently)], recreate, s.span,
-                concurrently=s.concurrently)
+    return Step([drop_index_statement(index, s.concurrently)], recreate, s.span, node=s)
 
 
 @step(ast.RenameIndex)
@@ -85,5 +94,7 @@ def rename_index(ctx: Context, s: ast.RenameIndex) -> Step:
     ctx.model.detach_index(index)
     index.name = new
     ctx.model.attach_index(index)
-    return Step([f"ALTER INDEX {old_ref} RENAME TO {quote_ident(new)}"],
-                [f"ALTER INDEX {index_ref(index)} RENAME TO {quote_ident(old_name)}"], s.span)
+    # ALTER INDEX … RENAME takes SHARE UPDATE EXCLUSIVE on the index alone: queries go on.
+    return Step([Statement(f"ALTER INDEX {old_ref} RENAME TO {quote_ident(new)}")],
+                [Statement(f"ALTER INDEX {index_ref(index)} RENAME TO {quote_ident(old_name)}")],
+                s.span, node=s)

@@ -12,8 +12,10 @@ from ..dsl.diagnostics import Diagnostic
 from ..dsl.filename import MigrationName
 from . import alter, indexes, objects, tables  # noqa: F401  (they register the step builders)
 from .context import Context, Step, StepError
+from .lint import lint_statement
 from .model import Key, SchemaModel
 from .registry import builder_for
+from .statement import Statement
 
 
 @dataclass(frozen=True)
@@ -22,19 +24,47 @@ class CompiledMigration:
 
     `block` is its entry in generated/postgresql.py, rendered once when it is compiled and
     kept in the compile cache, so adding a migration does not render the others again.
+    The timeouts are the header's, in milliseconds (None: the run's defaults apply).
     """
 
     version: str
     description: str
     source: str
-    up: tuple[str, ...]
-    down: tuple[str, ...] | None
+    up_statements: tuple[Statement, ...]
+    down_statements: tuple[Statement, ...] | None
     transactional: bool
+    lock_timeout_ms: int | None = None
+    statement_timeout_ms: int | None = None
     block: str = ""
 
     @property
+    def up(self) -> tuple[str, ...]:
+        return tuple(s.sql for s in self.up_statements)
+
+    @property
+    def down(self) -> tuple[str, ...] | None:
+        if self.down_statements is None:
+            return None
+        return tuple(s.sql for s in self.down_statements)
+
+    @property
     def checksum(self) -> str:
-        return checksum(self.up)
+        return checksum((*self._header_sql(), *self.up, *self._header_reset()))
+
+    def _header_sql(self) -> list[str]:
+        """The header's settings as SQL. Builds before 0.2 ran them as statements of Up, and
+        the checksum still covers them so: a history those builds applied keeps matching."""
+        scope = "SET LOCAL" if self.transactional else "SET"
+        return [f"{scope} {name} = '{value}ms'" for name, value in self._timeouts()]
+
+    def _header_reset(self) -> list[str]:
+        return [] if self.transactional else [f"RESET {name}" for name, _ in self._timeouts()]
+
+    def _timeouts(self) -> list[tuple[str, int]]:
+        return [(name, value) for name, value in (("lock_timeout", self.lock_timeout_ms),
+                                                  ("statement_timeout",
+                                                   self.statement_timeout_ms))
+                if value is not None]
 
     @property
     def version_parts(self) -> tuple[int, ...]:
@@ -56,36 +86,23 @@ def _walk(node: object) -> Iterator[object]:
                     yield from _walk(item)
 
 
-def _settings(header: ast.MigrationHeader | None, transactional: bool) -> tuple[list[str],
-                                                                               list[str]]:
-    """SET statements for the header's timeouts, and what resets them afterwards."""
-    if header is None:
-        return [], []
-    scope = "SET LOCAL" if transactional else "SET"
-    before, after = [], []
-    for name in ("lock_timeout", "statement_timeout"):
-        duration = getattr(header, name)
-        if duration is not None:
-            before.append(f"{scope} {name} = '{duration.milliseconds}ms'")
-            if not transactional:
-                after.append(f"RESET {name}")
-    return before, after
-
-
 def compile_migration(model: SchemaModel, parsed: ast.MigrationFile, name: MigrationName,
                       display_path: str) -> tuple[CompiledMigration, list[Diagnostic]]:
     """Fold `parsed` into `model` (in place) and return its SQL and diagnostics."""
     ctx = Context(model, display_path)
     steps: list[Step] = []
     for statement in parsed.statements:
+        fresh_before = set(ctx.created_tables)
         try:
             built = builder_for(statement)(ctx, statement)
         except StepError:
             continue
-        steps += built if isinstance(built, list) else [built] if built else []
+        made = built if isinstance(built, list) else [built] if built else []
+        lint_statement(ctx, statement, made, fresh_before)
+        steps += made
     _check_new_enum_values_unused(ctx, parsed)
-    transactional = not any(s.concurrently for s in steps)
-    down: list[str] | None = []
+    transactional = not any(s.concurrently for step in steps for s in step.up)
+    down: list[Statement] | None = []
     for step in reversed(steps):
         if step.down is None:
             if not parsed.irreversible:
@@ -97,12 +114,17 @@ def compile_migration(model: SchemaModel, parsed: ast.MigrationFile, name: Migra
             down += step.down
     if parsed.irreversible:
         down = None
-    before, after = _settings(parsed.header, transactional)
-    up = [*before, *(sql for step in steps for sql in step.up), *after]
+    header = parsed.header
     compiled = CompiledMigration(
-        name.text, name.description, display_path, tuple(up),
-        None if down is None else (*before, *down, *after), transactional)
+        name.text, name.description, display_path,
+        tuple(s for step in steps for s in step.up), None if down is None else tuple(down),
+        transactional, _milliseconds(header.lock_timeout if header else None),
+        _milliseconds(header.statement_timeout if header else None))
     return compiled, ctx.diagnostics
+
+
+def _milliseconds(duration: ast.Duration | None) -> int | None:
+    return None if duration is None else duration.milliseconds
 
 
 def _check_new_enum_values_unused(ctx: Context, parsed: ast.MigrationFile) -> None:

@@ -68,6 +68,7 @@ class ConstraintModel:
     on_delete: str | None = None
     on_update: str | None = None
     comment: str | None = None
+    validated: bool = True  # false for a check or foreign key added `not valid`
 
 
 @dataclass

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from ..dsl import ast
 from .context import VECTOR_TYPES, Context, Step
-from .model import DEFAULT_SCHEMA, EnumModel
+from .model import DEFAULT_SCHEMA, EnumModel, TableModel
 from .quoting import quote_ident, quote_literal
 from .registry import step
 from .render import comment_sql, create_enum_sql, index_ref, table_ref
+from .statement import Statement, comment_on
 
 
 @step(ast.CreateExtension)
@@ -17,8 +18,8 @@ def create_extension(ctx: Context, s: ast.CreateExtension) -> Step:
         raise ctx.error("duplicate-extension", f"extension '{name}' is already created",
                         s.name.span)
     ctx.model.extensions.add(name)
-    return Step([f"CREATE EXTENSION {quote_ident(name)}"],
-                [f"DROP EXTENSION {quote_ident(name)}"], s.span)
+    return Step([Statement(f"CREATE EXTENSION {quote_ident(name)}")],
+                [Statement(f"DROP EXTENSION {quote_ident(name)}")], s.span, node=s)
 
 
 @step(ast.DropExtension)
@@ -35,8 +36,8 @@ def drop_extension(ctx: Context, s: ast.DropExtension) -> Step:
                                     f"column '{table.name}.{column.name}' is {column.type.name},"
                                     " a pgvector type: drop it before the extension", s.span)
     ctx.model.extensions.discard(name)
-    return Step([f"DROP EXTENSION {quote_ident(name)}"],
-                [f"CREATE EXTENSION {quote_ident(name)}"], s.span)
+    return Step([Statement(f"DROP EXTENSION {quote_ident(name)}")],
+                [Statement(f"CREATE EXTENSION {quote_ident(name)}")], s.span, node=s)
 
 
 @step(ast.CreateEnum)
@@ -50,7 +51,8 @@ def create_enum(ctx: Context, s: ast.CreateEnum) -> Step:
     enum = EnumModel(*key, [label.value for label in s.labels])
     ctx.model.enums[key] = enum
     ctx.created_enums.add(key)
-    return Step([create_enum_sql(enum)], [f"DROP TYPE {table_ref(*key)}"], s.span)
+    return Step([Statement(create_enum_sql(enum))], [Statement(f"DROP TYPE {table_ref(*key)}")],
+                s.span, node=s)
 
 
 @step(ast.AddEnumValue)
@@ -71,14 +73,14 @@ def add_enum_value(ctx: Context, s: ast.AddEnumValue) -> Step:
         where = enum.labels.index(s.neighbor.value) + (s.position == "after")
         position = f" {s.position.upper()} {quote_literal(s.neighbor.value)}"
     enum.labels.insert(where, label)
-    up = [f"ALTER TYPE {table_ref(enum.schema, enum.name)} ADD VALUE {quote_literal(label)}"
-          f"{position}"]
+    up = [Statement(f"ALTER TYPE {table_ref(enum.schema, enum.name)} ADD VALUE"
+                    f" {quote_literal(label)}{position}")]
     if (enum.schema, enum.name) in ctx.created_enums:  # Down drops the whole type anyway
-        return Step(up, [], s.span)
+        return Step(up, [], s.span, node=s)
     ctx.added_enum_labels.setdefault((enum.schema, enum.name), set()).add(label)
     return Step(up, None, s.span,
                 irreversible_because=f"PostgreSQL cannot remove value '{label}' from enum"
-                                     f" '{enum.name}'")
+                                     f" '{enum.name}'", node=s)
 
 
 @step(ast.RenameEnumValue)
@@ -99,9 +101,10 @@ def rename_enum_value(ctx: Context, s: ast.RenameEnumValue) -> Step:
                     == (enum.schema, enum.name) and column.default == quote_literal(old)):
                 column.default = quote_literal(new)
     ref = table_ref(enum.schema, enum.name)
-    return Step([f"ALTER TYPE {ref} RENAME VALUE {quote_literal(old)} TO {quote_literal(new)}"],
-                [f"ALTER TYPE {ref} RENAME VALUE {quote_literal(new)} TO {quote_literal(old)}"],
-                s.span)
+    return Step(
+        [Statement(f"ALTER TYPE {ref} RENAME VALUE {quote_literal(old)} TO {quote_literal(new)}")],
+        [Statement(f"ALTER TYPE {ref} RENAME VALUE {quote_literal(new)} TO {quote_literal(old)}")],
+        s.span, node=s)
 
 
 @step(ast.DropEnum)
@@ -116,11 +119,13 @@ def drop_enum(ctx: Context, s: ast.DropEnum) -> Step:
                                 f" '{table.name}.{column.name}': change or drop that first",
                                 s.span)
     del ctx.model.enums[key]
-    return Step([f"DROP TYPE {table_ref(*key)}"], [create_enum_sql(enum)], s.span)
+    return Step([Statement(f"DROP TYPE {table_ref(*key)}")], [Statement(create_enum_sql(enum))],
+                s.span, node=s)
 
 
 @step(ast.Comment)
 def comment(ctx: Context, s: ast.Comment) -> Step:
+    locked: TableModel | None = None  # COMMENT ON INDEX locks the index, not its table
     if s.target == "index" and ctx.constraint_index(ctx.key(s.object)) is not None:
         owner = next(c for t in ctx.model.tables.values() if t.schema == ctx.key(s.object)[0]
                      for c in t.constraints.values() if c.name == s.object.name)
@@ -131,7 +136,7 @@ def comment(ctx: Context, s: ast.Comment) -> Step:
         previous, index.comment = index.comment, s.text
         target = index_ref(index)
     else:
-        table = ctx.table(s.object)
+        table = locked = ctx.table(s.object)
         target = table_ref(table.schema, table.name)
         if s.target == "table":
             previous, table.comment = table.comment, s.text
@@ -140,18 +145,20 @@ def comment(ctx: Context, s: ast.Comment) -> Step:
             column = ctx.column(table, s.column)
             previous, column.comment = column.comment, s.text
             target = f"{target}.{quote_ident(column.name)}"
-    return Step([comment_sql(s.target, target, s.text)],
-                [comment_sql(s.target, target, previous)], s.span)
+    up, down = comment_sql(s.target, target, s.text), comment_sql(s.target, target, previous)
+    if locked is None:
+        return Step([Statement(up)], [Statement(down)], s.span, node=s)
+    return Step([comment_on(locked, up)], [comment_on(locked, down)], s.span, node=s)
 
 
 @step(ast.RawSql)
 def raw_sql(ctx: Context, s: ast.RawSql) -> Step:
-    up = s.up.strip()
+    up = Statement(s.up.strip(), work="unknown")
     if s.down is None:
         return Step([up], None, s.span,
-                    irreversible_because="this sql block has no `down`")
+                    irreversible_because="this sql block has no `down`", node=s)
     down = s.down.strip()
-    return Step([up], [down] if down else [], s.span)
+    return Step([up], [Statement(down, work="unknown")] if down else [], s.span, node=s)
 
 
 @step(ast.Irreversible)

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from ..dsl import ast
 from ..dsl.source import Span
+from ..runner.locks import ACCESS_EXCLUSIVE, SHARE_ROW_EXCLUSIVE
 from .context import Context, Step, StepError
 from .model import SERIAL_TYPES, ColumnModel, ConstraintModel, TableModel, owns_sequence
 from .naming import choose_name, column_addition, make_object_name
 from .quoting import quote_ident
-from .registry import step
-from .render import (
-    add_constraint_sql,
-    create_table_sql,
-    recreate_index_statements,
-    sequence_statements,
-    table_comment_statements,
-    table_ref,
+from .recreate import (
+    recreate_constraint,
+    recreate_index,
+    recreate_sequences,
+    restore_comments,
 )
+from .registry import step
+from .render import create_table_sql, table_ref
 from .sqltext import columns_named
+from .statement import Statement, exclusive, foreign_key_targets, locks
 
 INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
 
@@ -256,7 +257,12 @@ def create_table(ctx: Context, s: ast.CreateTable) -> Step:
     except StepError:
         ctx.model.detach_table(table)
         raise
-    return Step([create_table_sql(table)], [f"DROP TABLE {table_ref(*key)}"], s.span)
+    ctx.created_tables.add(key)
+    create = Statement(create_table_sql(table),
+                       locks(*foreign_key_targets(table, SHARE_ROW_EXCLUSIVE)))
+    drop = exclusive(table, f"DROP TABLE {table_ref(*key)}", "catalog",
+                     *foreign_key_targets(table, ACCESS_EXCLUSIVE))
+    return Step([create], [drop], s.span, node=s)
 
 
 @step(ast.DropTable)
@@ -269,20 +275,23 @@ def drop_table(ctx: Context, s: ast.DropTable) -> Step:
                         f"table '{table.name}' is referenced by foreign key '{constraint.name}'"
                         f" of table '{other.name}': drop that first, or write"
                         f" `drop table {s.table} cascade`", s.span)
-    ctx.warn("data-loss", f"dropping table '{table.name}': Down recreates it empty, its rows"
-             " are not restored", s.span)
     cascade = " CASCADE" if s.cascade else ""
-    before, after = sequence_statements(table)
-    down = [*before, create_table_sql(table), *after]
+    before, after = recreate_sequences(table)
+    create = Statement(create_table_sql(table),
+                       locks(*foreign_key_targets(table, SHARE_ROW_EXCLUSIVE)))
+    down = [*before, create, *after]
     for index in ctx.model.indexes_of(table.key):
-        down += recreate_index_statements(index)
+        down += recreate_index(index)
         ctx.model.detach_index(index)
-    down += table_comment_statements(table)
+    down += restore_comments(table)
     for other, constraint in referencing:
-        down.append(add_constraint_sql(other, constraint))
+        down.append(recreate_constraint(other, constraint))
         ctx.model.detach_constraint(other, constraint.name)
+    drop = exclusive(table, f"DROP TABLE {table_ref(*table.key)}{cascade}", "catalog",
+                     *foreign_key_targets(table, ACCESS_EXCLUSIVE),
+                     *[(other, ACCESS_EXCLUSIVE) for other, _ in referencing])
     ctx.model.detach_table(table)
-    return Step([f"DROP TABLE {table_ref(*table.key)}{cascade}"], down, s.span)
+    return Step([drop], down, s.span, node=s)
 
 
 @step(ast.RenameTable)
@@ -296,6 +305,10 @@ def rename_table(ctx: Context, s: ast.RenameTable) -> Step:
     old_ref = table_ref(*table.key)
     old_key = table.key
     ctx.model.rename_table(table, new)
-    return Step([f"ALTER TABLE {old_ref} RENAME TO {quote_ident(new)}"],
-                [f"ALTER TABLE {table_ref(*table.key)} RENAME TO {quote_ident(old_key[1])}"],
-                s.span)
+    if old_key in ctx.created_tables:
+        ctx.created_tables.discard(old_key)
+        ctx.created_tables.add(table.key)
+    return Step([exclusive(old_key, f"ALTER TABLE {old_ref} RENAME TO {quote_ident(new)}")],
+                [exclusive(table, f"ALTER TABLE {table_ref(*table.key)} RENAME TO"
+                                  f" {quote_ident(old_key[1])}")],
+                s.span, node=s)

@@ -24,18 +24,21 @@ class Diagnostic:
     message: str
     span: Span | None
     path: str = ""
+    help: str | None = None  # how to do it instead, shown on a `help:` line
 
     @property
     def file(self) -> str:
         return self.span.file if self.span else self.path
 
 
-def error(code: str, message: str, span: Span | None, path: str = "") -> Diagnostic:
-    return Diagnostic(Severity.ERROR, code, message, span, path)
+def error(code: str, message: str, span: Span | None, path: str = "",
+          help: str | None = None) -> Diagnostic:
+    return Diagnostic(Severity.ERROR, code, message, span, path, help)
 
 
-def warning(code: str, message: str, span: Span | None, path: str = "") -> Diagnostic:
-    return Diagnostic(Severity.WARNING, code, message, span, path)
+def warning(code: str, message: str, span: Span | None, path: str = "",
+            help: str | None = None) -> Diagnostic:
+    return Diagnostic(Severity.WARNING, code, message, span, path, help)
 
 
 class DiagnosticError(Exception):
@@ -68,17 +71,20 @@ def printable(line: str) -> str:
 
 
 def render(diagnostic: Diagnostic, source: Source | None) -> str:
-    """`path:line:col: error: message`, then the source line and a caret under the column."""
+    """`path:line:col: error[code]: message`, then the source line and a caret under the
+    column, then `help:` with what to do instead when the diagnostic has it."""
     span = diagnostic.span
+    kind = f"{diagnostic.severity.value}[{diagnostic.code}]"
+    help_line = f"\nhelp: {diagnostic.help}" if diagnostic.help else ""
     if span is None:
-        return f"{diagnostic.file}: {diagnostic.severity.value}: {diagnostic.message}"
-    head = f"{span}: {diagnostic.severity.value}: {diagnostic.message}"
+        return f"{diagnostic.file}: {kind}: {diagnostic.message}{help_line}"
+    head = f"{span}: {kind}: {diagnostic.message}"
     if source is None:
-        return head
+        return head + help_line
     line = printable(source.line(span.line))
     same_line = span.end_line == span.line
     length = span.end_column - span.column if same_line else len(line) - span.column + 1
-    return f"{head}\n{line}\n{caret_line(line, span.column, length)}"
+    return f"{head}\n{line}\n{caret_line(line, span.column, length)}{help_line}"
 
 
 def render_all(diagnostics: Iterable[Diagnostic], sources: dict[str, Source]) -> str:

@@ -6,7 +6,7 @@ Regenerate with `pgshift compile`; `pgshift check` fails while this file is stal
 # pgshift: sources-hash 2af407c0deb92214ac68c47779741d1dc1b47d676a5a5cd72de17c9f71dc7a49
 # source 0.0.1 migrations/0.0.1_initial_schema.shift
 
-from pgshift.runner import Migration
+from pgshift.runner import Lock, Migration, StatementPlan
 
 POSTGRESQL_MIGRATIONS: list[Migration] = [
     Migration(
@@ -189,5 +189,66 @@ POSTGRESQL_MIGRATIONS: list[Migration] = [
             'DROP TABLE datasources',
             'DROP EXTENSION vector',
         ),
+        up_plans=(
+            StatementPlan(),
+            StatementPlan(),
+            StatementPlan(locks=(Lock('public', 'datasources', 'SHARE ROW EXCLUSIVE'),)),
+            StatementPlan(locks=(Lock('public', 'documents', 'SHARE ROW EXCLUSIVE'),)),
+            StatementPlan(),
+            StatementPlan(),
+            StatementPlan(locks=(
+                Lock('public', 'content_parts', 'SHARE ROW EXCLUSIVE'),
+                Lock('public', 'embedding_providers', 'SHARE ROW EXCLUSIVE'),
+            )),
+            StatementPlan(locks=(Lock('public', 'documents', 'SHARE ROW EXCLUSIVE'),)),
+            StatementPlan(locks=(Lock('public', 'documents', 'SHARE ROW EXCLUSIVE'),)),
+            StatementPlan(),
+            StatementPlan(),
+            StatementPlan(locks=(Lock('public', 'interactions', 'SHARE ROW EXCLUSIVE'),)),
+            StatementPlan(locks=(Lock('public', 'embedding_providers', 'SHARE'),)),
+            StatementPlan(locks=(Lock('public', 'llm_providers', 'SHARE'),)),
+            StatementPlan(locks=(Lock('public', 'documents', 'SHARE'),)),
+            StatementPlan(locks=(Lock('public', 'documents', 'SHARE'),)),
+            StatementPlan(locks=(Lock('public', 'metadata', 'SHARE'),)),
+        ),
+        down_plans=(
+            StatementPlan(locks=(Lock('public', 'metadata', 'ACCESS EXCLUSIVE'),)),
+            StatementPlan(locks=(Lock('public', 'documents', 'ACCESS EXCLUSIVE'),)),
+            StatementPlan(locks=(Lock('public', 'documents', 'ACCESS EXCLUSIVE'),)),
+            StatementPlan(locks=(Lock('public', 'llm_providers', 'ACCESS EXCLUSIVE'),)),
+            StatementPlan(locks=(Lock('public', 'embedding_providers', 'ACCESS EXCLUSIVE'),)),
+            StatementPlan(locks=(
+                Lock('public', 'conversations', 'ACCESS EXCLUSIVE'),
+                Lock('public', 'interactions', 'ACCESS EXCLUSIVE'),
+            )),
+            StatementPlan(locks=(Lock('public', 'interactions', 'ACCESS EXCLUSIVE'),)),
+            StatementPlan(locks=(Lock('public', 'app_settings', 'ACCESS EXCLUSIVE'),)),
+            StatementPlan(locks=(
+                Lock('public', 'ai_ops_usage', 'ACCESS EXCLUSIVE'),
+                Lock('public', 'documents', 'ACCESS EXCLUSIVE'),
+            )),
+            StatementPlan(locks=(
+                Lock('public', 'metadata', 'ACCESS EXCLUSIVE'),
+                Lock('public', 'documents', 'ACCESS EXCLUSIVE'),
+            )),
+            StatementPlan(locks=(
+                Lock('public', 'embeddings', 'ACCESS EXCLUSIVE'),
+                Lock('public', 'content_parts', 'ACCESS EXCLUSIVE'),
+                Lock('public', 'embedding_providers', 'ACCESS EXCLUSIVE'),
+            )),
+            StatementPlan(locks=(Lock('public', 'llm_providers', 'ACCESS EXCLUSIVE'),)),
+            StatementPlan(locks=(Lock('public', 'embedding_providers', 'ACCESS EXCLUSIVE'),)),
+            StatementPlan(locks=(
+                Lock('public', 'content_parts', 'ACCESS EXCLUSIVE'),
+                Lock('public', 'documents', 'ACCESS EXCLUSIVE'),
+            )),
+            StatementPlan(locks=(
+                Lock('public', 'documents', 'ACCESS EXCLUSIVE'),
+                Lock('public', 'datasources', 'ACCESS EXCLUSIVE'),
+            )),
+            StatementPlan(locks=(Lock('public', 'datasources', 'ACCESS EXCLUSIVE'),)),
+            StatementPlan(),
+        ),
     ),
+
 ]

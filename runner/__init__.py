@@ -4,6 +4,7 @@ A deploy needs only this package and the generated module; nothing here imports 
 language front end or the compiler.
 """
 
-from .migration import IrreversibleMigration, Migration
+from .locks import Lock
+from .migration import IrreversibleMigration, Migration, StatementPlan
 
-__all__ = ["IrreversibleMigration", "Migration"]
+__all__ = ["IrreversibleMigration", "Lock", "Migration", "StatementPlan"]

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .locks import Lock
+
 if TYPE_CHECKING:  # importing the generated module must not load the database driver
     import psycopg
 
@@ -36,11 +38,27 @@ def execute_all(connection: psycopg.Connection[Any], statements: Sequence[str]) 
 
 
 @dataclass(frozen=True, slots=True)
+class StatementPlan:
+    """What the compiler knows of one statement: the table locks it takes, and whether it
+    must run outside a transaction (`index concurrently`)."""
+
+    locks: tuple[Lock, ...] = ()
+    concurrently: bool = False
+
+
+NO_PLAN = StatementPlan()
+
+
+@dataclass(frozen=True, slots=True)
 class Migration:
     """Version, description, checksum and transactional flag, with the SQL behind Up and Down.
 
-    `down_sql` is None for an irreversible migration. `up` and `down` run the statements
-    one by one on a connection; transactions are the caller's (the Migrator's) business.
+    `down_sql` is None for an irreversible migration. `up_plans` and `down_plans` say, per
+    statement, which locks it takes and whether it runs outside a transaction (empty when
+    unknown: a module from an older pgshift, a migration built by hand). The timeouts are
+    the migration header's, in milliseconds; None leaves the run's own. `up` and `down` run
+    the statements one by one on a connection; transactions and session settings are the
+    caller's (the Migrator's) business.
     """
 
     version: str
@@ -49,6 +67,10 @@ class Migration:
     transactional: bool
     up_sql: tuple[str, ...]
     down_sql: tuple[str, ...] | None
+    up_plans: tuple[StatementPlan, ...] = ()
+    down_plans: tuple[StatementPlan, ...] = ()
+    lock_timeout_ms: int | None = None
+    statement_timeout_ms: int | None = None
 
     @property
     def version_key(self) -> tuple[int, ...]:
@@ -58,6 +80,17 @@ class Migration:
     @property
     def reversible(self) -> bool:
         return self.down_sql is not None
+
+    def plans(self, direction: str) -> tuple[StatementPlan, ...]:
+        """One plan per statement of Up ("up") or Down ("down"), NO_PLAN where none is known.
+
+        A statement runs outside a transaction when its plan says so; without plans, every
+        statement of a non-transactional migration does, as older modules ran them."""
+        statements = self.up_sql if direction == "up" else self.down_sql or ()
+        known = self.up_plans if direction == "up" else self.down_plans
+        if len(known) == len(statements):
+            return known
+        return tuple(StatementPlan(concurrently=not self.transactional) for _ in statements)
 
     def up(self, connection: psycopg.Connection[Any]) -> None:
         execute_all(connection, self.up_sql)

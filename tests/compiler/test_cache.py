@@ -213,7 +213,10 @@ def test_warnings_of_cached_files_are_still_reported(project: Project) -> None:
     warm = project.compile()
     assert warm.reused == CACHED
     assert [(d.file, d.code) for d in warm.diagnostics] == [
-        ("migrations/0.0.3_index_titles.shift", "data-loss"),
+        ("migrations/0.0.2_add_language.shift", "rename-column"),
+        ("migrations/0.0.3_index_titles.shift", "index-blocks-writes"),
+        ("migrations/0.0.3_index_titles.shift", "drop-column"),
+        ("migrations/0.0.4_authors.shift", "constraint-scans"),
         ("migrations/0.0.4_authors.shift", "not-null-without-default"),
     ]
     assert outcome(warm) == project.uncached()

@@ -189,7 +189,7 @@ def _param(name: str) -> object:
 def test_default_names_match_postgresql(name: str, database_url: str) -> None:
     case = CASES[name]
     history = compile_texts([("0.0.1_naming.shift", case.shift)])
-    assert not history.diagnostics
+    assert not history.errors
     with psycopg.connect(database_url, autocommit=True) as connection:
         expected = _in_schema(connection, "plain", case.plain)
         actual = _in_schema(connection, "compiled", history.migrations[0].up)

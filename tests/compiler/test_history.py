@@ -32,7 +32,8 @@ def _codes(history: History) -> list[str]:
 def test_compile_texts_reports_two_files_with_one_version(names: tuple[str, str]) -> None:
     history = compile_texts([(names[0], TABLE_A), (names[1], TABLE_B)])
     assert _rendered(history) == [
-        f"{names[1]}: error: version 0.0.1 is used by two files: {names[0]} and {names[1]}"]
+        f"{names[1]}: error[duplicate-version]: version 0.0.1 is used by two files:"
+        f" {names[0]} and {names[1]}"]
 
 
 def test_compile_history_reports_two_files_with_one_version(tmp_path: Path) -> None:
@@ -42,7 +43,7 @@ def test_compile_history_reports_two_files_with_one_version(tmp_path: Path) -> N
     (migrations / "0.0.01_b.shift").write_text(TABLE_B)
     history = compile_history(migrations, tmp_path)
     assert _rendered(history) == [
-        "migrations/0.0.1_a.shift: error: version 0.0.1 is used by two files:"
+        "migrations/0.0.1_a.shift: error[duplicate-version]: version 0.0.1 is used by two files:"
         " migrations/0.0.01_b.shift and migrations/0.0.1_a.shift"]
 
 
@@ -52,14 +53,14 @@ def test_compile_history_reports_two_files_with_one_version(tmp_path: Path) -> N
 ])
 def test_bad_file_name(name: str) -> None:
     history = compile_texts([(name, TABLE_A)])
-    assert _rendered(history) == [f"{name}: error: '{name}' {FILE_NAME_HINT}"]
+    assert _rendered(history) == [f"{name}: error[bad-file-name]: '{name}' {FILE_NAME_HINT}"]
     assert history.migrations == []
 
 
 def test_file_name_without_the_suffix() -> None:
     history = compile_texts([("0.0.1_initial.sql", TABLE_A)])
     assert _rendered(history) == [
-        "0.0.1_initial.sql: error: migration file names end in .shift, like"
+        "0.0.1_initial.sql: error[bad-file-name]: migration file names end in .shift, like"
         " 0.0.2_add_language.shift"]
 
 
@@ -82,7 +83,8 @@ def test_a_migration_sees_only_the_ones_before_it() -> None:
     uses_a = "alter table a {\n    add column b text\n}\n"
     history = compile_texts([("0.0.1_uses.shift", uses_a), ("0.0.2_creates.shift", TABLE_A)])
     assert _rendered(history) == [
-        "0.0.1_uses.shift:1:13: error: unknown table 'a'\nalter table a {\n            ^"]
+        "0.0.1_uses.shift:1:13: error[unknown-table]: unknown table 'a'\n"
+        "alter table a {\n            ^"]
 
 
 def test_new_file_before_the_newest_compiled_version(tmp_path: Path) -> None:
@@ -97,9 +99,9 @@ def test_new_file_before_the_newest_compiled_version(tmp_path: Path) -> None:
     history = compile_history(migrations, tmp_path, generated_module=generated)
     assert _codes(history) == ["history-in-the-past"]
     assert _rendered(history) == [
-        "migrations/0.0.2_b.shift: error: migrations/0.0.2_b.shift has version 0.0.2, older"
-        " than 0.0.3 (migrations/0.0.3_c.shift) which generated/ was already built from: give"
-        " the new migration a version after the newest one"]
+        "migrations/0.0.2_b.shift: error[history-in-the-past]: migrations/0.0.2_b.shift has"
+        " version 0.0.2, older than 0.0.3 (migrations/0.0.3_c.shift) which generated/ was"
+        " already built from: give the new migration a version after the newest one"]
 
 
 def test_new_file_after_the_newest_compiled_version(tmp_path: Path) -> None:

@@ -159,8 +159,8 @@ def test_each_diagnostic_renders_as_head_source_line_and_caret(case: str) -> Non
         head, quoted, caret = lines[3 * index : 3 * index + 3]
         assert diagnostic.span is not None
         span = diagnostic.span
-        assert head == f"{relative_path(case)}:{span.line}:{span.column}: error: "\
-            f"{diagnostic.message}"
+        assert head == f"{relative_path(case)}:{span.line}:{span.column}:"\
+            f" error[{diagnostic.code}]: {diagnostic.message}"
         assert re.fullmatch(r"[ \t]*\^~*", caret), caret
         assert caret.lstrip(" \t").startswith("^")
         assert quoted.rstrip("\n") == quoted

@@ -5,6 +5,7 @@ and their generated files."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 import uuid
@@ -94,4 +95,4 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 def error_blocks(stderr: str) -> list[str]:
     """The diagnostics' first lines, without pgshift's closing summary line."""
     return [line for line in stderr.splitlines()
-            if ": error: " in line and not line.startswith("pgshift: ")]
+            if re.search(r": error\[[a-z0-9-]+\]: ", line) and not line.startswith("pgshift: ")]

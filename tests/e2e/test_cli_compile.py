@@ -149,7 +149,8 @@ def test_a_broken_migration_exits_3_with_a_positioned_error_and_writes_nothing(
     result = pgshift(command, cwd=root)
     assert result.returncode == 3
     lines = result.stderr.splitlines()
-    assert lines[0].startswith("migrations/0.0.2_notes.shift:3:11: error: unknown type 'string'")
+    assert lines[0].startswith(
+        "migrations/0.0.2_notes.shift:3:11: error[unknown-type]: unknown type 'string'")
     assert lines[1] == "    body  string not null"
     assert lines[2] == "          ^~~~~~"
     assert snapshot(root / "generated") == before
@@ -160,7 +161,8 @@ def test_a_broken_first_migration_creates_no_generated_directory(tmp_path: Path)
     root = project_with(tmp_path, {"0.0.1_notes.shift": BROKEN})
     result = pgshift("compile", "--project", "app", cwd=tmp_path)
     assert result.returncode == 3
-    assert re.match(r"migrations/0\.0\.1_notes\.shift:\d+:\d+: error: ", result.stderr)
+    assert re.match(r"migrations/0\.0\.1_notes\.shift:\d+:\d+: error\[unknown-type\]: ",
+                    result.stderr)
     assert not (root / "generated").exists()
 
 
@@ -172,7 +174,7 @@ def test_a_non_utf8_migration_shows_the_line_and_a_caret(tmp_path: Path) -> None
     result = pgshift("compile", cwd=root)
     assert result.returncode == 3
     lines = result.stderr.splitlines()
-    assert lines[0].startswith("migrations/0.0.1_initial.shift:2:7: error: ")
+    assert lines[0].startswith("migrations/0.0.1_initial.shift:2:7: error[encoding]: ")
     assert lines[1].startswith("-- caf")
     assert lines[2] == "      ^"
 

@@ -2,17 +2,9 @@
 DROP TABLE documents;
 
 -- 0.0.2
-SET lock_timeout = '2000ms';
-
-SET statement_timeout = '600000ms';
-
 DROP INDEX CONCURRENTLY documents_title;
 
 DROP INDEX CONCURRENTLY documents_fetched_at;
-
-RESET lock_timeout;
-
-RESET statement_timeout;
 
 -- 0.0.3
 CREATE INDEX CONCURRENTLY documents_fetched_at ON documents (fetched_at);

@@ -7,17 +7,9 @@ CREATE TABLE documents (
 );
 
 -- 0.0.2
-SET lock_timeout = '2000ms';
-
-SET statement_timeout = '600000ms';
-
 CREATE INDEX CONCURRENTLY documents_fetched_at ON documents (fetched_at);
 
 CREATE UNIQUE INDEX CONCURRENTLY documents_title ON documents (title) WHERE title <> '';
-
-RESET lock_timeout;
-
-RESET statement_timeout;
 
 -- 0.0.3
 DROP INDEX CONCURRENTLY documents_fetched_at;
