@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from .collector import fewer_collections
+from .durations import BadDuration, milliseconds
 from .exit_codes import CommandFailed, ExitCode
 from .project import Project, ProjectError
 
@@ -92,6 +95,22 @@ def build_parser() -> argparse.ArgumentParser:
                               " SECONDS for it instead of stopping (exit 10)")
     guarded.add_argument("--ignore-checksums", action="store_true",
                          help="apply even if an applied migration was edited since")
+    guarded.add_argument("--lock-timeout", metavar="DURATION",
+                         help="how long each statement may wait for a table lock before its"
+                              " migration is rolled back and tried again, e.g. 500ms, 2s; 0"
+                              " waits without limit (default: lock_timeout in [tool.pgshift],"
+                              " else 500ms; a migration's header sets its own)")
+    guarded.add_argument("--lock-retries", metavar="N", type=int,
+                         help="how many times a migration whose locks timed out is tried"
+                              " again (default: lock_retries in [tool.pgshift], else 30)")
+    guarded.add_argument("--lock-wait-budget", metavar="DURATION",
+                         help="how long in all to keep trying a migration whose locks time"
+                              " out, e.g. 90s, 10min; a plain number is seconds (default:"
+                              " lock_wait_budget in [tool.pgshift], else 5min)")
+    guarded.add_argument("--statement-timeout", metavar="DURATION",
+                         help="cancel a migration statement that runs longer, e.g. 30min"
+                              " (default: statement_timeout in [tool.pgshift], else the"
+                              " server's)")
     db_parents = [common, database]
 
     _command(commands, "init", [common], "scaffold a pgshift project",
@@ -157,10 +176,29 @@ def build_parser() -> argparse.ArgumentParser:
 def _options(args: argparse.Namespace) -> Any:
     from .commands.target import Options
 
-    if getattr(args, "wait", None) is not None and args.wait < 0:
-        raise CommandFailed(f"--wait takes a number of seconds, at least 0, not {args.wait:g}",
+    wait = getattr(args, "wait", None)
+    if wait is not None and not (math.isfinite(wait) and wait >= 0):
+        raise CommandFailed(f"--wait takes a number of seconds, at least 0, not {wait:g}",
                             ExitCode.USAGE)
-    return Options(Project.load(args.project), args.database_url, args.table, args.verbose)
+    project = Project.load(args.project)
+    timeouts, retry = project.timeouts, project.retry
+    try:
+        if getattr(args, "lock_timeout", None) is not None:
+            timeouts = replace(timeouts, lock_timeout_ms=milliseconds(args.lock_timeout))
+        if getattr(args, "statement_timeout", None) is not None:
+            timeouts = replace(timeouts,
+                               statement_timeout_ms=milliseconds(args.statement_timeout))
+        if getattr(args, "lock_wait_budget", None) is not None:
+            retry = replace(retry,
+                            budget_s=milliseconds(args.lock_wait_budget, bare="s") / 1000)
+    except BadDuration as bad:
+        raise CommandFailed(str(bad), ExitCode.USAGE) from None
+    if getattr(args, "lock_retries", None) is not None:
+        if args.lock_retries < 0:
+            raise CommandFailed(f"--lock-retries takes a count, 0 or more, not"
+                                f" {args.lock_retries}", ExitCode.USAGE)
+        retry = replace(retry, retries=args.lock_retries)
+    return Options(project, args.database_url, args.table, args.verbose, timeouts, retry)
 
 
 def _init(args: argparse.Namespace, out: TextIO) -> int:

@@ -7,9 +7,18 @@ installed pgshift works for any user's project, not only this repository.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .durations import BadDuration, milliseconds
+from .runner.waits import (
+    DEFAULT_LOCK_RETRIES,
+    DEFAULT_LOCK_TIMEOUT_MS,
+    DEFAULT_LOCK_WAIT_BUDGET_S,
+    RetryPolicy,
+    Timeouts,
+)
 
 
 class ProjectError(Exception):
@@ -18,9 +27,15 @@ class ProjectError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Project:
+    """Paths, the lock waits migrations run with, and the lint's levels (`lint`: rule code
+    or `start_after` → its value, checked by the build commands, which know the rules)."""
+
     root: Path
     migrations_dir: Path
     generated_dir: Path
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    lint: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: str | Path = ".") -> Project:
@@ -30,10 +45,22 @@ class Project:
         if not base.is_dir():
             raise ProjectError(f"project directory {base} does not exist")
         settings = _tool_settings(base / "pyproject.toml")
+        lint = settings.get("lint", {})
+        if not isinstance(lint, dict):
+            raise ProjectError("[tool.pgshift.lint] must be a table of rule = \"off\","
+                               " \"warning\" or \"error\"")
         return cls(
             root=base,
             migrations_dir=base / _path_setting(settings, "migrations"),
             generated_dir=base / _path_setting(settings, "generated"),
+            timeouts=Timeouts(
+                _duration(settings, "lock_timeout", DEFAULT_LOCK_TIMEOUT_MS),
+                _duration(settings, "statement_timeout", None)),
+            retry=RetryPolicy(
+                _count(settings, "lock_retries", DEFAULT_LOCK_RETRIES),
+                _duration(settings, "lock_wait_budget", None, bare="s") / 1000
+                if "lock_wait_budget" in settings else DEFAULT_LOCK_WAIT_BUDGET_S),
+            lint=lint,
         )
 
     @property
@@ -56,6 +83,29 @@ def _path_setting(settings: dict[str, Any], key: str) -> str:
                            f" {value!r}")
     if any(not ch.isprintable() for ch in value):
         raise ProjectError(f"[tool.pgshift] {key} contains a control character: {value!r}")
+    return value
+
+
+def _duration(settings: dict[str, Any], key: str, default: int | None,
+              bare: str | None = None) -> Any:
+    """A duration setting in milliseconds: a string with a unit, like "500ms" or "5s"."""
+    value = settings.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ProjectError(f"[tool.pgshift] {key} must be a duration such as \"500ms\" or"
+                           f" \"5s\", not {value!r}")
+    try:
+        return milliseconds(str(value), bare=bare)
+    except BadDuration as bad:
+        raise ProjectError(f"[tool.pgshift] {key}: {bad}") from None
+
+
+def _count(settings: dict[str, Any], key: str, default: int) -> int:
+    value = settings.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ProjectError(f"[tool.pgshift] {key} must be a whole number, 0 or more, not"
+                           f" {value!r}")
     return value
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..exit_codes import ExitCode
+from .locks import Lock
 
 if TYPE_CHECKING:
     import psycopg
@@ -146,3 +147,65 @@ class ConnectionLost(MigrationFailed):
             f" was lost while it ran ({server.describe()}). It ran in one transaction, which"
             " PostgreSQL rolls back when the connection ends: nothing of it remains and the"
             " database is still at the previous version.")
+
+
+@dataclass(frozen=True, slots=True)
+class LockWait:
+    """One attempt of a migration that could not get its locks in time: the statement, the
+    locks it waited for, and the sessions in their way (described by runner/blockers.py)."""
+
+    version: str
+    description: str
+    direction: str
+    statement: str
+    locks: tuple[Lock, ...]
+    lock_timeout_ms: int
+    blockers: list[str]
+    sqlstate: str | None = None
+
+    def waited_for(self) -> str:
+        return " and ".join(lock.describe() for lock in self.locks) or "its locks"
+
+    def what_happened(self) -> str:
+        if self.sqlstate == "40P01":
+            return "was ended by PostgreSQL to break a deadlock"
+        return (f"could not get {self.waited_for()} within lock_timeout"
+                f" {self.lock_timeout_ms} ms")
+
+    def retry_line(self, attempt: int, delay: float) -> str:
+        """The line a retry prints: `0.0.2 (add language): could not get … (attempt 1);
+        pid 4242 (…) holds ACCESS SHARE on documents, …; trying again in 0.7 s`."""
+        who = "; ".join(self.blockers) if self.blockers else "no session holds it now"
+        down = " Down" if self.direction == "down" else ""
+        return (f"{self.version} ({self.description}){down}: {self.what_happened()} (attempt"
+                f" {attempt}); {who}; rolled back, trying again in {delay:.1f} s")
+
+
+class LocksUnavailable(MigrationFailed):
+    """A migration could not get its locks within the retry budget."""
+
+    def __init__(self, wait: LockWait, attempts: int, seconds: float, index: int, total: int,
+                 server: ServerError, left: str) -> None:
+        self.version = wait.version
+        self.statement = wait.statement
+        self.server = server
+        self.wait = wait
+        indented = "\n".join(f"    {line}" for line in wait.statement.strip().splitlines())
+        tries = f"{attempts} attempt{'s' * (attempts != 1)} in {seconds:.1f} s"
+        if wait.blockers:
+            blocking = ("In its way when it gave up:\n" + "\n".join(
+                f"    {blocker}" for blocker in wait.blockers))
+        else:
+            blocking = "No session held a conflicting lock when it gave up."
+        pids = [blocker.split()[1] for blocker in wait.blockers
+                if blocker.startswith("pid ")][:3]
+        end = (" or end them (" + "; ".join(f"SELECT pg_terminate_backend({pid})"
+                                           for pid in pids) + ")") if pids else ""
+        down = " Down" if wait.direction == "down" else ""
+        RunnerError.__init__(
+            self, f"migration {wait.version} ({wait.description}){down} gave up waiting for"
+            f" its locks after {tries}: each time it {wait.what_happened()}, at statement"
+            f" {index + 1} of {total}:\n{indented}\n{blocking}\n{server.describe()}\n{left}\n"
+            f"To go on: wait for the sessions in its way to end{end}, then run it again;"
+            " --lock-wait-budget and --lock-retries (or lock_wait_budget and lock_retries in"
+            " [tool.pgshift]) wait longer.")

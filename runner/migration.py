@@ -26,15 +26,16 @@ class StatementFailed(Exception):
         self.error = error
 
 
-def execute_all(connection: psycopg.Connection[Any], statements: Sequence[str]) -> None:
-    """Run statements one by one; a failure says which statement it was."""
+def execute_all(connection: psycopg.Connection[Any], statements: Sequence[str], start: int = 0,
+                stop: int | None = None) -> None:
+    """Run statements[start:stop] one by one; a failure says which statement it was."""
     import psycopg
 
-    for index, statement in enumerate(statements):
+    for index in range(start, len(statements) if stop is None else stop):
         try:
-            connection.execute(statement.encode())
+            connection.execute(statements[index].encode())
         except psycopg.Error as error:
-            raise StatementFailed(index, statement, error) from error
+            raise StatementFailed(index, statements[index], error) from error
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +82,16 @@ class Migration:
     def reversible(self) -> bool:
         return self.down_sql is not None
 
+    def statements(self, direction: str) -> tuple[str, ...]:
+        """Up's statements ("up") or Down's ("down"; none for an irreversible migration)."""
+        return self.up_sql if direction == "up" else self.down_sql or ()
+
     def plans(self, direction: str) -> tuple[StatementPlan, ...]:
         """One plan per statement of Up ("up") or Down ("down"), NO_PLAN where none is known.
 
         A statement runs outside a transaction when its plan says so; without plans, every
         statement of a non-transactional migration does, as older modules ran them."""
-        statements = self.up_sql if direction == "up" else self.down_sql or ()
+        statements = self.statements(direction)
         known = self.up_plans if direction == "up" else self.down_plans
         if len(known) == len(statements):
             return known

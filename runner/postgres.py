@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import itertools
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,18 +15,31 @@ import psycopg
 from psycopg import errors, sql
 from psycopg.pq import TransactionStatus
 
+from .blockers import blockers
 from .errors import (
     ConnectionFailed,
     ConnectionLost,
     LockError,
     LockHeld,
     LockReleaseError,
+    LocksUnavailable,
+    LockWait,
     MigrationFailed,
     ServerError,
     TableError,
 )
 from .migration import Migration, StatementFailed, execute_all, version_key
 from .protocol import AppliedMigration, VersionState
+from .segments import (
+    NOTHING_REMAINS,
+    concurrent_note,
+    dirty_left,
+    first_part_rolled_back,
+    segments_of,
+    statement_at,
+    still_at,
+)
+from .waits import RETRYABLE, Attempts, RetryPolicy, Timeouts
 
 DEFAULT_TABLE = "public.schema_migrations"
 POLL_SECONDS = 0.2
@@ -45,17 +59,27 @@ def lock_key(database: str, schema: str, table: str) -> int:
 class PostgresMigrator:
     """Migrates one database over one autocommit connection; transactions are explicit."""
 
-    def __init__(self, connection: psycopg.Connection[Any], table: str = DEFAULT_TABLE) -> None:
+    def __init__(self, connection: psycopg.Connection[Any], table: str = DEFAULT_TABLE, *,
+                 timeouts: Timeouts | None = None, retry: RetryPolicy | None = None,
+                 logger: logging.Logger | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.connection = connection
         self.schema, self.table_name = split_table_name(table)
         self.table = sql.Identifier(self.schema, self.table_name)
+        self.timeouts = timeouts or Timeouts()
+        self.retry = retry or RetryPolicy()
+        self.logger = logger or logging.getLogger("pgshift")
+        self._sleep = sleep
         database = connection.info.dbname
         self.lock_key = lock_key(database, self.schema, self.table_name)
         self._statements = _HistoryStatements.for_table(self.table, connection)
+        self._history_row = (f"INSERT INTO {self.schema}.{self.table_name} … (the migration's"
+                             " history row)")
 
     @classmethod
-    def connect(cls, url: str, table: str = DEFAULT_TABLE,
-                application_name: str = "pgshift") -> PostgresMigrator:
+    def connect(cls, url: str, table: str = DEFAULT_TABLE, application_name: str = "pgshift",
+                **options: Any) -> PostgresMigrator:
+        """Connect to `url`; `options` are the constructor's (timeouts, retry, logger)."""
         try:
             connection = psycopg.connect(url, autocommit=True, application_name=application_name,
                                          connect_timeout=10)
@@ -65,7 +89,7 @@ class PostgresMigrator:
         # Notice a vanished client even while a statement waits (PostgreSQL 14+).
         with contextlib.suppress(psycopg.Error):
             connection.execute("SET client_connection_check_interval = '2s'")
-        return cls(connection, table)
+        return cls(connection, table, **options)
 
     def close(self) -> None:
         self.connection.close()
@@ -203,38 +227,59 @@ class PostgresMigrator:
     def migrate_many(self, migrations: Sequence[Migration],
                      starting: Callable[[Migration], None] | None = None) -> None:
         """Apply in order, stopping at the first failure: consecutive transactional
-        migrations one round trip each (see `_in_turn`), a non-transactional one alone."""
+        migrations one round trip each (see `_in_turn`), a non-transactional one in
+        segments (see `_in_segments`)."""
         index = 0
         while index < len(migrations):
             migration = migrations[index]
             if not migration.transactional:
                 if starting is not None:
                     starting(migration)
-                started = time.monotonic()
-                self._dirty_while(migration, "up", migration.up_sql)
-                self._record(migration, False, _ms(started))
+                self._in_segments(migration, "up")
                 index += 1
                 continue
             run = list(itertools.takewhile(lambda m: m.transactional, migrations[index:]))
-            committed = self._in_turn(run, starting)
-            index += committed
-            if committed < len(run):
-                self._one_statement_at_a_time(run[committed])
-                index += 1
+            self._transactional_run(run, starting)
+            index += len(run)
+
+    def _transactional_run(self, run: list[Migration],
+                           starting: Callable[[Migration], None] | None) -> None:
+        """Apply consecutive transactional migrations; one whose locks time out is rolled
+        back and, after a pause with the tables free, sent again with those after it."""
+        done = 0
+        attempts: Attempts | None = None
+        announced: set[str] = set()
+
+        def announce(migration: Migration) -> None:  # once, not again on each retry
+            if starting is not None and migration.version not in announced:
+                announced.add(migration.version)
+                starting(migration)
+
+        while done < len(run):
+            committed, failed = self._in_turn(run[done:], announce)
+            if failed is None:
+                return
+            if committed or attempts is None:  # another migration than the last to fail
+                attempts = self._attempts()
+            done += committed
+            self._retry_or_raise(run[done], "up", failed, attempts, NOTHING_REMAINS)
 
     def _in_turn(self, run: list[Migration], starting: Callable[[Migration], None] | None,
-                 ) -> int:
+                 ) -> tuple[int, StatementFailed | None]:
         """Apply transactional migrations in one pipeline, each in its own transaction with
-        its history row; returns how many committed before one failed.
+        its session settings and history row; return how many committed, and the failure
+        of the one that did not.
 
         Each migration's statements and history row go in one round trip. Its COMMIT is
         sent only once they have all succeeded, at the head of the next migration's round
         trip: so the server never waits for a round trip of its own to commit, and a
         client killed while a migration runs leaves no COMMIT behind for it (the orphaned
         session rolls it back). Which ones committed is read from each COMMIT's result,
-        which holds even when the connection is lost.
+        which holds even when the connection is lost; which statement failed, from the
+        first of its results that never came.
         """
         commits = []
+        sent: list[list[psycopg.Cursor[Any]]] = []
         try:
             with self.connection.pipeline() as pipeline:
                 for number, migration in enumerate(run):
@@ -243,13 +288,13 @@ class PostgresMigrator:
                     if number:
                         commits.append(self.connection.execute(b"COMMIT"))
                     self.connection.execute(b"BEGIN")
-                    for statement in migration.up_sql:
-                        self.connection.execute(statement.encode())
-                    # A pending migration has no row (a dirty one stops the run before this),
-                    # so a plain INSERT will do; were one there, the statement-by-statement
-                    # rerun that follows a failure replaces it.
-                    self.connection.execute(self._statements.insert_timed, [
-                        migration.version, migration.description, migration.checksum])
+                    for setting in self._settings(migration):
+                        self.connection.execute(setting)
+                    cursors = [self.connection.execute(statement.encode())
+                               for statement in migration.up_sql]
+                    cursors.append(self.connection.execute(self._statements.upsert_timed, [
+                        migration.version, migration.description, migration.checksum, False]))
+                    sent.append(cursors)
                     pipeline.sync()
                 commits.append(self.connection.execute(b"COMMIT"))
         except psycopg.Error as error:
@@ -261,58 +306,215 @@ class PostgresMigrator:
                                      ServerError.of(error)) from None
             if self.connection.info.transaction_status == TransactionStatus.INERROR:
                 self.connection.execute("ROLLBACK")
-            return committed
-        return len(run)
+            failing = run[committed]
+            cursors = sent[committed] if committed < len(sent) else []
+            index = next((i for i, cursor in enumerate(cursors) if cursor.statusmessage is None),
+                         len(cursors))
+            text = statement_at(failing.up_sql, index, self._history_row)
+            return committed, StatementFailed(index, text, error)
+        return len(run), None
 
-    def _one_statement_at_a_time(self, migration: Migration) -> None:
-        """Run a migration that failed in a pipeline again, statement by statement in one
-        transaction, to name the statement that fails (or apply it, if the failure was
-        passing: a lock timeout, a serialization failure)."""
-        left = ("It ran in one transaction, which was rolled back: nothing of it remains and"
-                " the database is still at the previous version.")
-        try:
-            with self.connection.transaction():
-                migration.up(self.connection)
-                self._record(migration, False, None, in_transaction=True)
-        except StatementFailed as failed:
-            raise _failure(migration, "up", migration.up_sql, failed, left) from None
-        except psycopg.Error as error:  # every statement ran: COMMIT refused it (a deferred
-            if self.connection.closed:  # constraint, a serialization failure)
-                raise ConnectionLost(migration.version, migration.description,
-                                     ServerError.of(error)) from None
-            total = len(migration.up_sql) + 1
-            raise MigrationFailed(migration.version, migration.description, "up", total - 1,
-                                  total, "COMMIT", ServerError.of(error), left) from None
+    # ------------------------------------------------------------ non-transactional
 
-    def _dirty_while(self, migration: Migration, direction: str,
-                     statements: tuple[str, ...]) -> None:
-        """Run a non-transactional migration's statements with its row marked dirty, so a
-        failure part-way leaves a dirty row naming the statement that failed."""
-        self._record(migration, True, None)
+    def _in_segments(self, migration: Migration, direction: str) -> None:
+        """Run a migration that holds concurrent statements in the order written: each run
+        of ordinary statements in one transaction, each concurrent statement on its own
+        once its lock is sure to be had.
+
+        The history row is marked dirty by the first segment (inside its transaction, when
+        it is one: a failure there leaves nothing behind) and clean by the last (likewise),
+        so the row is dirty exactly while part of the migration is applied. Down does the
+        same, deleting the row at the end.
+        """
+        plans = migration.plans(direction)
+        segments = segments_of(plans)
+        started = time.monotonic()
+        for position, indices in enumerate(segments):
+            first, last = position == 0, position == len(segments) - 1
+            done = indices[0]  # statements applied before this segment
+            left = (first_part_rolled_back(migration, direction) if first else
+                    dirty_left(migration, direction, done))
+            if plans[indices[0]].concurrently:
+                self._wait_for_locks(migration, direction, indices[0], left,
+                                     mark_failed=not first)
+                if first:
+                    self._mark_started(migration, direction)
+                    left = dirty_left(migration, direction, 0)
+                self._alone(migration, direction, indices[0], left)
+                if last:
+                    self._mark_finished(migration, direction, started)
+            else:
+                self._segment(migration, direction, indices, first, last, started, left)
+
+    def _segment(self, migration: Migration, direction: str, indices: list[int], first: bool,
+                 last: bool, started: float, left: str) -> None:
+        """One run of ordinary statements in a transaction, tried again when its locks time
+        out; the history row's first and last marks go with it."""
+        statements = migration.statements(direction)
+        attempts = self._attempts()
+        while True:
+            try:
+                with self.connection.transaction():
+                    for setting in self._settings(migration):
+                        self.connection.execute(setting)
+                    if first:
+                        self._mark_started(migration, direction)
+                    execute_all(self.connection, statements, indices[0], indices[-1] + 1)
+                    if last:
+                        self._mark_finished(migration, direction, started)
+                return
+            except StatementFailed as failed:
+                self._retry_or_raise(migration, direction, failed, attempts, left,
+                                     mark_failed=not first)
+
+    def _wait_for_locks(self, migration: Migration, direction: str, index: int, left: str,
+                        mark_failed: bool) -> None:
+        """Before a statement that runs outside a transaction (CREATE or DROP INDEX
+        CONCURRENTLY): take the table locks it takes first, and let them go, in a short
+        transaction under lock_timeout, tried again with backoff like any other, so that
+        its own wait for them is bounded as well."""
+        statement = migration.statements(direction)[index]
+        locks = migration.plans(direction)[index].locks
+        attempts = self._attempts()
+        while locks:
+            try:
+                with self.connection.transaction():
+                    for setting in self._settings(migration):
+                        self.connection.execute(setting)
+                    for lock in locks:
+                        self.connection.execute(sql.SQL("LOCK TABLE ONLY {} IN {} MODE").format(
+                            sql.Identifier(lock.schema, lock.table), sql.SQL(lock.mode)))
+                return
+            except psycopg.Error as error:
+                if self.connection.closed or error.sqlstate not in RETRYABLE:
+                    return  # it cannot be asked so (no privilege): the statement waits itself
+                self._retry_or_raise(migration, direction,
+                                     StatementFailed(index, statement, error), attempts, left,
+                                     mark_failed)
+
+    def _alone(self, migration: Migration, direction: str, index: int, left: str) -> None:
+        """Run one statement outside any transaction, with no lock_timeout: once it holds
+        its lock it blocks no one, and a timeout while it waits for older transactions
+        to end would only leave an INVALID index behind."""
+        settings = [b"SET lock_timeout = 0"]
+        statement_timeout = self._statement_timeout(migration)
+        if statement_timeout is not None:
+            settings.append(f"SET statement_timeout = '{statement_timeout}ms'".encode())
         try:
-            execute_all(self.connection, statements)
+            for setting in settings:
+                self.connection.execute(setting)
+            execute_all(self.connection, migration.statements(direction), index, index + 1)
         except StatementFailed as failed:
             note = self._mark_failed(migration, failed.statement)
-            raise _failure(migration, direction, statements, failed,
-                           "It is not transactional, so the statements before this one stay"
-                           f" applied and the database is marked dirty at version"
-                           f" {migration.version}. Repair it by hand, then record the real"
-                           " state with `pgshift force VERSION`." + note) from None
+            raise self._failure(migration, direction, failed, left + concurrent_note(
+                failed.statement) + note) from None
+        finally:
+            if not self.connection.closed:
+                self.connection.execute(b"RESET lock_timeout")
+                self.connection.execute(b"RESET statement_timeout")
+
+    # ------------------------------------------------------------ lock waits
+
+    def _settings(self, migration: Migration) -> list[bytes]:
+        """SET LOCAL statements for a migration's transaction: its header's timeouts, else
+        the run's."""
+        lock_timeout = (migration.lock_timeout_ms if migration.lock_timeout_ms is not None
+                        else self.timeouts.lock_timeout_ms)
+        settings = [f"SET LOCAL lock_timeout = '{int(lock_timeout)}ms'".encode()]
+        statement_timeout = self._statement_timeout(migration)
+        if statement_timeout is not None:
+            settings.append(f"SET LOCAL statement_timeout = '{statement_timeout}ms'".encode())
+        return settings
+
+    def _statement_timeout(self, migration: Migration) -> int | None:
+        if migration.statement_timeout_ms is not None:
+            return int(migration.statement_timeout_ms)
+        if self.timeouts.statement_timeout_ms is not None:
+            return int(self.timeouts.statement_timeout_ms)
+        return None
+
+    def _lock_timeout(self, migration: Migration) -> int:
+        return int(migration.lock_timeout_ms if migration.lock_timeout_ms is not None
+                   else self.timeouts.lock_timeout_ms)
+
+    def _attempts(self) -> Attempts:
+        return Attempts(self.retry)
+
+    def _retry_or_raise(self, migration: Migration, direction: str, failed: StatementFailed,
+                        attempts: Attempts, left: str, mark_failed: bool = False) -> None:
+        """After a failed transaction of a migration (rolled back): sleep before another
+        attempt when it was a lock timeout or a deadlock and the policy allows one;
+        otherwise raise what the user reads, first recording the failing statement in the
+        history row when the migration is part-applied (`mark_failed`)."""
+        retryable = failed.error.sqlstate in RETRYABLE
+        plans = migration.plans(direction)
+        locks = plans[failed.index].locks if retryable and failed.index < len(plans) else ()
+        found = [b.describe() for b in blockers(self.connection, locks)] if locks else []
+        waited = LockWait(migration.version, migration.description, direction,
+                          failed.statement, locks, self._lock_timeout(migration), found,
+                          failed.error.sqlstate)
+        attempt = attempts.made
+        delay = attempts.next_delay() if retryable else None
+        if delay is not None:
+            self.logger.warning("%s", waited.retry_line(attempt, delay), extra={
+                "event": "lock_retry", "version": migration.version, "direction": direction,
+                "statement_index": failed.index, "attempt": attempt,
+                "sqlstate": failed.error.sqlstate, "delay_ms": round(delay * 1000),
+                "locks": [lock.describe() for lock in locks], "blockers": found})
+            self._sleep(delay)
+            return
+        if mark_failed:
+            left += self._mark_failed(migration, failed.statement)
+        if not retryable:
+            raise self._failure(migration, direction, failed, left) from None
+        raise LocksUnavailable(waited, attempts.made, attempts.elapsed, failed.index,
+                               len(migration.statements(direction)),
+                               ServerError.of(failed.error), left) from None
+
+    def _failure(self, migration: Migration, direction: str, failed: StatementFailed,
+                 left: str) -> MigrationFailed:
+        if self.connection.closed and migration.transactional:
+            return ConnectionLost(migration.version, migration.description,
+                                  ServerError.of(failed.error))
+        statements = migration.statements(direction)
+        # Past its statements: its history row, then its COMMIT (a deferred constraint).
+        total = len(statements) + (failed.index >= len(statements))
+        return MigrationFailed(migration.version, migration.description, direction,
+                               min(failed.index, total - 1), total, failed.statement,
+                               ServerError.of(failed.error), left)
+
+    # ------------------------------------------------------------ the history row
+
+    def _mark_started(self, migration: Migration, direction: str) -> None:
+        """The row says dirty while part of a non-transactional migration is applied."""
+        if direction == "up":
+            self._record(migration, True, None)
+        else:
+            self.connection.execute(sql.SQL("UPDATE {} SET dirty = true WHERE version = %s")
+                                    .format(self.table), [migration.version])
+
+    def _mark_finished(self, migration: Migration, direction: str, started: float) -> None:
+        if direction == "up":
+            self._record(migration, False, _ms(started))
+        else:
+            self._forget(migration)
 
     def rollback(self, migration: Migration) -> None:
         assert migration.down_sql is not None
-        if migration.transactional:
+        if not migration.transactional:
+            self._in_segments(migration, "down")
+            return
+        attempts = self._attempts()
+        while True:
             try:
                 with self.connection.transaction():
+                    for setting in self._settings(migration):
+                        self.connection.execute(setting)
                     migration.down(self.connection)
                     self._forget(migration)
+                return
             except StatementFailed as failed:
-                raise _failure(migration, "down", migration.down_sql, failed,
-                               "Its Down ran in one transaction, which was rolled back: the"
-                               f" database is still at version {migration.version}.") from None
-            return
-        self._dirty_while(migration, "down", migration.down_sql)
-        self._forget(migration)
+                self._retry_or_raise(migration, "down", failed, attempts, still_at(migration))
 
     def force(self, version: str | None, migrations: list[Migration]) -> None:
         target = version_key(version) if version is not None else ()
@@ -367,9 +569,3 @@ def _ms(started: float) -> int:
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
-
-
-def _failure(migration: Migration, direction: str, statements: tuple[str, ...],
-             failed: StatementFailed, left: str) -> MigrationFailed:
-    return MigrationFailed(migration.version, migration.description, direction, failed.index,
-                           len(statements), failed.statement, ServerError.of(failed.error), left)

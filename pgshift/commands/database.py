@@ -36,7 +36,7 @@ def _dry_run(options: Options, out: TextIO, err: TextIO, verb: str,
              choose: Callable[[Manager], list[tuple[Migration, tuple[str, ...]]]]) -> int:
     """Print the SQL a run would execute, after the same checks; change nothing."""
     with open_target(options.project, options.database_url, err) as target, \
-            migrator_for(target, options.table) as migrator:
+            migrator_for(target, options) as migrator:
         chosen = choose(new_migration_manager(migrator, logger_for(options.verbose)))
     for migration, statements in chosen:
         kind = "" if migration.transactional else ", not transactional"
@@ -53,7 +53,7 @@ def _move(options: Options, out: TextIO, err: TextIO, words: tuple[str, str, str
     """Run `up` or `down` under a progress line, then say where the database ended up."""
     doing, done, do, preposition = words
     with open_target(options.project, options.database_url, err) as target, \
-            migrator_for(target, options.table) as migrator:
+            migrator_for(target, options) as migrator:
         progress = Progress(out, doing)
         moved = action(new_migration_manager(migrator, logger_for(options.verbose)), progress)
         progress.done()
@@ -111,7 +111,7 @@ def _status_json(target: Target, state: Status) -> dict[str, Any]:
 def status(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:
     module = generated_migrations(options.project, check_fresh=False)
     with open_target(options.project, options.database_url, err) as target, \
-            migrator_for(target, options.table) as migrator:
+            migrator_for(target, options) as migrator:
         state = new_migration_manager(migrator).status(module.migrations)
     if as_json:
         print(json.dumps(_status_json(target, state), indent=2), file=out)
@@ -137,7 +137,7 @@ def status(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:
 
 def history(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:
     with open_target(options.project, options.database_url, err) as target, \
-            migrator_for(target, options.table) as migrator:
+            migrator_for(target, options) as migrator:
         rows = migrator.applied()
     if as_json:
         entries = [{**_applied_json(r), "dirty": r.dirty, "failed_statement": r.failed_statement}
@@ -157,7 +157,7 @@ def history(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int
 def force(options: Options, out: TextIO, err: TextIO, *, version: str) -> int:
     module = generated_migrations(options.project, check_fresh=False)
     with open_target(options.project, options.database_url, err) as target, \
-            migrator_for(target, options.table) as migrator:
+            migrator_for(target, options) as migrator:
         new_migration_manager(migrator, logger_for(options.verbose)).force(module.migrations,
                                                                         version)
     print(f"recorded {target.shown} as at version {version} (clean); no migration was run",

@@ -79,7 +79,7 @@ def drift(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:
     module = generated_migrations(options.project, check_fresh=False)
     history_table = options.table.rpartition(".")[2]
     with open_target(options.project, options.database_url, err) as target, \
-            migrator_for(target, options.table) as migrator:
+            migrator_for(target, options) as migrator:
         state = new_migration_manager(migrator).status(module.migrations)
         if state.unknown:
             versions = ", ".join(a.version for a in state.unknown)

@@ -7,12 +7,13 @@ and stopped when it ends. The CLI says which one it uses and never prints a pass
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 import psycopg
@@ -25,6 +26,7 @@ from ..runner.errors import ConnectionFailed, StaleBuild
 from ..runner.loader import GeneratedModule, load_generated
 from ..runner.postgres import DEFAULT_TABLE, PostgresMigrator
 from ..runner.urls import mask_password
+from ..runner.waits import RetryPolicy, Timeouts
 
 EMBEDDED_DATABASE = "pgshift"
 
@@ -92,23 +94,23 @@ def generated_migrations(project: Project, check_fresh: bool) -> GeneratedModule
     return module
 
 
+class _Stderr(logging.Handler):
+    """Writes to whatever sys.stderr is when a record comes, as `pgshift: message`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(OSError, ValueError):  # a closed stream: nowhere to say it
+            print(f"pgshift: {self.format(record)}", file=sys.stderr, flush=True)
+
+
 def logger_for(verbose: bool) -> logging.Logger:
+    """The `pgshift` logger, printing on stderr: warnings (a lock wait that is retried,
+    say) always, each step too with --verbose."""
     logger = logging.getLogger("pgshift")
-    if verbose and not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("pgshift: %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
+    if not any(isinstance(handler, _Stderr) for handler in logger.handlers):
+        logger.addHandler(_Stderr())
+        logger.propagate = False
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
     return logger
-
-
-@contextmanager
-def migrator_for(target: Target, table: str) -> Iterator[PostgresMigrator]:
-    migrator = PostgresMigrator.connect(target.url, table)
-    try:
-        yield migrator
-    finally:
-        migrator.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,5 +119,18 @@ class Options:
     database_url: str | None
     table: str = DEFAULT_TABLE
     verbose: bool = False
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@contextmanager
+def migrator_for(target: Target, options: Options) -> Iterator[PostgresMigrator]:
+    migrator = PostgresMigrator.connect(target.url, options.table, timeouts=options.timeouts,
+                                        retry=options.retry,
+                                        logger=logger_for(options.verbose))
+    try:
+        yield migrator
+    finally:
+        migrator.close()
 
 
