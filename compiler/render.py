@@ -146,7 +146,15 @@ def create_table_sql(table: TableModel, constraints: list[ConstraintModel] | Non
 
 
 def add_constraint_sql(table: TableModel, constraint: ConstraintModel) -> str:
-    return f"ALTER TABLE {table_ref(table.schema, table.name)} ADD {constraint_sql(constraint)}"
+    not_valid = "" if constraint.validated else " NOT VALID"
+    return (f"ALTER TABLE {table_ref(table.schema, table.name)} ADD"
+            f" {constraint_sql(constraint)}{not_valid}")
+
+
+def created_with_table(constraint: ConstraintModel) -> bool:
+    """Whether CREATE TABLE can hold the constraint: not a foreign key (the table it points
+    at may come later) and not one added `not valid` (which only ALTER TABLE can make)."""
+    return constraint.kind != "foreign key" and constraint.validated
 
 
 def drop_constraint_sql(table: TableModel, name: str) -> str:
@@ -239,10 +247,10 @@ def render_schema(model: SchemaModel) -> str:
 
 def table_pieces(table: TableModel) -> Pieces:
     """A table's part of each section of the schema: creation, foreign keys, comments."""
-    own = [c for c in table.constraints.values() if c.kind != "foreign key"]
+    own = [c for c in table.constraints.values() if created_with_table(c)]
     before, after = sequence_statements(table)
     foreign_keys = [add_constraint_sql(table, c) for c in table.constraints.values()
-                    if c.kind == "foreign key"]
+                    if not created_with_table(c)]
     return (_script([*before, create_table_sql(table, own), *after]), _script(foreign_keys),
             _script(table_comment_statements(table)))
 

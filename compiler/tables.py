@@ -277,9 +277,12 @@ def drop_table(ctx: Context, s: ast.DropTable) -> Step:
                         f" `drop table {s.table} cascade`", s.span)
     cascade = " CASCADE" if s.cascade else ""
     before, after = recreate_sequences(table)
-    create = Statement(create_table_sql(table),
-                       locks(*foreign_key_targets(table, SHARE_ROW_EXCLUSIVE)))
+    valid = [c for c in table.constraints.values() if c.validated]
+    create = Statement(create_table_sql(table, valid),
+                       locks(*foreign_key_targets(table, SHARE_ROW_EXCLUSIVE, valid)))
     down = [*before, create, *after]
+    down += [recreate_constraint(table, c) for c in table.constraints.values()
+             if not c.validated]
     for index in ctx.model.indexes_of(table.key):
         down += recreate_index(index)
         ctx.model.detach_index(index)

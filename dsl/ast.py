@@ -165,7 +165,28 @@ class DropNotNull:
 
 @dataclass(frozen=True, slots=True)
 class AddConstraint:
+    """`add check …`, `add foreign key …`, …; `not valid` skips checking existing rows."""
+
     constraint: TableConstraint
+    span: Span
+    not_valid: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AddConstraintUsingIndex:
+    """`add constraint NAME unique using index INDEX`: a key adopts an index built before."""
+
+    name: Name | None
+    kind: Kind["unique", "primary key"]
+    index: Name
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateConstraint:
+    """`validate constraint NAME`: check the existing rows of one added `not valid`."""
+
+    name: Name
     span: Span
 
 
@@ -178,7 +199,8 @@ class DropConstraint:
 
 AlterAction = (
     AddColumn | DropColumn | RenameColumn | AlterColumnType | SetDefault | DropDefault
-    | SetNotNull | DropNotNull | AddConstraint | DropConstraint
+    | SetNotNull | DropNotNull | AddConstraint | AddConstraintUsingIndex | ValidateConstraint
+    | DropConstraint
 )
 
 
@@ -319,7 +341,8 @@ class MigrationFile:
 
 
 __all__ = [
-    "AddColumn", "AddConstraint", "AddEnumValue", "AlterAction", "AlterColumnType", "AlterTable",
+    "AddColumn", "AddConstraint", "AddConstraintUsingIndex", "AddEnumValue", "AlterAction",
+    "AlterColumnType", "AlterTable",
     "Check", "CheckConstraint", "Collate", "Column", "ColumnConstraint", "Comment", "CreateEnum",
     "CreateExtension", "CreateIndex", "CreateTable", "Default", "DropColumn", "DropConstraint",
     "DropDefault", "DropEnum", "DropExtension", "DropIndex", "DropNotNull", "DropTable",
@@ -328,5 +351,5 @@ __all__ = [
     "MigrationHeader", "Name", "NotNull", "Nullable", "PrimaryKey", "PrimaryKeyConstraint",
     "QualifiedName", "RawExpression", "RawSql", "References", "ReferentialAction", "RenameColumn",
     "RenameEnumValue", "RenameIndex", "RenameTable", "SetDefault", "SetNotNull", "SpecialValue",
-    "Statement", "TableConstraint", "TypeName", "Unique", "UniqueConstraint",
+    "Statement", "TableConstraint", "TypeName", "Unique", "UniqueConstraint", "ValidateConstraint",
 ]

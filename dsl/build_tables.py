@@ -168,7 +168,9 @@ class TableRules(TypeRules):
         return ast.CheckConstraint(None, self.raw(items[-1]), span)
 
     def add_check_constraint(self, meta: Meta, items: list[Token]) -> ast.AddConstraint:
-        return ast.AddConstraint(self.check_constraint(meta, items), meta)
+        not_valid = items[-1].type == "NOT_VALID"
+        check = self.check_constraint(meta, items[:-1] if not_valid else items)
+        return ast.AddConstraint(check, meta, not_valid)
 
     def foreign_key_constraint(self, meta: Meta, items: list[Any]) -> ast.ForeignKeyConstraint:
         columns, references = items
@@ -228,7 +230,19 @@ class TableRules(TypeRules):
         return "drop_not_null", []
 
     def add_constraint(self, meta: Meta, items: list[Any]) -> ast.AddConstraint:
-        return ast.AddConstraint(items[0], meta)
+        return ast.AddConstraint(items[0], meta, len(items) > 1)
+
+    def add_constraint_using_index(self, meta: Meta,
+                                   items: list[Any]) -> ast.AddConstraintUsingIndex:
+        *named, kind, index = items
+        return ast.AddConstraintUsingIndex(named[0] if named else None, kind, self.name(index),
+                                           meta)
+
+    def index_key(self, meta: Meta, items: list[Token]) -> str:
+        return "unique" if items[0].type == "UNIQUE" else "primary key"
+
+    def validate_constraint(self, meta: Meta, items: list[Token]) -> ast.ValidateConstraint:
+        return ast.ValidateConstraint(self.name(items[0]), meta)
 
     def drop_constraint(self, meta: Meta, items: list[Token]) -> ast.DropConstraint:
         return ast.DropConstraint(self.name(items[0]), len(items) > 1, meta)

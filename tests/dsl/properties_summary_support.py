@@ -92,7 +92,12 @@ def action_summary(a: ast.AlterAction) -> Summary:
     if isinstance(a, ast.SetDefault):
         return ("set default", a.column.value, expression(a.value))
     if isinstance(a, ast.AddConstraint):
-        return ("add constraint", table_constraint_summary(a.constraint))
+        return ("add constraint", table_constraint_summary(a.constraint),
+                *(("not valid",) if a.not_valid else ()))
+    if isinstance(a, ast.AddConstraintUsingIndex):
+        return ("using index", a.name.value if a.name else None, a.kind, a.index.value)
+    if isinstance(a, ast.ValidateConstraint):
+        return ("validate constraint", a.name.value)
     if isinstance(a, ast.DropConstraint):
         return ("drop constraint", a.name.value, a.cascade)
     kinds: dict[type, str] = {ast.DropDefault: "drop default", ast.SetNotNull: "set not null",
