@@ -68,10 +68,25 @@ def build_parser() -> argparse.ArgumentParser:
              "Compile in memory and compare with generated/: exits 3 when a migration does"
              " not compile, 4 when generated/ is stale, 0 when all is well. Made for CI.",
              ["pgshift check", "pgshift check --project services/api"], _check)
-    _command(commands, "plan", [common], "list what each migration does",
-             "Compile every migration and list, in version order, the statements each one"
-             " runs, marking non-transactional and irreversible migrations.",
-             ["pgshift plan"], _plan)
+    plan = _command(commands, "plan", [common], "list what each migration does to a live table",
+                    "Compile every migration and list, in version order, the statements each"
+                    " one runs, each with the table locks it takes (and what they block) and"
+                    " whether it scans or rewrites the table; non-transactional and"
+                    " irreversible migrations are marked.",
+                    ["pgshift plan", "pgshift plan --json | jq '.migrations[-1]'"], _plan)
+    plan.add_argument("--json", action="store_true", help="print one JSON object")
+    lint = _command(commands, "lint", [common], "run the safety lint",
+                    "Compile every migration and report what the safety lint finds: locks"
+                    " held on existing tables while they are scanned, rewritten or indexed,"
+                    " lost data, renames the running application does not know, and more"
+                    " (docs/safety.md). Exit 20 when a finding is one [tool.pgshift.lint]"
+                    " makes an error, 3 when a migration does not compile.",
+                    ["pgshift lint", "pgshift lint --format json", "pgshift lint --rules"],
+                    _lint)
+    lint.add_argument("--format", choices=["text", "json"], default="text",
+                      help="text for people (default), json for scripts")
+    lint.add_argument("--rules", action="store_true",
+                      help="list the rules with their levels instead")
     new = _command(commands, "new", [common], "create the next migration file",
                    "Create migrations/VERSION_NAME.shift with the version after the newest"
                    " one (0.0.9 → 0.0.10; timestamp histories get the current UTC time).",
@@ -276,7 +291,16 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 def _plan(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.build import plan_project
 
-    return plan_project(Project.load(args.project), out, sys.stderr, args.verbose)
+    return plan_project(Project.load(args.project), out, sys.stderr, args.verbose, args.json)
+
+
+def _lint(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands.lint import lint_project, list_rules
+
+    project = Project.load(args.project)
+    if args.rules:
+        return list_rules(project, out, args.format == "json")
+    return lint_project(project, out, sys.stderr, args.format == "json")
 
 
 def _new(args: argparse.Namespace, out: TextIO) -> int:

@@ -20,6 +20,8 @@ class ExitCode(IntEnum):
     UNKNOWN_VERSIONS = 17
     IRREVERSIBLE = 18
     DRIFT = 19
+    LINT = 20
+    VERIFY = 21
 
 
 class CommandFailed(Exception):

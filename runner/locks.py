@@ -65,7 +65,9 @@ def what_it_blocks(mode: str) -> str:
         return "blocks reads and writes"
     if ROW_EXCLUSIVE in CONFLICTS[mode]:
         return "blocks writes"
-    return "blocks other schema changes and VACUUM, not reads or writes"
+    if SHARE_UPDATE_EXCLUSIVE in CONFLICTS[mode]:
+        return "blocks other schema changes and VACUUM, not reads or writes"
+    return "blocks only schema changes that take EXCLUSIVE or ACCESS EXCLUSIVE"
 
 
 @dataclass(frozen=True, slots=True)

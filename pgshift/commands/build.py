@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..compiler.codegen import migration_sql, render_module, render_schema_file
 from ..compiler.history import History, compile_history
+from ..compiler.migration import CompiledMigration
+from ..compiler.statement import WORK_WORDS, Statement
 from ..dsl import Severity, render
 from ..exit_codes import CommandFailed, ExitCode
 from ..project import Project
+from ..runner.locks import what_it_blocks
+from .lint_levels import LintLevels, is_lint_error
 from .progress import Progress
 
 MODULE = "postgresql.py"
@@ -27,14 +32,17 @@ class Outputs:
 
 
 def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False,
-          out: TextIO | None = None) -> History:
-    """Compile the project's history, printing diagnostics; raise when it does not compile.
+          out: TextIO | None = None, enforce_lint: bool = True) -> History:
+    """Compile the project's history, printing diagnostics; raise when it does not compile
+    (exit 3), or when the lint found what the project made an error (exit 20; not for
+    commands that only show the SQL, `enforce_lint=False`).
 
     Warnings about migrations that generated/ was already built from were read when they
     were new; they are counted, and shown again only with --verbose. When `out` is a
     terminal and many files need compiling (a first compile of a long history), a
     progress bar runs on it meanwhile.
     """
+    levels = LintLevels.of(project.lint)
     module = project.generated_dir / MODULE
     bar = (Progress(out, "compiling", lines=False, when_grown=True)
            if out is not None and out.isatty() else None)
@@ -45,6 +53,8 @@ def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False,
     finally:
         if bar is not None:
             bar.done()
+    history.diagnostics = [shown for shown in map(levels.apply, history.diagnostics)
+                           if shown is not None]
     compiled = set(history.previously_compiled.values())
     hidden = 0
     for diagnostic in history.diagnostics:
@@ -61,10 +71,16 @@ def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False,
         print(f"pgshift: compiled {fresh} migration{'s' * (fresh != 1)}, reused"
               f" {history.reused} from the compile cache"
               f" ({project.relative(project.cache_dir)})", file=err)
-    errors = len(history.errors)
+    lint_errors = sum(map(is_lint_error, history.errors))
+    errors = len(history.errors) - lint_errors
     if errors:
         raise CommandFailed(f"{errors} error{'s' * (errors != 1)} in the migrations",
                             ExitCode.COMPILE)
+    if lint_errors and enforce_lint:
+        raise CommandFailed(
+            f"the lint found {lint_errors} change{'s' * (lint_errors != 1)} that"
+            " [tool.pgshift.lint] makes an error: use the safe form its help line gives, or"
+            " accept one with a `-- pgshift: allow CODE` comment", ExitCode.LINT)
     return history
 
 
@@ -136,8 +152,14 @@ def check_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
 
 
 def plan_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
-                 verbose: bool = False) -> int:
-    history = build(project, err, verbose)
+                 verbose: bool = False, as_json: bool = False) -> int:
+    """Each migration's Up, statement by statement, with the table locks each takes (and
+    what they block while held or waited for) and what it does to the rows meanwhile."""
+    history = build(project, err, verbose, enforce_lint=False)
+    if as_json:
+        print(json.dumps({"migrations": [_plan_json(m) for m in history.migrations]},
+                         indent=2), file=out)
+        return int(ExitCode.OK)
     if not history.migrations:
         print(f"no migrations in {project.relative(project.migrations_dir)}", file=out)
     for migration in history.migrations:
@@ -146,15 +168,40 @@ def plan_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
             flags.append("irreversible")
         suffix = f"  [{', '.join(flags)}]" if flags else ""
         print(f"{migration.version}  {migration.description}{suffix}", file=out)
-        for statement in migration.up:
-            first = statement.splitlines()[0] if statement.strip() else ""
+        for statement in migration.up_statements:
+            first = statement.sql.splitlines()[0] if statement.sql.strip() else ""
             print(f"    {first[:96]}{'…' if len(first) > 96 else ''}", file=out)
+            print(f"        {_effects(statement)}", file=out)
     return int(ExitCode.OK)
+
+
+def _effects(statement: Statement) -> str:
+    """`ACCESS EXCLUSIVE on documents (blocks reads and writes); rewrites the table …`"""
+    locks = "; ".join(f"{lock.describe()} ({what_it_blocks(lock.mode)})"
+                      for lock in statement.locks) or "no table lock"
+    alone = "; runs outside a transaction" if statement.concurrently else ""
+    return f"{locks}; {WORK_WORDS[statement.work]}{alone}"
+
+
+def _plan_json(migration: CompiledMigration) -> dict[str, Any]:
+    return {
+        "version": migration.version,
+        "description": migration.description,
+        "transactional": migration.transactional,
+        "reversible": migration.down is not None,
+        "statements": [{
+            "sql": statement.sql,
+            "locks": [{"schema": lock.schema, "table": lock.table, "mode": lock.mode,
+                       "blocks": what_it_blocks(lock.mode)} for lock in statement.locks],
+            "work": statement.work,
+            "concurrently": statement.concurrently,
+        } for statement in migration.up_statements],
+    }
 
 
 def sql_for_version(project: Project, version: str, down: bool, out: TextIO,
                     err: TextIO = sys.stderr, verbose: bool = False) -> int:
-    history = build(project, err, verbose)
+    history = build(project, err, verbose, enforce_lint=False)
     wanted = tuple(int(p) for p in version.split(".")) if _is_version(version) else None
     for migration in history.migrations:
         if migration.version_parts == wanted:

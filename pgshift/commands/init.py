@@ -11,6 +11,17 @@ TOOL_SECTION = """
 [tool.pgshift]
 migrations = "migrations"
 generated = "generated"
+
+# The safety lint (docs/safety.md). A change that holds a lock on an existing table while
+# it scans, rewrites or indexes the table fails the build; `-- pgshift: allow CODE` above
+# one statement accepts it. Every other rule warns.
+[tool.pgshift.lint]
+index-blocks-writes = "error"
+type-change-rewrites = "error"
+set-not-null-scans = "error"
+constraint-scans = "error"
+unique-builds-index = "error"
+volatile-default = "error"
 """
 IGNORED = ".pgshift/"
 

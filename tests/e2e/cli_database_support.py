@@ -40,10 +40,12 @@ alter table documents {
 }
 """
 TITLE_INDEX = """\
+-- pgshift: allow index-blocks-writes (these tests' tables are small)
 index documents_title on documents (title)
 """
 # Two statements; the second fails on a row with a long title, so the first must vanish too.
 TITLE_RULES = """\
+-- pgshift: allow constraint-scans
 alter table documents {
     add column summary text
     add constraint documents_title_short check `length(title) < 5`

@@ -1,0 +1,204 @@
+"""The locks and the work the compiler claims for each statement, held to a real server.
+
+Each case is a short history whose last migration holds the changes under test. The
+history before it is applied; then each statement of the last migration's Up, and then
+of its Down, runs in a transaction of its own, and before its COMMIT pg_locks says which
+table locks the session holds. For every table locked in more than ACCESS SHARE, the
+strongest mode held must be the mode the compiler declared, and every declared table must
+be locked. A statement declared to rewrite must give its table a new relfilenode, and
+one declared not to must not. Concurrent statements cannot run in a transaction: they
+run alone, and only their declared mode is checked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+
+from pgshift.compiler.history import compile_texts
+from pgshift.compiler.statement import Statement
+from pgshift.runner.locks import ACCESS_SHARE, CONFLICTS, SHARE_UPDATE_EXCLUSIVE, mode_of
+
+BASE = """\
+extension vector
+
+enum document_status ("draft", "published")
+
+table users {
+    id     bigint identity primary key
+    email  text not null
+}
+
+table documents {
+    id         bigint identity primary key
+    user_id    bigint references users (id)
+    title      varchar(100) not null
+    body       text
+    slug       text
+    words      integer
+    amount     numeric(10, 2)
+    status     document_status not null default 'draft'
+    embedding  vector(3)
+    check `words >= 0`
+}
+
+index documents_title on documents (title)
+unique index documents_slug_unique on documents (slug)
+comment on table documents is 'fetched documents'
+"""
+
+CASES: dict[str, str] = {
+    "create table with a foreign key": """
+table notes {
+    id           bigint identity primary key
+    document_id  bigint not null references documents (id) on delete cascade
+}
+""",
+    "add columns of every kind": """
+alter table documents {
+    add column language text not null default 'en'
+    add column fetched_at timestamptz default now()
+    add column token uuid default gen_random_uuid()
+    add column serial_number bigint identity
+    add column doubled integer generated always as `words * 2` stored
+    add column reviewer_id bigint references users (id)
+    add column code text unique check `code <> ''`
+}
+""",
+    "drop and rename columns": """
+alter table documents {
+    drop column user_id
+    rename column body to content
+    drop column embedding
+}
+""",
+    "type changes": """
+alter table documents {
+    alter column title type varchar(200)
+    alter column amount type numeric(12, 2)
+    alter column words type bigint
+    alter column body type varchar(10)
+    alter column slug type varchar
+}
+""",
+    "defaults and not null": """
+alter table documents {
+    alter column body set default ''
+    alter column status drop default
+    alter column body set not null
+    alter column title drop not null
+}
+""",
+    "constraints, the blocking way": """
+alter table documents {
+    add constraint documents_amount_positive check `amount > 0`
+    add foreign key (user_id) references users (id)
+    add constraint documents_title_key unique (title)
+    drop constraint documents_words_check
+    drop constraint documents_user_id_fkey
+}
+""",
+    "constraints, the safe way": """
+alter table documents {
+    add constraint documents_amount_positive check `amount > 0` not valid
+    add constraint documents_owner_fk foreign key (user_id) references users (id) not valid
+    validate constraint documents_amount_positive
+    validate constraint documents_owner_fk
+    add constraint documents_body_present check `body is not null` not valid
+}
+alter table documents {
+    validate constraint documents_body_present
+    alter column body set not null
+    add constraint documents_slug_key unique using index documents_slug_unique
+}
+""",
+    "indexes": """
+index documents_body on documents (body)
+rename index documents_title to documents_title_lookup
+comment on index documents_title_lookup is 'by title'
+drop index documents_slug_unique
+""",
+    "tables": """
+comment on column documents.body is 'the text'
+rename table documents to articles
+drop table articles
+""",
+    "types": """
+irreversible 'an enum value cannot be removed'
+alter enum document_status add value 'archived'
+alter enum document_status rename value 'draft' to 'new'
+""",
+}
+
+
+def _strongest(modes: set[str]) -> str:
+    return max(modes, key=lambda mode: len(CONFLICTS[mode]))
+
+
+def _locks_held(connection: psycopg.Connection[Any]) -> dict[int, set[str]]:
+    """Relation locks this session holds, by oid (a table dropped meanwhile included)."""
+    rows = connection.execute(
+        "SELECT relation::bigint, mode FROM pg_locks WHERE pid = pg_backend_pid()"
+        " AND locktype = 'relation'").fetchall()
+    held: dict[int, set[str]] = {}
+    for oid, mode in rows:
+        held.setdefault(oid, set()).add(mode_of(mode))
+    return held
+
+
+def _tables(connection: psycopg.Connection[Any]) -> dict[str, tuple[int, int]]:
+    """Each user table's name → (oid, relfilenode)."""
+    rows = connection.execute(
+        "SELECT c.relname, c.oid::bigint, c.relfilenode FROM pg_class c JOIN pg_namespace n"
+        " ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public'").fetchall()
+    return {name: (oid, node) for name, oid, node in rows}
+
+
+def _check(connection: psycopg.Connection[Any], statement: Statement) -> list[str]:
+    """Run one statement; what it did that its declaration does not say. A table the
+    statement itself creates is left out: nobody else can see it yet."""
+    if statement.concurrently:
+        connection.execute(statement.sql.encode())
+        return [f"{lock.describe()}: a concurrent statement takes SHARE UPDATE EXCLUSIVE"
+                for lock in statement.locks if lock.mode != SHARE_UPDATE_EXCLUSIVE]
+    declared = {lock.table: lock.mode for lock in statement.locks}
+    before = _tables(connection)
+    names = {oid: name for name, (oid, _) in before.items()}
+    with connection.transaction():
+        connection.execute(statement.sql.encode())
+        held = {names[oid]: modes for oid, modes in _locks_held(connection).items()
+                if oid in names}
+    after = dict(_tables(connection).values())
+    problems = []
+    for table, modes in held.items():
+        strongest = _strongest(modes)
+        if strongest != ACCESS_SHARE and declared.get(table) != strongest:
+            problems.append(f"holds {strongest} on {table}, declared {declared.get(table)}")
+    problems += [f"declared {mode} on {table}, which it does not lock"
+                 for table, mode in declared.items() if table not in held]
+    rewritten = {name for name, (oid, node) in before.items()
+                 if oid in after and after[oid] != node}
+    claimed = {lock.table for lock in statement.locks} if statement.work == "rewrite" else set()
+    if rewritten != claimed:
+        problems.append(f"rewrote {sorted(rewritten)}, declared {sorted(claimed)}")
+    return problems
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_declared_locks_and_rewrites_match_postgresql(case: str, database_url: str) -> None:
+    history = compile_texts([("0.0.1_base.shift", BASE), ("0.0.2_case.shift", CASES[case])])
+    assert not history.errors, history.errors
+    base, changes = history.migrations
+    problems = []
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        with connection.transaction():
+            for sql in base.up:
+                connection.execute(sql.encode())
+        for direction, statements in (("up", changes.up_statements),
+                                      ("down", changes.down_statements or ())):
+            for statement in statements:
+                problems += [f"{direction}: {statement.sql.splitlines()[0]}: {problem}"
+                             for problem in _check(connection, statement)]
+    assert problems == []
