@@ -100,8 +100,8 @@ def lint_statement(ctx: Context, statement: object, steps: list[Step],
     """Run every rule on the changes one statement made; `fresh_before` are the tables this
     migration had created before the statement."""
     for step in steps:
-        table = _table_of(ctx, statement)
-        key = _key_of(ctx, statement)
+        key = _key_of(ctx, statement) or _first_locked(step)
+        table = ctx.model.tables.get(key) if key is not None else None
         existing = key is not None and key not in fresh_before and not isinstance(
             statement, ast.CreateTable)
         change = Change(step.node if step.node is not None else statement, step, table,
@@ -119,9 +119,12 @@ def _key_of(ctx: Context, statement: object) -> Key | None:
     return ctx.key(name) if isinstance(name, ast.QualifiedName) else None
 
 
-def _table_of(ctx: Context, statement: object) -> TableModel | None:
-    key = _key_of(ctx, statement)
-    return ctx.model.tables.get(key) if key is not None else None
+def _first_locked(step: Step) -> Key | None:
+    """The table a statement that names none locks (an index's table, for `drop index`)."""
+    for statement in step.up:
+        for lock in statement.locks:
+            return (lock.schema, lock.table)
+    return None
 
 
 def _quoted(table: TableModel | None, fallback: str = "the table") -> str:
