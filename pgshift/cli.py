@@ -180,6 +180,20 @@ def build_parser() -> argparse.ArgumentParser:
                      ["pgshift drift", "pgshift drift --json --database-url $DATABASE_URL"],
                      _drift)
     drift.add_argument("--json", action="store_true", help="print one JSON object")
+    verify = _command(commands, "verify", db_parents, "prove every Down on a scratch database",
+                      "On a scratch database (a new one on the embedded PostgreSQL, or on the"
+                      " server of --database-url, dropped afterwards), apply each migration's"
+                      " Up, its Down and its Up again, comparing full catalog snapshots: exit"
+                      " 21 naming the first migration whose Down does not restore the catalog,"
+                      " with the difference. No database of yours is touched.",
+                      ["pgshift verify", "pgshift verify --from 0.0.40",
+                       "pgshift verify --json --database-url postgresql://ci@localhost/postgres"],
+                      _verify)
+    verify.add_argument("--from", dest="start", metavar="VERSION",
+                        help="only apply the migrations before VERSION; prove it and those after")
+    verify.add_argument("--no-check", action="store_true",
+                        help="verify generated/ even if migrations/ changed since it was compiled")
+    verify.add_argument("--json", action="store_true", help="print one JSON object")
     db = _command(commands, "db", db_parents, "print the database URL, or open psql on it",
                   "Print the URL of the database in use with the password masked; --psql"
                   " opens psql on it (the embedded server's own psql when none is installed).",
@@ -268,6 +282,13 @@ def _drift(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.drift import drift
 
     return drift(_options(args), out, sys.stderr, as_json=args.json)
+
+
+def _verify(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands.verify import verify
+
+    return verify(_options(args), out, sys.stderr, start=args.start,
+                  check_fresh=not args.no_check, as_json=args.json)
 
 
 def _db(args: argparse.Namespace, out: TextIO) -> int:

@@ -1,9 +1,11 @@
 """A snapshot of a database's user schema from the system catalogs, in PostgreSQL's words.
 
 Columns with their types, nullability, defaults, identity and generation; constraints via
-pg_get_constraintdef; indexes via pg_get_indexdef; enums with their labels in order;
-comments; extensions. Two snapshots compare equal exactly when the schemas are the same,
-which is how Up-then-Down is proven to leave nothing behind, and how drift is found.
+pg_get_constraintdef; indexes via pg_get_indexdef, with whether they are valid; enums with
+their labels in order; comments; extensions; and what `sql` blocks make: sequences' settings,
+views, functions, triggers and row-level security policies. Two snapshots compare equal
+exactly when the schemas are the same, which is how Up-then-Down is proven to leave nothing
+behind (`pgshift verify`), and how drift is found.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ ORDER BY 1, 2, 3
 """
 
 _INDEXES = """
-SELECT n.nspname, i.relname, pg_get_indexdef(i.oid), obj_description(i.oid, 'pg_class')
+SELECT n.nspname, i.relname, pg_get_indexdef(i.oid), obj_description(i.oid, 'pg_class'),
+       x.indisvalid
 FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class t ON t.oid = x.indrelid
@@ -66,6 +69,52 @@ GROUP BY 1, 2 ORDER BY 1, 2
 
 _EXTENSIONS = "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1"
 
+# What a `sql` block can make besides tables: sequences' settings, views' queries,
+# functions, triggers, row-level security policies. Objects an extension owns are its own.
+_NOT_FROM_AN_EXTENSION = """NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = {oid}
+    AND d.classid = '{catalog}'::regclass AND d.deptype = 'e')"""
+
+_SEQUENCES = f"""
+SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
+       s.seqmin, s.seqmax, s.seqcache, s.seqcycle
+FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore_sequences)s))
+  AND {_NOT_FROM_AN_EXTENSION.format(oid="c.oid", catalog="pg_class")}
+ORDER BY 1, 2
+"""
+
+_VIEWS = f"""
+SELECT n.nspname, c.relname, pg_get_viewdef(c.oid)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm') AND n.nspname <> ALL(%(system)s)
+  AND {_NOT_FROM_AN_EXTENSION.format(oid="c.oid", catalog="pg_class")}
+ORDER BY 1, 2
+"""
+
+_FUNCTIONS = f"""
+SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+       pg_get_functiondef(p.oid)
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname <> ALL(%(system)s) AND p.prokind IN ('f', 'p')
+  AND {_NOT_FROM_AN_EXTENSION.format(oid="p.oid", catalog="pg_proc")}
+ORDER BY 1, 2
+"""
+
+_TRIGGERS = """
+SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid)
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT t.tgisinternal AND n.nspname <> ALL(%(system)s)
+  AND NOT (c.relname = ANY(%(ignore)s))
+ORDER BY 1, 2, 3
+"""
+
+_POLICIES = """
+SELECT schemaname, tablename, policyname, permissive, roles::text[], cmd, qual, with_check
+FROM pg_policies WHERE schemaname <> ALL(%(system)s) ORDER BY 1, 2, 3
+"""
+
 
 def snapshot(connection: psycopg.Connection[Any],
              ignore_tables: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
@@ -77,7 +126,10 @@ def snapshot(connection: psycopg.Connection[Any],
     }
     result: dict[str, list[tuple[Any, ...]]] = {}
     for kind, query in (("tables", _TABLES), ("columns", _COLUMNS),
-                        ("constraints", _CONSTRAINTS), ("indexes", _INDEXES)):
+                        ("constraints", _CONSTRAINTS), ("indexes", _INDEXES),
+                        ("sequences", _SEQUENCES), ("views", _VIEWS),
+                        ("functions", _FUNCTIONS), ("triggers", _TRIGGERS),
+                        ("policies", _POLICIES)):
         result[kind] = [tuple(row) for row in connection.execute(query.encode(), parameters)]
     result["enums"] = [tuple(row) for row in connection.execute(_ENUMS.encode())]
     result["extensions"] = [tuple(row) for row in connection.execute(_EXTENSIONS.encode())]

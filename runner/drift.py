@@ -14,9 +14,12 @@ Snapshot = dict[str, list[tuple[Any, ...]]]
 
 # How many leading fields of each kind's rows name the object.
 KEY_FIELDS = {"extensions": 1, "enums": 2, "tables": 2, "columns": 3, "constraints": 3,
-              "indexes": 2}
+              "indexes": 2, "sequences": 2, "views": 2, "functions": 2, "triggers": 3,
+              "policies": 3}
 WHAT = {"extensions": "extension", "enums": "enum", "tables": "relation", "columns": "column",
-        "constraints": "constraint", "indexes": "index"}
+        "constraints": "constraint", "indexes": "index", "sequences": "sequence",
+        "views": "view", "functions": "function", "triggers": "trigger",
+        "policies": "policy"}
 RELKINDS = {"r": "table", "p": "partitioned table", "S": "sequence", "v": "view",
             "m": "materialized view"}
 
@@ -62,7 +65,21 @@ def _describe(kind: str, row: tuple[Any, ...]) -> str:
     if kind == "constraints":
         return str(row[4]) + (f", comment {row[5]!r}" if row[5] else "")
     if kind == "indexes":
-        return str(row[2]) + (f", comment {row[3]!r}" if row[3] else "")
+        valid = "" if len(row) < 5 or row[4] else ", INVALID (a failed concurrent build)"
+        return str(row[2]) + (f", comment {row[3]!r}" if row[3] else "") + valid
+    if kind == "sequences":
+        _, _, type_name, start, increment, low, high, cache, cycle = row
+        return (f"{type_name} START {start} INCREMENT {increment} MINVALUE {low} MAXVALUE"
+                f" {high} CACHE {cache}{' CYCLE' if cycle else ''}")
+    if kind in ("views", "functions"):
+        return " ".join(str(row[2]).split())
+    if kind == "triggers":
+        return str(row[3])
+    if kind == "policies":
+        _, _, _, permissive, roles, command, using, check = row
+        return (f"{permissive} FOR {command} TO {', '.join(roles)}"
+                + (f" USING ({using})" if using else "")
+                + (f" WITH CHECK ({check})" if check else ""))
     if kind == "tables":
         return RELKINDS.get(row[2], str(row[2])) + (f", comment {row[3]!r}" if row[3] else "")
     if kind == "enums":

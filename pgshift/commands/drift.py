@@ -3,56 +3,18 @@
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, TextIO
 
 import psycopg
-from psycopg import sql
 
 from ..exit_codes import ExitCode
-from ..project import Project
 from ..runner.catalog import snapshot
 from ..runner.drift import compare
-from ..runner.embedded import EmbeddedPostgres, with_database
 from ..runner.errors import MigrationFailed, ServerError, UnknownVersions
 from ..runner.manager import new_migration_manager
 from ..runner.migration import Migration, StatementFailed
-from .target import (
-    Options,
-    Target,
-    generated_migrations,
-    migrator_for,
-    open_target,
-    start_embedded,
-)
-
-
-@contextmanager
-def scratch_database(project: Project, target: Target, err: TextIO) -> Iterator[str]:
-    """An empty database on the embedded server (the target's own when it is embedded),
-    dropped afterwards: where the schema the migrations should build is built."""
-    server = target.embedded
-    started = server is None
-    if server is None:
-        server = EmbeddedPostgres(project.root / ".pgshift" / "postgres")
-        print(f"pgshift: building the expected schema in the embedded PostgreSQL (data in"
-              f" {project.relative(server.data_dir)})", file=err)
-    try:
-        base = start_embedded(server)
-        name = f"pgshift_drift_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            yield with_database(base, name)
-        finally:
-            with psycopg.connect(base, autocommit=True) as admin:
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                              .format(sql.Identifier(name)))
-    finally:
-        if started:
-            server.stop()
+from .scratch import scratch_database
+from .target import Options, generated_migrations, migrator_for, open_target
 
 
 def _expected_schema(url: str, migrations: list[Migration]) -> dict[str, Any]:
@@ -87,7 +49,7 @@ def drift(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:
                                   " does not know, so its expected schema cannot be built")
         applied = {a.version for a in state.applied}
         actual = snapshot(migrator.connection, ignore_tables=(history_table,))
-        with scratch_database(options.project, target, err) as scratch:
+        with scratch_database(options.project, target.embedded, err) as scratch:
             expected = _expected_schema(
                 scratch, [m for m in module.migrations if m.version in applied])
     differences = compare(expected, actual)

@@ -1,0 +1,54 @@
+"""A throwaway database to build schemas in: drift builds what the migrations should have
+made there, verify runs every Up and Down there. The live database is never touched."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+import psycopg
+from psycopg import sql
+
+from ..project import Project
+from ..runner.embedded import EmbeddedPostgres, with_database
+from ..runner.errors import ConnectionFailed
+from ..runner.urls import mask_password
+from .target import start_embedded
+
+
+@contextmanager
+def scratch_database(project: Project, server: EmbeddedPostgres | None, err: TextIO,
+                     server_url: str | None = None) -> Iterator[str]:
+    """An empty database, dropped afterwards: on the server of `server_url` when given
+    (its role needs CREATEDB), else on the embedded server (`server` when one is running
+    for the command already; otherwise the project's, started and stopped here)."""
+    started = None
+    if server_url is not None:
+        base = server_url
+    else:
+        if server is None:
+            started = server = EmbeddedPostgres(project.root / ".pgshift" / "postgres")
+            print(f"pgshift: using a scratch database on the embedded PostgreSQL (data in"
+                  f" {project.relative(server.data_dir)})", file=err)
+        base = start_embedded(server)
+    name = f"pgshift_scratch_{uuid.uuid4().hex[:12]}"
+    try:
+        try:
+            with psycopg.connect(base, autocommit=True) as admin:
+                admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        except psycopg.Error as error:
+            raise ConnectionFailed(
+                f"cannot create a scratch database on {mask_password(base)}:"
+                f" {str(error).strip().splitlines()[0] if str(error).strip() else error}"
+                " (the role needs CREATEDB)") from None
+        try:
+            yield with_database(base, name)
+        finally:
+            with psycopg.connect(base, autocommit=True) as admin:
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                              .format(sql.Identifier(name)))
+    finally:
+        if started is not None:
+            started.stop()

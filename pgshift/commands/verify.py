@@ -1,0 +1,145 @@
+"""`pgshift verify`: every Down proven on a scratch database before anyone needs it.
+
+For each migration in version order: a catalog snapshot, its Up, a snapshot, its Down, a
+snapshot that must equal the first, its Up again, a snapshot that must equal the second.
+The first migration whose Down does not restore the catalog (or whose Up does not come
+back the same after it) is named with the difference, object by object: exit 21.
+Migrations before --from are only applied. An irreversible migration is applied and
+counted, its Down not tried.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+import psycopg
+
+from ..exit_codes import ExitCode
+from ..runner.catalog import snapshot
+from ..runner.drift import Difference, compare
+from ..runner.errors import MigrationFailed, NoSuchVersion, ServerError
+from ..runner.migration import Migration, StatementFailed, version_key
+from ..runner.segments import segments_of
+from .progress import Progress
+from .scratch import scratch_database
+from .target import Options, generated_migrations
+
+Snapshot = dict[str, list[tuple[Any, ...]]]
+
+
+@dataclass
+class Verdict:
+    checked: list[str] = field(default_factory=list)  # versions whose Up, Down, Up held
+    applied_only: list[str] = field(default_factory=list)  # before --from, or irreversible
+    failed: str | None = None  # the version that did not hold
+    stage: str | None = None  # "down" (it did not restore) or "up again"
+    differences: list[Difference] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def verify(options: Options, out: TextIO, err: TextIO, *, start: str | None,
+           check_fresh: bool, as_json: bool) -> int:
+    module = generated_migrations(options.project, check_fresh)
+    migrations = module.migrations
+    if start is not None and (not all(p.isdigit() for p in start.split("."))
+                              or version_key(start) not in {m.version_key for m in migrations}):
+        known = ", ".join(m.version for m in migrations) or "none"
+        raise NoSuchVersion(f"no migration with version {start} (known: {known})")
+    progress = Progress(out if not as_json else err, "verifying")
+    with scratch_database(options.project, None, err, options.database_url) as url, \
+            psycopg.connect(url, autocommit=True) as connection:
+        verdict = _verify(connection, migrations, start, progress.step)
+    progress.done()
+    if as_json:
+        print(json.dumps({"verified": verdict.checked, "applied_only": verdict.applied_only,
+                          "failed": None if verdict.failed is None else {
+                              "version": verdict.failed, "stage": verdict.stage,
+                              "differences": [d.as_json() for d in verdict.differences]},
+                          "seconds": round(verdict.seconds, 3)}, indent=2), file=out)
+    elif verdict.failed is not None:
+        what = ("its Down does not restore the catalog its Up started from"
+                if verdict.stage == "down" else
+                "its Up, run again after its Down, does not give the catalog it gave first")
+        print(f"migration {verdict.failed}: {what}:", file=out)
+        for difference in verdict.differences:
+            print(f"  {difference.describe()}", file=out)
+    else:
+        count = len(verdict.checked)
+        extra = (f"; {len(verdict.applied_only)} applied without a Down check (before --from,"
+                 " or irreversible)" if verdict.applied_only else "")
+        print(f"verified {count} migration{'s' * (count != 1)}: each Down restores the catalog"
+              f" and each Up applies again the same{extra} ({verdict.seconds:.1f} s)", file=out)
+    return int(ExitCode.VERIFY if verdict.failed is not None else ExitCode.OK)
+
+
+def _verify(connection: psycopg.Connection[Any], migrations: list[Migration],
+            start: str | None, step: Callable[[int, int, Migration], None]) -> Verdict:
+    verdict = Verdict()
+    started = time.monotonic()
+    first = version_key(start) if start is not None else None
+    before = snapshot(connection) if first is None else {}
+    for number, migration in enumerate(migrations, 1):
+        step(number, len(migrations), migration)
+        checking = first is None or migration.version_key >= first
+        if checking and not before:
+            before = snapshot(connection)
+        _run(connection, migration, "up")
+        if not checking or not migration.reversible:
+            verdict.applied_only.append(migration.version)
+            before = snapshot(connection) if checking else {}
+            continue
+        after = snapshot(connection)
+        _run(connection, migration, "down")
+        differences = compare(before, snapshot(connection))
+        if not differences:
+            _run(connection, migration, "up again")
+            differences = compare(after, snapshot(connection))
+            stage = "up again"
+        else:
+            stage = "down"
+        if differences:
+            verdict.failed, verdict.stage, verdict.differences = (
+                migration.version, stage, differences)
+            break
+        verdict.checked.append(migration.version)
+        before = after
+    verdict.seconds = time.monotonic() - started
+    return verdict
+
+
+def _run(connection: psycopg.Connection[Any], migration: Migration, stage: str) -> None:
+    """One direction of a migration as the runner runs it: ordinary statements together in
+    transactions, concurrent ones alone; a failure is a failed migration (exit 14)."""
+    direction = "down" if stage == "down" else "up"
+    statements = migration.statements(direction)
+
+    def execute(index: int) -> None:
+        try:
+            connection.execute(statements[index].encode())
+        except psycopg.Error as error:
+            raise _failure(migration, stage, StatementFailed(index, statements[index], error)
+                           ) from None
+
+    for segment in segments_of(migration.plans(direction)):
+        if migration.plans(direction)[segment[0]].concurrently:
+            execute(segment[0])
+            continue
+        try:
+            with connection.transaction():
+                for index in segment:
+                    execute(index)
+        except psycopg.Error as error:  # every statement ran: COMMIT refused it
+            raise _failure(migration, stage, StatementFailed(
+                segment[-1], statements[segment[-1]], error)) from None
+
+
+def _failure(migration: Migration, stage: str, failed: StatementFailed) -> MigrationFailed:
+    return MigrationFailed(migration.version, migration.description,
+                           f"{stage} in the scratch database", failed.index,
+                           len(migration.statements("down" if stage == "down" else "up")),
+                           failed.statement, ServerError.of(failed.error),
+                           "Only the scratch database saw it; it is dropped.")
