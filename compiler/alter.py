@@ -10,6 +10,7 @@ from ..dsl.ast import QualifiedName
 from ..runner.locks import ACCESS_EXCLUSIVE, ROW_SHARE, SHARE_UPDATE_EXCLUSIVE
 from .context import Context, Step, StepError
 from .model import ColumnModel, ConstraintModel, IndexElementModel, IndexModel, TableModel
+from .naming import make_object_name
 from .pgvector import VECTOR_METHODS
 from .quoting import quote_ident
 from .recreate import recreate_constraint, recreate_index, recreate_sequences
@@ -306,11 +307,18 @@ def drop_not_null(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
         raise ctx.error("identity-not-null",
                         f"identity column '{column.name}' is always NOT NULL", a.span)
     ref = quote_ident(column.name)
-    was = column.not_null
+    was, name = column.not_null, column.not_null_name
     column.not_null = False
     column.not_null_name = None
     work: Work = "catalog" if proves_not_null(table, column.name) else "scan"
-    down = [_alter(table, f"ALTER COLUMN {ref} SET NOT NULL", work)] if was else []
+    if not was:
+        down = []
+    elif name is not None and name != make_object_name(table.name, column.name, "not_null"):
+        # SET NOT NULL would name the constraint after the table's current name; the one
+        # dropped kept the name it was given, before a rename of the table or the column.
+        down = [_alter(table, f"ADD CONSTRAINT {quote_ident(name)} NOT NULL {ref}", work)]
+    else:
+        down = [_alter(table, f"ALTER COLUMN {ref} SET NOT NULL", work)]
     return Step([_alter(table, f"ALTER COLUMN {ref} DROP NOT NULL")], down, a.span, node=a)
 
 
