@@ -55,7 +55,8 @@ class RetryPolicy:
         """The pause before retry number `retry` (1, 2, …): doubling from `first_delay_s`,
         capped at `max_delay_s`, each drawn between half and all of that ("equal
         jitter"), so instances that failed together do not come back together."""
-        ceiling = min(self.max_delay_s, self.first_delay_s * 2.0 ** (retry - 1))
+        doublings = min(retry - 1, 64)  # past the cap anyway; 2.0 ** 1024 overflows
+        ceiling = min(self.max_delay_s, self.first_delay_s * 2.0 ** doublings)
         return ceiling * chance.uniform(0.5, 1.0)
 
 
