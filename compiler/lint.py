@@ -152,7 +152,7 @@ def _index(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]
            f"building index '{node.name.value}' takes SHARE on {_quoted(change.table)}:"
            f" {what_it_blocks('SHARE')} for the whole build{worst}",
            f"build it while writes go on: `{unique}index concurrently {node.name.value} on"
-           f" {node.table} (…)` (it runs outside a transaction; pgshift runs it on its own)",
+           f" {node.table} (…)` (it cannot run in a transaction: pgshift runs it alone)",
            node.span)
 
 

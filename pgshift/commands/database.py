@@ -40,12 +40,23 @@ def _dry_run(options: Options, out: TextIO, err: TextIO, verb: str,
         chosen = choose(new_migration_manager(migrator, logger_for(options.verbose)))
     for migration, statements in chosen:
         kind = "" if migration.transactional else ", not transactional"
-        print(f"-- {verb} {migration.version} ({migration.description}{kind})", file=out)
+        print(f"-- {verb} {migration.version} ({migration.description}{kind};"
+              f" {_session_settings(options, migration)})", file=out)
         out.write(sql_script(statements) + "\n")
     count = len(chosen)
     print(f"pgshift: dry run: would {verb} {count} migration{'s' * (count != 1)} on"
           f" {target.shown}; nothing was changed", file=err)
     return int(ExitCode.OK)
+
+
+def _session_settings(options: Options, migration: Migration) -> str:
+    """`lock_timeout 500ms, statement_timeout 30000ms`: what the run sets for a migration."""
+    lock = (migration.lock_timeout_ms if migration.lock_timeout_ms is not None
+            else options.timeouts.lock_timeout_ms)
+    statement = (migration.statement_timeout_ms if migration.statement_timeout_ms is not None
+                 else options.timeouts.statement_timeout_ms)
+    shown = "the server's" if statement is None else f"{statement}ms"
+    return f"lock_timeout {lock}ms, statement_timeout {shown}"
 
 
 def _move(options: Options, out: TextIO, err: TextIO, words: tuple[str, str, str, str],

@@ -95,8 +95,9 @@ def test_negative_wait_is_a_usage_error(three: Project) -> None:
 def test_dry_run_prints_the_sql_and_changes_nothing(three: Project) -> None:
     three.ok("up", "--to", "0.0.1")
     before = three.status()
-    result = three.ok("up", "--dry-run")
-    assert "-- apply 0.0.2 (add language)" in result.stdout
+    result = three.ok("up", "--dry-run", "--lock-timeout", "2s")
+    assert ("-- apply 0.0.2 (add language; lock_timeout 2000ms, statement_timeout the"
+            " server's)") in result.stdout
     assert "-- apply 0.0.3" in result.stdout
     assert "-- apply 0.0.1" not in result.stdout
     assert "ALTER TABLE" in result.stdout
@@ -104,7 +105,7 @@ def test_dry_run_prints_the_sql_and_changes_nothing(three: Project) -> None:
     assert "nothing was changed" in result.stderr
     assert three.status() == before
     down = three.ok("down", "--dry-run")
-    assert "-- revert 0.0.1 (initial schema)" in down.stdout
+    assert "-- revert 0.0.1 (initial schema; lock_timeout 500ms" in down.stdout
     assert "DROP TABLE" in down.stdout
     assert three.status() == before
 
