@@ -32,10 +32,12 @@ ORDER BY 1, 2, 3
 
 _CONSTRAINTS = """
 SELECT n.nspname, c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid),
-       obj_description(con.oid, 'pg_constraint')
+       comment.description
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_description comment ON comment.objoid = con.oid
+  AND comment.classoid = 'pg_constraint'::regclass AND comment.objsubid = 0
 WHERE n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore)s))
 ORDER BY 1, 2, 3
 """
