@@ -7,7 +7,7 @@ import hashlib
 import itertools
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -354,9 +354,7 @@ class PostgresMigrator:
         attempts = self._attempts()
         while True:
             try:
-                with self.connection.transaction():
-                    for setting in self._settings(migration):
-                        self.connection.execute(setting)
+                with self._transaction(migration):
                     if first:
                         self._mark_started(migration, direction)
                     execute_all(self.connection, statements, indices[0], indices[-1] + 1)
@@ -378,9 +376,7 @@ class PostgresMigrator:
         attempts = self._attempts()
         while locks:
             try:
-                with self.connection.transaction():
-                    for setting in self._settings(migration):
-                        self.connection.execute(setting)
+                with self._transaction(migration):
                     for lock in locks:
                         self.connection.execute(sql.SQL("LOCK TABLE ONLY {} IN {} MODE").format(
                             sql.Identifier(lock.schema, lock.table), sql.SQL(lock.mode)))
@@ -414,6 +410,14 @@ class PostgresMigrator:
                 self.connection.execute(b"RESET statement_timeout")
 
     # ------------------------------------------------------------ lock waits
+
+    @contextlib.contextmanager
+    def _transaction(self, migration: Migration) -> Iterator[None]:
+        """A transaction of the migration's, its timeouts set first."""
+        with self.connection.transaction():
+            for setting in self._settings(migration):
+                self.connection.execute(setting)
+            yield
 
     def _settings(self, migration: Migration) -> list[bytes]:
         """SET LOCAL statements for a migration's transaction: its header's timeouts, else
@@ -507,9 +511,7 @@ class PostgresMigrator:
         attempts = self._attempts()
         while True:
             try:
-                with self.connection.transaction():
-                    for setting in self._settings(migration):
-                        self.connection.execute(setting)
+                with self._transaction(migration):
                     migration.down(self.connection)
                     self._forget(migration)
                 return

@@ -162,6 +162,16 @@ def indexes(url: str) -> set[str]:
     return {row[0] for row in rows}
 
 
+def index_validity(url: str, table: str = "documents") -> dict[str, bool]:
+    """Every index of `table` with pg_index.indisvalid: an INVALID one is still listed."""
+    with psycopg.connect(url) as connection:
+        rows: list[Any] = connection.execute(
+            "SELECT c.relname, x.indisvalid FROM pg_index x JOIN pg_class c"
+            " ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
+            " WHERE t.relname = %s", [table]).fetchall()
+    return dict(rows)
+
+
 def execute(url: str, statement: str) -> None:
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(statement.encode())

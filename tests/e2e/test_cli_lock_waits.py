@@ -13,15 +13,15 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
 
 if TYPE_CHECKING:
-    from cli_database_support import INITIAL, Project, columns
+    from cli_database_support import INITIAL, Project, columns, index_validity
 else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import INITIAL, Project, columns
+    from tests.e2e.cli_database_support import INITIAL, Project, columns, index_validity
 
 NO_TIMEOUT_WRITTEN = """\
 alter table documents {
@@ -210,7 +210,7 @@ def test_a_concurrent_index_waits_for_its_lock_before_it_starts(documents: Proje
 
     assert result.returncode == 0, result.stderr
     assert "could not get SHARE UPDATE EXCLUSIVE on documents" in result.stderr
-    assert _valid_indexes(documents.url) == {"documents_pkey": True, "documents_title": True}
+    assert index_validity(documents.url) == {"documents_pkey": True, "documents_title": True}
 
 
 def test_a_concurrent_index_that_cannot_start_leaves_nothing_and_no_dirty_row(
@@ -225,7 +225,7 @@ def test_a_concurrent_index_that_cannot_start_leaves_nothing_and_no_dirty_row(
 
     assert result.returncode == 14, result.stderr
     assert "nothing of it remains" in result.stderr
-    assert _valid_indexes(documents.url) == {"documents_pkey": True}
+    assert index_validity(documents.url) == {"documents_pkey": True}
     state = documents.status()
     assert (state["current_version"], state["dirty"]) == ("0.0.1", False)
 
@@ -243,13 +243,4 @@ def test_a_running_concurrent_index_is_not_cut_short_by_lock_timeout(
     holder.join()
 
     assert result.returncode == 0, result.stderr
-    assert _valid_indexes(documents.url) == {"documents_pkey": True, "documents_title": True}
-
-
-def _valid_indexes(url: str) -> dict[str, bool]:
-    with psycopg.connect(url) as connection:
-        rows: list[Any] = connection.execute(
-            "SELECT c.relname, x.indisvalid FROM pg_index x JOIN pg_class c"
-            " ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
-            " WHERE t.relname = 'documents'").fetchall()
-    return dict(rows)
+    assert index_validity(documents.url) == {"documents_pkey": True, "documents_title": True}

@@ -20,9 +20,23 @@ import pytest
 from pgshift.runner.catalog import snapshot
 
 if TYPE_CHECKING:
-    from cli_database_support import INITIAL, Project, columns, execute, indexes
+    from cli_database_support import (
+        INITIAL,
+        Project,
+        columns,
+        execute,
+        index_validity,
+        indexes,
+    )
 else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import INITIAL, Project, columns, execute, indexes
+    from tests.e2e.cli_database_support import (
+        INITIAL,
+        Project,
+        columns,
+        execute,
+        index_validity,
+        indexes,
+    )
 
 MIXED_FILE = "0.0.2_mixed.shift"
 ADD_SUMMARY = """\
@@ -80,16 +94,6 @@ def history_row(url: str, version: str = "0.0.2") -> tuple[bool, str | None] | N
         row = connection.execute("SELECT dirty, failed_statement FROM schema_migrations"
                                  " WHERE version = %s", [version]).fetchone()
     return None if row is None else (bool(row[0]), row[1])
-
-
-def index_validity(url: str) -> dict[str, bool]:
-    """Every index of `documents` with pg_index.indisvalid: an INVALID one is still listed."""
-    with psycopg.connect(url) as connection:
-        rows: list[Any] = connection.execute(
-            "SELECT c.relname, x.indisvalid FROM pg_index x JOIN pg_class c"
-            " ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
-            " WHERE t.relname = 'documents'").fetchall()
-    return dict(rows)
 
 
 def constraint_names(url: str) -> set[str]:
