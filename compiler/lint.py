@@ -202,9 +202,9 @@ def _set_not_null(ctx: Context, change: Change) -> Iterator[tuple[str, str, str,
     yield ("set-not-null-scans",
            f"`set not null` on {_column(change.table, column)} scans every row under ACCESS"
            " EXCLUSIVE: reads and writes wait until the scan ends",
-           f"in one migration `add constraint {column}_not_null check `{column} is not null`"
-           f" not valid`, in the next `validate constraint {column}_not_null` (reads and"
-           " writes go on), then `set not null`: PostgreSQL skips the scan when a validated"
+           f"in one migration, add constraint {column}_present check `{column} is not"
+           f" null` not valid; in the next, validate constraint {column}_present (reads and"
+           " writes go on), then set not null: PostgreSQL skips the scan when a validated"
            " check proves it", node.span)
 
 
