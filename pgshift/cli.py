@@ -104,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
                                " PostgreSQL in .pgshift/)")
     database.add_argument("--table", metavar="SCHEMA.TABLE", default="public.schema_migrations",
                           help="the migration history table (default: %(default)s)")
+    database.add_argument("--log-format", choices=["text", "json"], default="text",
+                          help="how to print what happens on stderr: lines for people"
+                               " (default), or one JSON object per event for machines"
+                               " (docs/operations.md)")
     guarded = argparse.ArgumentParser(add_help=False)
     guarded.add_argument("--wait", metavar="SECONDS", type=float,
                          help="when another instance holds the migration lock, wait up to"
@@ -157,9 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
                       "Show the database in use (password masked), the current version and"
                       " dirty flag, what is applied and what is pending. --json prints one"
                       " object for scripts (docs/cli.md).",
-                      ["pgshift status", "pgshift status --json | jq .current_version"],
+                      ["pgshift status", "pgshift status --json | jq .current_version",
+                       "pgshift status --check && echo up to date"],
                       _status)
     status.add_argument("--json", action="store_true", help="print one JSON object")
+    status.add_argument("--check", action="store_true",
+                        help="exit non-zero unless the database is clean and up to date: 13"
+                             " dirty, 17 unknown versions, 16 an applied migration edited, 22"
+                             " pending migrations (a deploy's health check)")
     history = _command(commands, "history", db_parents, "show the migration history table",
                        "Show every row of the history table: when each version was applied,"
                        " by whom, how long it took, and the failing statement of a dirty one.",
@@ -209,6 +218,9 @@ def _options(args: argparse.Namespace) -> Any:
     if wait is not None and not (math.isfinite(wait) and wait >= 0):
         raise CommandFailed(f"--wait takes a number of seconds, at least 0, not {wait:g}",
                             ExitCode.USAGE)
+    from .commands.log_output import configure
+
+    configure(args.verbose, args.log_format)
     project = Project.load(args.project)
     timeouts, retry = project.timeouts, project.retry
     try:
@@ -263,7 +275,7 @@ def _down(args: argparse.Namespace, out: TextIO) -> int:
 def _status(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.database import status
 
-    return status(_options(args), out, sys.stderr, as_json=args.json)
+    return status(_options(args), out, sys.stderr, as_json=args.json, check=args.check)
 
 
 def _history(args: argparse.Namespace, out: TextIO) -> int:
@@ -343,21 +355,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help, --version, or a usage error already printed
         return int(ExitCode.USAGE if exit_.code else ExitCode.OK)
+    from .commands.log_output import LogFormat, print_error
     from .runner.errors import RunnerError
 
+    log_format: LogFormat = "json" if getattr(args, "log_format", "") == "json" else "text"
     try:
         with fewer_collections():
             return int(args.handler(args, sys.stdout))
     except CommandFailed as failed:
-        print(f"pgshift: error: {failed}", file=sys.stderr)
+        print_error(str(failed), failed.code, log_format)
         return int(failed.code)
     except RunnerError as failed:
-        print(f"pgshift: error: {failed}", file=sys.stderr)
-        for note in getattr(failed, "__notes__", []):
-            print(f"pgshift: {note}", file=sys.stderr)
+        print_error(str(failed), failed.exit_code, log_format,
+                    list(getattr(failed, "__notes__", [])))
         return int(failed.exit_code)
     except ProjectError as bad:
-        print(f"pgshift: error: {bad}", file=sys.stderr)
+        print_error(str(bad), ExitCode.CONFIG, log_format)
         return int(ExitCode.CONFIG)
     except KeyboardInterrupt:
         print("pgshift: interrupted", file=sys.stderr)

@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     DRIFT = 19
     LINT = 20
     VERIFY = 21
+    PENDING = 22
 
 
 class CommandFailed(Exception):

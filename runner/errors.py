@@ -124,11 +124,16 @@ class MigrationFailed(RunnerError):
 
     exit_code = ExitCode.MIGRATION_FAILED
 
+    index: int | None = None  # which statement, from 0 (None: not known)
+    direction: str = "up"
+
     def __init__(self, version: str, description: str, direction: str, index: int, total: int,
                  statement: str, server: ServerError, left: str) -> None:
         self.version = version
         self.statement = statement
         self.server = server
+        self.index = index
+        self.direction = direction
         indented = "\n".join(f"    {line}" for line in statement.strip().splitlines())
         super().__init__(
             f"migration {version} ({description}) failed during {direction} at statement"
@@ -190,6 +195,8 @@ class LocksUnavailable(MigrationFailed):
         self.statement = wait.statement
         self.server = server
         self.wait = wait
+        self.index = index
+        self.direction = wait.direction
         indented = "\n".join(f"    {line}" for line in wait.statement.strip().splitlines())
         tries = f"{attempts} attempt{'s' * (attempts != 1)} in {seconds:.1f} s"
         if wait.blockers:

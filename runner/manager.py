@@ -8,6 +8,7 @@ on failure (a failing release is reported without hiding the failure before it).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,9 +18,11 @@ from .errors import (
     DirtyDatabase,
     IrreversibleError,
     LockReleaseError,
+    MigrationFailed,
     NoSuchVersion,
     UnknownVersions,
 )
+from .events import emit
 from .migration import Migration, version_key
 from .protocol import AppliedMigration, Migrator
 
@@ -65,10 +68,16 @@ class Manager:
     def locked(self, wait: float | None = None) -> Iterator[None]:
         """Ensure the table, hold the lock for the block, release it whatever happens."""
         self.migrator.ensure_table()
+        started = time.monotonic()
         self.migrator.acquire_lock(wait)
+        waited = round((time.monotonic() - started) * 1000)
+        emit(self.logger, logging.INFO, "lock_acquired",
+             f"took the migration lock (waited {waited} ms)", waited_ms=waited)
         try:
             yield
         except BaseException as failure:
+            if isinstance(failure, MigrationFailed):
+                self._failed(failure)
             try:
                 self.migrator.release_lock()
             except LockReleaseError as release:
@@ -76,6 +85,13 @@ class Manager:
                 failure.add_note(f"Also: {release}")
             raise
         self.migrator.release_lock()
+        emit(self.logger, logging.DEBUG, "lock_released", "released the migration lock")
+
+    def _failed(self, failure: MigrationFailed) -> None:
+        server = failure.server
+        emit(self.logger, logging.ERROR, "migration_failed", str(failure).splitlines()[0],
+             version=failure.version, direction=failure.direction,
+             statement_index=failure.index, sqlstate=server.sqlstate, error=server.message)
 
     def status(self, migrations: Sequence[Migration]) -> Status:
         """Read-only: no table is created and no lock is taken."""
@@ -145,9 +161,9 @@ class Manager:
             def starting(migration: Migration) -> None:
                 if progress is not None:
                     progress(numbers[migration.version], len(pending), migration)
-                self.logger.info("applying %s %s", migration.version, migration.description)
 
-            self.migrator.migrate_many(pending, starting)
+            with self._run_events("up", len(pending)):
+                self.migrator.migrate_many(pending, starting)
             return pending
 
     def rollback(self, migrations: Sequence[Migration], *, steps: int | None = 1,
@@ -158,12 +174,26 @@ class Manager:
         with self.locked(wait):
             chosen = self.to_revert(migrations, steps=steps, target=target,
                                     ignore_checksums=ignore_checksums)
-            for number, migration in enumerate(chosen, 1):
-                if progress is not None:
-                    progress(number, len(chosen), migration)
-                self.logger.info("reverting %s %s", migration.version, migration.description)
-                self.migrator.rollback(migration)
+            with self._run_events("down", len(chosen)):
+                for number, migration in enumerate(chosen, 1):
+                    if progress is not None:
+                        progress(number, len(chosen), migration)
+                    self.migrator.rollback(migration)
             return chosen
+
+    @contextmanager
+    def _run_events(self, direction: str, count: int) -> Iterator[None]:
+        """run_started before, run_finished after a run that did not fail."""
+        verb = "applying" if direction == "up" else "reverting"
+        emit(self.logger, logging.INFO, "run_started",
+             f"{verb} {count} migration{'s' * (count != 1)}", direction=direction, count=count)
+        started = time.monotonic()
+        yield
+        took = round((time.monotonic() - started) * 1000)
+        done = "applied" if direction == "up" else "reverted"
+        emit(self.logger, logging.INFO, "run_finished",
+             f"{done} {count} migration{'s' * (count != 1)} in {took} ms",
+             direction=direction, count=count, duration_ms=took)
 
     def force(self, migrations: Sequence[Migration], version: str | None) -> None:
         if version is not None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,15 +28,20 @@ class StatementFailed(Exception):
 
 
 def execute_all(connection: psycopg.Connection[Any], statements: Sequence[str], start: int = 0,
-                stop: int | None = None) -> None:
-    """Run statements[start:stop] one by one; a failure says which statement it was."""
+                stop: int | None = None,
+                done: Callable[[int, float], None] | None = None) -> None:
+    """Run statements[start:stop] one by one; a failure says which statement it was, and
+    `done` hears of each that succeeded, with its seconds."""
     import psycopg
 
     for index in range(start, len(statements) if stop is None else stop):
+        began = time.monotonic()
         try:
             connection.execute(statements[index].encode())
         except psycopg.Error as error:
             raise StatementFailed(index, statements[index], error) from error
+        if done is not None:
+            done(index, time.monotonic() - began)
 
 
 @dataclass(frozen=True, slots=True)

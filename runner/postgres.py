@@ -28,6 +28,8 @@ from .errors import (
     ServerError,
     TableError,
 )
+from .events import NOTICE, emit, wants
+from .index_progress import IndexProgressWatcher
 from .migration import Migration, StatementFailed, execute_all, version_key
 from .protocol import AppliedMigration, VersionState
 from .segments import (
@@ -43,6 +45,7 @@ from .waits import RETRYABLE, Attempts, RetryPolicy, Timeouts
 
 DEFAULT_TABLE = "public.schema_migrations"
 POLL_SECONDS = 0.2
+_CLOCK = b"SELECT clock_timestamp()"
 
 
 def split_table_name(name: str) -> tuple[str, str]:
@@ -70,6 +73,7 @@ class PostgresMigrator:
         self.retry = retry or RetryPolicy()
         self.logger = logger or logging.getLogger("pgshift")
         self._sleep = sleep
+        self._current: str | None = None  # the version being applied or reverted
         database = connection.info.dbname
         self.lock_key = lock_key(database, self.schema, self.table_name)
         self._statements = _HistoryStatements.for_table(self.table, connection)
@@ -167,6 +171,7 @@ class PostgresMigrator:
 
     def acquire_lock(self, wait: float | None = None) -> None:
         deadline = time.monotonic() + (wait or 0)
+        polled = False
         try:
             while True:
                 row = self.connection.execute("SELECT pg_try_advisory_lock(%s)",
@@ -177,6 +182,12 @@ class PostgresMigrator:
                     waited = f" (waited {wait:g} s)" if wait else ""
                     raise LockHeld(f"another instance is migrating this database: the migration"
                                    f" lock is held by {self.holder()}{waited}")
+                if not polled:
+                    holder = self.holder()
+                    emit(self.logger, NOTICE, "lock_waiting",
+                         f"the migration lock is held by {holder}: waiting up to {wait:g} s",
+                         holder=holder, wait_s=wait)
+                    polled = True
                 time.sleep(POLL_SECONDS)
         except psycopg.Error as error:
             raise LockError(f"cannot take the migration lock: {_first_line(error)}") from None
@@ -228,14 +239,25 @@ class PostgresMigrator:
                      starting: Callable[[Migration], None] | None = None) -> None:
         """Apply in order, stopping at the first failure: consecutive transactional
         migrations one round trip each (see `_in_turn`), a non-transactional one in
-        segments (see `_in_segments`)."""
+        segments (see `_in_segments`); a long index build's progress is reported."""
+        with self._watching():
+            self._migrate_many(migrations, starting)
+
+    def _watching(self) -> IndexProgressWatcher:
+        return IndexProgressWatcher(self.connection, self.logger, lambda: self._current)
+
+    def _migrate_many(self, migrations: Sequence[Migration],
+                      starting: Callable[[Migration], None] | None) -> None:
         index = 0
         while index < len(migrations):
             migration = migrations[index]
             if not migration.transactional:
                 if starting is not None:
                     starting(migration)
+                self._started(migration, "up")
+                began = time.monotonic()
                 self._in_segments(migration, "up")
+                self._finished(migration, "up", time.monotonic() - began)
                 index += 1
                 continue
             run = list(itertools.takewhile(lambda m: m.transactional, migrations[index:]))
@@ -251,9 +273,11 @@ class PostgresMigrator:
         announced: set[str] = set()
 
         def announce(migration: Migration) -> None:  # once, not again on each retry
-            if starting is not None and migration.version not in announced:
+            if migration.version not in announced:
                 announced.add(migration.version)
-                starting(migration)
+                if starting is not None:
+                    starting(migration)
+                self._started(migration, "up")
 
         while done < len(run):
             committed, failed = self._in_turn(run[done:], announce)
@@ -280,6 +304,8 @@ class PostgresMigrator:
         """
         commits = []
         sent: list[list[psycopg.Cursor[Any]]] = []
+        timed = wants(self.logger, logging.DEBUG)  # per-statement durations, from the server
+        took: list[float] = []  # each migration's: from its BEGIN sent to its results read
         try:
             with self.connection.pipeline() as pipeline:
                 for number, migration in enumerate(run):
@@ -287,16 +313,29 @@ class PostgresMigrator:
                         starting(migration)
                     if number:
                         commits.append(self.connection.execute(b"COMMIT"))
+                    began = time.monotonic()
                     self.connection.execute(b"BEGIN")
                     for setting in self._settings(migration):
                         self.connection.execute(setting)
-                    cursors = [self.connection.execute(statement.encode())
-                               for statement in migration.up_sql]
+                    clocks = [self.connection.execute(_CLOCK)] if timed else []
+                    # Known before the statements go: psycopg may read results, and raise a
+                    # failure, while it still sends, before this loop is done.
+                    cursors: list[psycopg.Cursor[Any]] = []
+                    sent.append(cursors)
+                    for statement in migration.up_sql:
+                        cursors.append(self.connection.execute(statement.encode()))
+                        if timed:
+                            clocks.append(self.connection.execute(_CLOCK))
                     cursors.append(self.connection.execute(self._statements.upsert_timed, [
                         migration.version, migration.description, migration.checksum, False]))
-                    sent.append(cursors)
                     pipeline.sync()
+                    took.append(time.monotonic() - began)
+                    if number:  # the one before has its COMMIT's result now
+                        self._finished(run[number - 1], "up", took[number - 1])
+                    if timed:
+                        self._statement_times(migration, "up", clocks)
                 commits.append(self.connection.execute(b"COMMIT"))
+            self._finished(run[-1], "up", took[-1])
         except psycopg.Error as error:
             committed = sum(1 for _ in itertools.takewhile(
                 lambda cursor: cursor.statusmessage == "COMMIT", commits))
@@ -313,6 +352,47 @@ class PostgresMigrator:
             text = statement_at(failing.up_sql, index, self._history_row)
             return committed, StatementFailed(index, text, error)
         return len(run), None
+
+    # ------------------------------------------------------------ events
+
+    def _started(self, migration: Migration, direction: str) -> None:
+        self._current = migration.version
+        verb = "applying" if direction == "up" else "reverting"
+        statements = len(migration.statements(direction))
+        emit(self.logger, logging.INFO, "migration_started",
+             f"{verb} {migration.version} ({migration.description})", version=migration.version,
+             description=migration.description, direction=direction,
+             transactional=migration.transactional, statements=statements)
+
+    def _finished(self, migration: Migration, direction: str, seconds: float) -> None:
+        verb = "applied" if direction == "up" else "reverted"
+        emit(self.logger, logging.INFO, "migration_finished",
+             f"{verb} {migration.version} ({migration.description}) in {seconds * 1000:.0f} ms",
+             version=migration.version, direction=direction, duration_ms=round(seconds * 1000))
+
+    def _statement_done(self, migration: Migration, direction: str, index: int,
+                        seconds: float) -> None:
+        statement = migration.statements(direction)[index]
+        first = statement.strip().splitlines()[0] if statement.strip() else ""
+        emit(self.logger, logging.DEBUG, "statement",
+             f"{migration.version} statement {index + 1}: {first[:80]} ({seconds * 1000:.0f} ms)",
+             version=migration.version, direction=direction, statement_index=index,
+             duration_ms=round(seconds * 1000), sql=first[:200])
+
+    def _statement_times(self, migration: Migration, direction: str,
+                         clocks: list[psycopg.Cursor[Any]]) -> None:
+        """Per-statement durations of a pipelined migration, from the server's clock read
+        between its statements (sent only when someone listens for them)."""
+        stamps = [row[0] for cursor in clocks if (row := cursor.fetchone()) is not None]
+        for index, (before, after) in enumerate(itertools.pairwise(stamps)):
+            self._statement_done(migration, direction, index, (after - before).total_seconds())
+
+    def _timer(self, migration: Migration,
+               direction: str) -> Callable[[int, float], None] | None:
+        """What execute_all tells of each statement it ran, when anyone listens."""
+        if not wants(self.logger, logging.DEBUG):
+            return None
+        return lambda index, seconds: self._statement_done(migration, direction, index, seconds)
 
     # ------------------------------------------------------------ non-transactional
 
@@ -357,7 +437,8 @@ class PostgresMigrator:
                 with self._transaction(migration):
                     if first:
                         self._mark_started(migration, direction)
-                    execute_all(self.connection, statements, indices[0], indices[-1] + 1)
+                    execute_all(self.connection, statements, indices[0], indices[-1] + 1,
+                                self._timer(migration, direction))
                     if last:
                         self._mark_finished(migration, direction, started)
                 return
@@ -399,7 +480,8 @@ class PostgresMigrator:
         try:
             for setting in settings:
                 self.connection.execute(setting)
-            execute_all(self.connection, migration.statements(direction), index, index + 1)
+            execute_all(self.connection, migration.statements(direction), index, index + 1,
+                        self._timer(migration, direction))
         except StatementFailed as failed:
             note = self._mark_failed(migration, failed.statement)
             raise self._failure(migration, direction, failed, left + concurrent_note(
@@ -460,11 +542,11 @@ class PostgresMigrator:
         attempt = attempts.made
         delay = attempts.next_delay() if retryable else None
         if delay is not None:
-            self.logger.warning("%s", waited.retry_line(attempt, delay), extra={
-                "event": "lock_retry", "version": migration.version, "direction": direction,
-                "statement_index": failed.index, "attempt": attempt,
-                "sqlstate": failed.error.sqlstate, "delay_ms": round(delay * 1000),
-                "locks": [lock.describe() for lock in locks], "blockers": found})
+            emit(self.logger, logging.WARNING, "lock_retry", waited.retry_line(attempt, delay),
+                 version=migration.version, direction=direction,
+                 statement_index=failed.index, attempt=attempt,
+                 sqlstate=failed.error.sqlstate, delay_ms=round(delay * 1000),
+                 locks=[lock.describe() for lock in locks], blockers=found)
             self._sleep(delay)
             return
         if mark_failed:
@@ -505,6 +587,14 @@ class PostgresMigrator:
 
     def rollback(self, migration: Migration) -> None:
         assert migration.down_sql is not None
+        self._started(migration, "down")
+        began = time.monotonic()
+        with self._watching():
+            self._revert(migration)
+        self._finished(migration, "down", time.monotonic() - began)
+
+    def _revert(self, migration: Migration) -> None:
+        assert migration.down_sql is not None
         if not migration.transactional:
             self._in_segments(migration, "down")
             return
@@ -512,7 +602,8 @@ class PostgresMigrator:
         while True:
             try:
                 with self._transaction(migration):
-                    migration.down(self.connection)
+                    execute_all(self.connection, migration.down_sql, 0, None,
+                                self._timer(migration, "down"))
                     self._forget(migration)
                 return
             except StatementFailed as failed:

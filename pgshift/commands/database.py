@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..exit_codes import ExitCode
+from ..runner.events import NOTICE, emit
 from ..runner.manager import Manager, Status, new_migration_manager
 from ..runner.migration import Migration, sql_script
 from ..runner.protocol import AppliedMigration
@@ -44,8 +45,9 @@ def _dry_run(options: Options, out: TextIO, err: TextIO, verb: str,
               f" {_session_settings(options, migration)})", file=out)
         out.write(sql_script(statements) + "\n")
     count = len(chosen)
-    print(f"pgshift: dry run: would {verb} {count} migration{'s' * (count != 1)} on"
-          f" {target.shown}; nothing was changed", file=err)
+    emit(logger_for(options.verbose), NOTICE, "dry_run",
+         f"dry run: would {verb} {count} migration{'s' * (count != 1)} on {target.shown};"
+         " nothing was changed", count=count, database=target.shown)
     return int(ExitCode.OK)
 
 
@@ -119,14 +121,16 @@ def _status_json(target: Target, state: Status) -> dict[str, Any]:
     }
 
 
-def status(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:
+def status(options: Options, out: TextIO, err: TextIO, *, as_json: bool,
+           check: bool = False) -> int:
     module = generated_migrations(options.project, check_fresh=False)
     with open_target(options.project, options.database_url, err) as target, \
             migrator_for(target, options) as migrator:
         state = new_migration_manager(migrator).status(module.migrations)
+    verdict = _health(state, module.migrations) if check else ExitCode.OK
     if as_json:
         print(json.dumps(_status_json(target, state), indent=2), file=out)
-        return int(ExitCode.OK)
+        return int(verdict)
     current = state.current_version or "none"
     flag = "DIRTY" if state.dirty else "clean"
     print(f"database:        {target.shown}", file=out)
@@ -143,7 +147,22 @@ def status(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:
     if state.unknown:
         print("unknown to this build: " + ", ".join(a.version for a in state.unknown),
               file=out)
-    return int(ExitCode.OK)
+    return int(verdict)
+
+
+def _health(state: Status, migrations: list[Migration]) -> ExitCode:
+    """What `status --check` exits with: the first of dirty (13), versions this build does
+    not know (17), an applied migration edited since (16) and pending migrations (22)."""
+    checksums = {m.version: m.checksum for m in migrations}
+    if state.dirty:
+        return ExitCode.DIRTY
+    if state.unknown:
+        return ExitCode.UNKNOWN_VERSIONS
+    if any(checksums.get(a.version, a.checksum) != a.checksum for a in state.applied):
+        return ExitCode.CHECKSUM_MISMATCH
+    if state.pending:
+        return ExitCode.PENDING
+    return ExitCode.OK
 
 
 def history(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:

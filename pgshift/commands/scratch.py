@@ -3,6 +3,7 @@ made there, verify runs every Up and Down there. The live database is never touc
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from psycopg import sql
 from ..project import Project
 from ..runner.embedded import EmbeddedPostgres, with_database
 from ..runner.errors import ConnectionFailed
+from ..runner.events import NOTICE, emit
 from ..runner.urls import mask_password
 from .target import start_embedded
 
@@ -30,8 +32,9 @@ def scratch_database(project: Project, server: EmbeddedPostgres | None, err: Tex
     else:
         if server is None:
             started = server = EmbeddedPostgres(project.root / ".pgshift" / "postgres")
-            print(f"pgshift: using a scratch database on the embedded PostgreSQL (data in"
-                  f" {project.relative(server.data_dir)})", file=err)
+            emit(logging.getLogger("pgshift"), NOTICE, "scratch_database",
+                 f"using a scratch database on the embedded PostgreSQL (data in"
+                 f" {project.relative(server.data_dir)})", data_dir=str(server.data_dir))
         base = start_embedded(server)
     name = f"pgshift_scratch_{uuid.uuid4().hex[:12]}"
     try:

@@ -7,10 +7,8 @@ and stopped when it ends. The CLI says which one it uses and never prints a pass
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +21,7 @@ from ..fingerprint import sources_hash
 from ..project import Project
 from ..runner.embedded import EmbeddedError, EmbeddedPostgres, with_database
 from ..runner.errors import ConnectionFailed, StaleBuild
+from ..runner.events import NOTICE, emit
 from ..runner.loader import GeneratedModule, load_generated
 from ..runner.postgres import DEFAULT_TABLE, PostgresMigrator
 from ..runner.urls import mask_password
@@ -63,8 +62,9 @@ def open_target(project: Project, database_url: str | None, err: TextIO) -> Iter
         return
     server = EmbeddedPostgres(project.root / ".pgshift" / "postgres")
     relative = project.relative(server.data_dir)
-    print(f"pgshift: no --database-url or DATABASE_URL: using the embedded PostgreSQL"
-          f" (data in {relative})", file=err)
+    emit(logging.getLogger("pgshift"), NOTICE, "embedded_server",
+         f"no --database-url or DATABASE_URL: using the embedded PostgreSQL (data in"
+         f" {relative})", data_dir=str(server.data_dir))
     try:
         base = start_embedded(server)
         _ensure_database(base, EMBEDDED_DATABASE)
@@ -94,23 +94,9 @@ def generated_migrations(project: Project, check_fresh: bool) -> GeneratedModule
     return module
 
 
-class _Stderr(logging.Handler):
-    """Writes to whatever sys.stderr is when a record comes, as `pgshift: message`."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        with contextlib.suppress(OSError, ValueError):  # a closed stream: nowhere to say it
-            print(f"pgshift: {self.format(record)}", file=sys.stderr, flush=True)
-
-
 def logger_for(verbose: bool) -> logging.Logger:
-    """The `pgshift` logger, printing on stderr: warnings (a lock wait that is retried,
-    say) always, each step too with --verbose."""
-    logger = logging.getLogger("pgshift")
-    if not any(isinstance(handler, _Stderr) for handler in logger.handlers):
-        logger.addHandler(_Stderr())
-        logger.propagate = False
-    logger.setLevel(logging.INFO if verbose else logging.WARNING)
-    return logger
+    """The `pgshift` logger; the command line set where it prints (log_output.configure)."""
+    return logging.getLogger("pgshift")
 
 
 @dataclass(frozen=True, slots=True)
