@@ -180,6 +180,23 @@ def plans(sql: Sequence[Statement] | None, indent: int) -> str:
     return "(\n" + "\n".join(items) + "\n" + " " * indent + ")"
 
 
+def sizes(pairs: Sequence[tuple[int, int]], indent: int) -> str:
+    """(Up statements, Down statements) per change, as a tuple literal wrapped to fit."""
+    items = [f"({up}, {down})" for up, down in pairs]
+    line = "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    if indent + len("step_sizes=") + len(line) + 1 <= MAX_LINE:
+        return line
+    pad = " " * (indent + 4)
+    rows, row = [], ""
+    for item in items:
+        if row and len(pad) + len(row) + len(item) + 2 > MAX_LINE:
+            rows.append(row.rstrip())
+            row = ""
+        row += f"{item}, "
+    rows.append(row.rstrip())
+    return "(\n" + "\n".join(pad + r for r in rows) + "\n" + " " * indent + ")"
+
+
 def _lock_lines(line: str, lock: Lock, pad: str) -> str:
     """One lock on a line, or its three parts on lines of their own when names are long."""
     if len(pad) + _columns(line) + 1 <= MAX_LINE:
@@ -201,6 +218,7 @@ def _environment() -> jinja2.Environment:
     environment.filters["doc"] = doc
     environment.filters["statements"] = statements
     environment.filters["plans"] = plans
+    environment.filters["sizes"] = sizes
     return environment
 
 

@@ -35,6 +35,7 @@ class CompiledMigration:
     transactional: bool
     lock_timeout_ms: int | None = None
     statement_timeout_ms: int | None = None
+    step_sizes: tuple[tuple[int, int], ...] = ()  # per change: Up statements, Down statements
     block: str = ""
 
     @property
@@ -119,7 +120,8 @@ def compile_migration(model: SchemaModel, parsed: ast.MigrationFile, name: Migra
         name.text, name.description, display_path,
         tuple(s for step in steps for s in step.up), None if down is None else tuple(down),
         transactional, _milliseconds(header.lock_timeout if header else None),
-        _milliseconds(header.statement_timeout if header else None))
+        _milliseconds(header.statement_timeout if header else None),
+        tuple((len(step.up), len(step.down or ())) for step in steps))
     return compiled, ctx.diagnostics
 
 

@@ -249,6 +249,10 @@ POSTGRESQL_MIGRATIONS: list[Migration] = [
             StatementPlan(locks=(Lock('public', 'datasources', 'ACCESS EXCLUSIVE'),)),
             StatementPlan(),
         ),
+        step_sizes=(
+            (1, 1), (1, 1), (1, 1), (1, 1), (1, 1), (1, 1), (1, 1), (1, 1), (1, 1), (1, 1),
+            (1, 1), (1, 1), (1, 1), (1, 1), (1, 1), (1, 1), (1, 1),
+        ),
     ),
 
 ]

@@ -141,12 +141,20 @@ def build_parser() -> argparse.ArgumentParser:
                   " in its own transaction with its history row (non-transactional ones are"
                   " marked dirty while they run). Stops with exit 4 when generated/ is stale.",
                   ["pgshift up", "pgshift up --to 0.0.3", "pgshift up --dry-run > plan.sql",
+                   "pgshift up --atomic",
                    "DATABASE_URL=postgresql://app@db/rag pgshift up --wait 60"], _up)
     up.add_argument("--to", metavar="VERSION", help="apply up to and including VERSION")
     up.add_argument("--dry-run", action="store_true",
                     help="print the SQL that would run, after the same checks; change nothing")
     up.add_argument("--no-check", action="store_true",
                     help="apply generated/ even if migrations/ changed since it was compiled")
+    up.add_argument("--atomic", action="store_true",
+                    help="apply every pending migration in one transaction, all or nothing;"
+                         " refused, before anything runs, when one cannot run in a"
+                         " transaction")
+    up.add_argument("--no-rollback", action="store_true",
+                    help="leave a non-transactional migration that fails part-way as it"
+                         " stopped, marked dirty, instead of undoing what it applied")
     down = _command(commands, "down", [*db_parents, guarded], "revert applied migrations",
                     "Revert the newest N applied migrations (default 1), or every one newer"
                     " than --to VERSION, running their derived Down. Exit 18 if one of them"
@@ -252,9 +260,10 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
 def _up(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.database import up
 
-    return up(_options(args), out, sys.stderr, target_version=args.to, wait=args.wait,
+    options = replace(_options(args), undo=not args.no_rollback)
+    return up(options, out, sys.stderr, target_version=args.to, wait=args.wait,
               check_fresh=not args.no_check, ignore_checksums=args.ignore_checksums,
-              dry_run=args.dry_run)
+              dry_run=args.dry_run, atomic=args.atomic)
 
 
 def _down(args: argparse.Namespace, out: TextIO) -> int:

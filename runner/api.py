@@ -24,17 +24,18 @@ from .waits import RetryPolicy, Timeouts
 def migrate(url: str, migrations: Sequence[Migration], *, wait: float | None = None,
             target: str | None = None, table: str = DEFAULT_TABLE,
             timeouts: Timeouts | None = None, retry: RetryPolicy | None = None,
-            logger: logging.Logger | None = None,
-            application_name: str = "pgshift") -> list[Migration]:
+            logger: logging.Logger | None = None, application_name: str = "pgshift",
+            atomic: bool = False, rollback: bool = True) -> list[Migration]:
     """Apply the pending migrations (up to `target`) to the database at `url`; return
     those applied. With `wait`, wait up to that many seconds for another instance's
     migration lock instead of raising LockHeld. Every expected failure is a RunnerError
-    (pgshift.runner.errors) whose message says what happened and what state remains."""
+    (pgshift.runner.errors) whose message says what happened and what state remains.
+    `atomic` and `rollback` are `up --atomic` and the opposite of `up --no-rollback`."""
     chosen = logger or logging.getLogger("pgshift")
     migrator = PostgresMigrator.connect(url, table, application_name, timeouts=timeouts,
-                                        retry=retry, logger=chosen)
+                                        retry=retry, logger=chosen, undo=rollback)
     try:
         return new_migration_manager(migrator, chosen).run(migrations, target=target,
-                                                            wait=wait)
+                                                            wait=wait, atomic=atomic)
     finally:
         migrator.close()

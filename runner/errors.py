@@ -72,6 +72,12 @@ class NoSuchVersion(RunnerError):
     exit_code = ExitCode.USAGE
 
 
+class NotAtomic(RunnerError):
+    """`up --atomic` with a pending migration that cannot run in a transaction."""
+
+    exit_code = ExitCode.USAGE
+
+
 @dataclass(frozen=True, slots=True)
 class ServerError:
     """PostgreSQL's account of a failed statement."""
@@ -126,6 +132,11 @@ class MigrationFailed(RunnerError):
 
     index: int | None = None  # which statement, from 0 (None: not known)
     direction: str = "up"
+    left: str = ""  # what the failure left behind, the message's last words
+    # For a non-transactional migration whose row was already marked dirty: how many of its
+    # statements were applied, and the INVALID indexes a failed concurrent build left.
+    applied: int | None = None
+    invalid_indexes: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, version: str, description: str, direction: str, index: int, total: int,
                  statement: str, server: ServerError, left: str) -> None:
@@ -134,10 +145,22 @@ class MigrationFailed(RunnerError):
         self.server = server
         self.index = index
         self.direction = direction
+        self.left = left
         indented = "\n".join(f"    {line}" for line in statement.strip().splitlines())
         super().__init__(
             f"migration {version} ({description}) failed during {direction} at statement"
             f" {index + 1} of {total}:\n{indented}\n{server.describe(statement)}\n{left}")
+
+
+def with_left(failure: MigrationFailed, left: str) -> MigrationFailed:
+    """The failure, saying `left` instead of what it said was left (after an undo)."""
+    message = str(failure)
+    if failure.left and failure.left in message:
+        failure.args = (message.replace(failure.left, left, 1),)
+    else:
+        failure.args = (f"{message}\n{left}",)
+    failure.left = left
+    return failure
 
 
 class ConnectionLost(MigrationFailed):
@@ -197,6 +220,7 @@ class LocksUnavailable(MigrationFailed):
         self.wait = wait
         self.index = index
         self.direction = wait.direction
+        self.left = left
         indented = "\n".join(f"    {line}" for line in wait.statement.strip().splitlines())
         tries = f"{attempts} attempt{'s' * (attempts != 1)} in {seconds:.1f} s"
         if wait.blockers:

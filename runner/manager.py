@@ -20,6 +20,7 @@ from .errors import (
     LockReleaseError,
     MigrationFailed,
     NoSuchVersion,
+    NotAtomic,
     UnknownVersions,
 )
 from .events import emit
@@ -152,18 +153,24 @@ class Manager:
 
     def run(self, migrations: Sequence[Migration], *, target: str | None = None,
             wait: float | None = None, ignore_checksums: bool = False,
-            progress: Progress | None = None) -> list[Migration]:
-        """Apply pending migrations (up to `target`); return those applied."""
+            progress: Progress | None = None, atomic: bool = False) -> list[Migration]:
+        """Apply pending migrations (up to `target`); return those applied. `atomic`: all
+        in one transaction, refused before anything runs when one cannot be."""
         with self.locked(wait):
             pending = self.to_apply(migrations, target=target, ignore_checksums=ignore_checksums)
             numbers = {m.version: number for number, m in enumerate(pending, 1)}
+            if atomic:
+                _check_atomic(pending)
 
             def starting(migration: Migration) -> None:
                 if progress is not None:
                     progress(numbers[migration.version], len(pending), migration)
 
             with self._run_events("up", len(pending)):
-                self.migrator.migrate_many(pending, starting)
+                if atomic and pending:
+                    self.migrator.migrate_atomically(pending, starting)
+                else:
+                    self.migrator.migrate_many(pending, starting)
             return pending
 
     def rollback(self, migrations: Sequence[Migration], *, steps: int | None = 1,
@@ -200,6 +207,17 @@ class Manager:
             _require(migrations, version)
         with self.locked():
             self.migrator.force(version, list(migrations))
+
+
+def _check_atomic(pending: Sequence[Migration]) -> None:
+    outside = [m for m in pending if not m.transactional]
+    if outside:
+        names = ", ".join(f"{m.version} ({m.description})" for m in outside)
+        raise NotAtomic(
+            f"--atomic applies every pending migration in one transaction, and"
+            f" {'these cannot run' if len(outside) > 1 else 'this one cannot run'} in one"
+            f" (index concurrently): {names}. Nothing was run; apply without --atomic, or"
+            " up to the version before it with --to")
 
 
 def _require(migrations: Sequence[Migration], version: str) -> None:

@@ -78,6 +78,7 @@ class Migration:
     down_plans: tuple[StatementPlan, ...] = ()
     lock_timeout_ms: int | None = None
     statement_timeout_ms: int | None = None
+    step_sizes: tuple[tuple[int, int], ...] = ()  # per change: its Up and Down statements
 
     @property
     def version_key(self) -> tuple[int, ...]:
@@ -87,6 +88,21 @@ class Migration:
     @property
     def reversible(self) -> bool:
         return self.down_sql is not None
+
+    def undo_of(self, applied: int) -> range | None:
+        """The Down statements that undo the first `applied` statements of Up, in the order
+        they run (the tail of Down: it undoes the changes in reverse); None when that is
+        not known (no Down, no step sizes, or `applied` ends inside a change)."""
+        if self.down_sql is None or not self.step_sizes:
+            return None
+        ups = downs = 0
+        for up, down in self.step_sizes:
+            if ups == applied:
+                break
+            ups, downs = ups + up, downs + down
+        if ups != applied:
+            return None
+        return range(len(self.down_sql) - downs, len(self.down_sql))
 
     def statements(self, direction: str) -> tuple[str, ...]:
         """Up's statements ("up") or Down's ("down"; none for an irreversible migration)."""

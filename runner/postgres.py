@@ -27,19 +27,24 @@ from .errors import (
     MigrationFailed,
     ServerError,
     TableError,
+    with_left,
 )
 from .events import NOTICE, emit, wants
 from .index_progress import IndexProgressWatcher
+from .locks import Lock
 from .migration import Migration, StatementFailed, execute_all, version_key
 from .protocol import AppliedMigration, VersionState
 from .segments import (
     NOTHING_REMAINS,
+    cannot_undo,
     concurrent_note,
     dirty_left,
     first_part_rolled_back,
     segments_of,
     statement_at,
     still_at,
+    undo_failed,
+    undone_left,
 )
 from .waits import RETRYABLE, Attempts, RetryPolicy, Timeouts
 
@@ -64,7 +69,7 @@ class PostgresMigrator:
 
     def __init__(self, connection: psycopg.Connection[Any], table: str = DEFAULT_TABLE, *,
                  timeouts: Timeouts | None = None, retry: RetryPolicy | None = None,
-                 logger: logging.Logger | None = None,
+                 logger: logging.Logger | None = None, undo: bool = True,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.connection = connection
         self.schema, self.table_name = split_table_name(table)
@@ -72,6 +77,7 @@ class PostgresMigrator:
         self.timeouts = timeouts or Timeouts()
         self.retry = retry or RetryPolicy()
         self.logger = logger or logging.getLogger("pgshift")
+        self.undo = undo
         self._sleep = sleep
         self._current: str | None = None  # the version being applied or reverted
         database = connection.info.dbname
@@ -243,6 +249,32 @@ class PostgresMigrator:
         with self._watching():
             self._migrate_many(migrations, starting)
 
+    def migrate_atomically(self, migrations: Sequence[Migration],
+                           starting: Callable[[Migration], None] | None = None) -> None:
+        """All of them in one transaction, each with its own timeouts (SET LOCAL again
+        before each) and history row; a lock timeout retries the whole of it."""
+        for migration in migrations:
+            if starting is not None:
+                starting(migration)
+            self._started(migration, "up")
+        attempts = self._attempts()
+        left = ("--atomic: they ran in one transaction, which was rolled back: nothing of them"
+                " remains and the database is still at the version before them.")
+        with self._watching():
+            while True:
+                current = migrations[0]
+                try:
+                    with self.connection.transaction():
+                        for current in migrations:
+                            for setting in self._settings(current):
+                                self.connection.execute(setting)
+                            execute_all(self.connection, current.up_sql, 0, None,
+                                        self._timer(current, "up"))
+                            self._record(current, False, None, in_transaction=True)
+                    return
+                except StatementFailed as failed:
+                    self._retry_or_raise(current, "up", failed, attempts, left)
+
     def _watching(self) -> IndexProgressWatcher:
         return IndexProgressWatcher(self.connection, self.logger, lambda: self._current)
 
@@ -256,7 +288,12 @@ class PostgresMigrator:
                     starting(migration)
                 self._started(migration, "up")
                 began = time.monotonic()
-                self._in_segments(migration, "up")
+                try:
+                    self._in_segments(migration, "up")
+                except MigrationFailed as failure:
+                    if self.undo and failure.applied is not None:
+                        raise self._undo(migration, failure) from None
+                    raise
                 self._finished(migration, "up", time.monotonic() - began)
                 index += 1
                 continue
@@ -409,22 +446,29 @@ class PostgresMigrator:
         plans = migration.plans(direction)
         segments = segments_of(plans)
         started = time.monotonic()
+        marked = False  # the row says dirty: part of the migration may be applied
         for position, indices in enumerate(segments):
             first, last = position == 0, position == len(segments) - 1
             done = indices[0]  # statements applied before this segment
             left = (first_part_rolled_back(migration, direction) if first else
                     dirty_left(migration, direction, done))
-            if plans[indices[0]].concurrently:
-                self._wait_for_locks(migration, direction, indices[0], left,
-                                     mark_failed=not first)
-                if first:
-                    self._mark_started(migration, direction)
-                    left = dirty_left(migration, direction, 0)
-                self._alone(migration, direction, indices[0], left)
-                if last:
-                    self._mark_finished(migration, direction, started)
-            else:
-                self._segment(migration, direction, indices, first, last, started, left)
+            try:
+                if plans[indices[0]].concurrently:
+                    self._wait_for_locks(migration, direction, indices[0], left,
+                                         mark_failed=not first)
+                    if first:
+                        self._mark_started(migration, direction)
+                        marked, left = True, dirty_left(migration, direction, 0)
+                    self._alone(migration, direction, indices[0], left)
+                    if last:
+                        self._mark_finished(migration, direction, started)
+                else:
+                    self._segment(migration, direction, indices, first, last, started, left)
+            except MigrationFailed as failure:
+                if marked:
+                    failure.applied = done
+                raise
+            marked = True
 
     def _segment(self, migration: Migration, direction: str, indices: list[int], first: bool,
                  last: bool, started: float, left: str) -> None:
@@ -477,6 +521,8 @@ class PostgresMigrator:
         statement_timeout = self._statement_timeout(migration)
         if statement_timeout is not None:
             settings.append(f"SET statement_timeout = '{statement_timeout}ms'".encode())
+        tables = migration.plans(direction)[index].locks
+        before = self._invalid_indexes(tables)
         try:
             for setting in settings:
                 self.connection.execute(setting)
@@ -484,12 +530,69 @@ class PostgresMigrator:
                         self._timer(migration, direction))
         except StatementFailed as failed:
             note = self._mark_failed(migration, failed.statement)
-            raise self._failure(migration, direction, failed, left + concurrent_note(
-                failed.statement) + note) from None
+            failure = self._failure(migration, direction, failed, left + concurrent_note(
+                failed.statement) + note)
+            if not self.connection.closed:
+                failure.invalid_indexes = tuple(
+                    i for i in self._invalid_indexes(tables) if i not in before)
+            raise failure from None
         finally:
             if not self.connection.closed:
                 self.connection.execute(b"RESET lock_timeout")
                 self.connection.execute(b"RESET statement_timeout")
+
+    # ------------------------------------------------------------ undo
+
+    def _undo(self, migration: Migration, failure: MigrationFailed) -> MigrationFailed:
+        """Undo what a non-transactional migration applied before it failed: drop the
+        INVALID indexes its failed concurrent build left, run the Down of each change it
+        had applied (in reverse, as Down runs), and remove its history row, so that the
+        database is clean at the previous version. Returns the failure, saying so; or, when
+        the undo cannot run or fails too, saying exactly what is applied."""
+        applied = failure.applied or 0
+        undo = migration.undo_of(applied)
+        if undo is None:
+            return with_left(failure, failure.left + cannot_undo(migration))
+        emit(self.logger, NOTICE, "undo_started",
+             f"undoing the {applied} statement{'s' * (applied != 1)} of {migration.version}"
+             f" applied before it failed", version=migration.version, statements=len(undo))
+        try:
+            for schema, name in failure.invalid_indexes:
+                self.connection.execute(sql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}")
+                                        .format(sql.Identifier(schema, name)))
+            plans = migration.plans("down")
+            for offset in segments_of(plans[undo.start:undo.stop]):
+                indices = [undo.start + i for i in offset]
+                left = undo_failed(migration, failure, indices[0] - undo.start, undo)
+                if plans[indices[0]].concurrently:
+                    self._wait_for_locks(migration, "down", indices[0], left, mark_failed=True)
+                    self._alone(migration, "down", indices[0], left)
+                else:
+                    self._segment(migration, "down", indices, False, False, 0.0, left)
+            self._forget(migration)
+        except MigrationFailed as undone:
+            emit(self.logger, logging.ERROR, "undo_failed", str(undone).splitlines()[0],
+                 version=migration.version, statement_index=undone.index,
+                 sqlstate=undone.server.sqlstate)
+            return with_left(failure, f"{failure.left}\nUndoing it failed too: {undone}")
+        except psycopg.Error as error:
+            return with_left(failure, f"{failure.left}\nUndoing it failed too:"
+                                      f" {_first_line(error)}")
+        emit(self.logger, NOTICE, "undo_finished",
+             f"undid {migration.version}: the database is at the previous version",
+             version=migration.version)
+        return with_left(failure, undone_left(migration, failure, undo))
+
+    def _invalid_indexes(self, locks: Sequence[Lock]) -> tuple[tuple[str, str], ...]:
+        """The INVALID indexes on the tables of `locks`, as (schema, name)."""
+        if not locks or self.connection.closed:
+            return ()
+        rows = self.connection.execute(
+            "SELECT n.nspname, c.relname FROM pg_index x JOIN pg_class c ON c.oid ="
+            " x.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT"
+            " x.indisvalid AND x.indrelid = ANY(%s::regclass[])",
+            [[f'"{lock.schema}"."{lock.table}"' for lock in locks]]).fetchall()
+        return tuple((schema, name) for schema, name in rows)
 
     # ------------------------------------------------------------ lock waits
 

@@ -60,6 +60,11 @@ class Migrator(Protocol):
         fails with what `migrate` raises; `starting` is told of each as it is sent. An
         implementation may save round trips between them, never atomicity."""
 
+    def migrate_atomically(self, migrations: Sequence[Migration],
+                           starting: Callable[[Migration], None] | None = None) -> None:
+        """Apply transactional migrations all in one transaction with their history rows:
+        all of them or none."""
+
     def rollback(self, migration: Migration) -> None:
         """Revert one applied migration and remove its history row."""
 

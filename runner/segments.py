@@ -9,8 +9,12 @@ below say, for a failure at each point, exactly what is applied.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .migration import Migration, StatementPlan
+
+if TYPE_CHECKING:
+    from .errors import MigrationFailed
 
 NOTHING_REMAINS = ("It ran in one transaction, which was rolled back: nothing of it remains"
                    " and the database is still at the previous version.")
@@ -72,3 +76,36 @@ def statement_at(statements: Sequence[str], index: int, history_row: str) -> str
     if index < len(statements):
         return statements[index]
     return history_row if index == len(statements) else "COMMIT"
+
+
+def undone_left(migration: Migration, failure: MigrationFailed, undo: range) -> str:
+    """What is left after a part-applied migration was undone: nothing."""
+    parts = []
+    if len(undo) == 1:
+        parts.append(f"ran statement {undo.stop} of its Down")
+    elif undo:
+        parts.append(f"ran statements {undo.start + 1} to {undo.stop} of its Down")
+    if failure.invalid_indexes:
+        names = ", ".join(name for _, name in failure.invalid_indexes)
+        parts.append(f"dropped the INVALID index{'es' * (len(failure.invalid_indexes) > 1)}"
+                     f" {names}")
+    detail = f" (it {' and '.join(parts)})" if parts else ""
+    return (f"It is not transactional, so pgshift undid what it had applied{detail}: nothing"
+            " of it remains and the database is still at the previous version (up"
+            " --no-rollback would have left it as it stopped, marked dirty).")
+
+
+def undo_failed(migration: Migration, failure: MigrationFailed, undone: int,
+                undo: range) -> str:
+    """What is left when undoing failed at Down statement `undo.start + undone`."""
+    ran = (f"statements {undo.start + 1} to {undo.start + undone} of its Down had run and"
+           if undone else "none of the Down statements that undo it had run, and")
+    return (f"pgshift was undoing the first {failure.applied} statements of its Up when this"
+            f" failed: {ran} statements {undo.start + undone + 1} to {undo.stop} had not. The"
+            f" database is marked dirty at version {migration.version}, with the failing"
+            " statement recorded. Repair it by hand, then `pgshift force VERSION`.")
+
+
+def cannot_undo(migration: Migration) -> str:
+    return (" pgshift cannot undo it: it is irreversible, or was compiled by a pgshift that"
+            " did not record how its changes map to its Down.")

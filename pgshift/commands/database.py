@@ -19,7 +19,7 @@ from .target import Options, Target, generated_migrations, logger_for, migrator_
 
 def up(options: Options, out: TextIO, err: TextIO, *, target_version: str | None,
        wait: float | None, check_fresh: bool, ignore_checksums: bool,
-       dry_run: bool = False) -> int:
+       dry_run: bool = False, atomic: bool = False) -> int:
     module = generated_migrations(options.project, check_fresh)
     if dry_run:
         return _dry_run(options, out, err, "apply", lambda manager: [
@@ -28,7 +28,8 @@ def up(options: Options, out: TextIO, err: TextIO, *, target_version: str | None
 
     def apply(manager: Manager, progress: Progress) -> list[Migration]:
         return manager.run(module.migrations, target=target_version, wait=wait,
-                           ignore_checksums=ignore_checksums, progress=progress.step)
+                           ignore_checksums=ignore_checksums, progress=progress.step,
+                           atomic=atomic)
 
     return _move(options, out, err, ("applying", "applied", "apply", "to"), apply)
 

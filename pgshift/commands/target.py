@@ -107,12 +107,13 @@ class Options:
     verbose: bool = False
     timeouts: Timeouts = field(default_factory=Timeouts)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    undo: bool = True  # undo a non-transactional migration that fails part-way
 
 
 @contextmanager
 def migrator_for(target: Target, options: Options) -> Iterator[PostgresMigrator]:
     migrator = PostgresMigrator.connect(target.url, options.table, timeouts=options.timeouts,
-                                        retry=options.retry,
+                                        retry=options.retry, undo=options.undo,
                                         logger=logger_for(options.verbose))
     try:
         yield migrator

@@ -102,12 +102,13 @@ def test_failed_migration_exits_14_and_rolls_back_whole(three: Project) -> None:
 
 def test_failed_non_transactional_migration_leaves_it_dirty_13_until_forced(
         three: Project) -> None:
+    """With --no-rollback (up undoes it by default: tests/e2e/test_cli_rollback.py)."""
     three.ok("up")
     execute(three.url, "INSERT INTO documents (title) VALUES ('same'), ('same')")
     three.write("0.0.4_unique_title.shift", UNIQUE_TITLE_CONCURRENTLY)
     three.compile()
 
-    failed = three.run("up")
+    failed = three.run("up", "--no-rollback")
     assert failed.returncode == 14
     assert "0.0.4" in failed.stderr
     assert "CREATE UNIQUE INDEX CONCURRENTLY documents_title_unique" in failed.stderr

@@ -3,6 +3,8 @@ concurrently`, through the CLI against a real server: it runs in segments (each 
 ordinary statements in a transaction, the concurrent statement alone), so a failure at
 each point leaves a different, exactly described state. These tests fail at each point
 and check the exit code, the message and the catalog, then the success and its Down.
+The failures past the first segment run with `--no-rollback`, which leaves them as they
+stopped; what `up` does by default, undoing them, is tests/e2e/test_cli_rollback.py's.
 """
 
 from __future__ import annotations
@@ -222,7 +224,7 @@ def test_a_failed_concurrent_index_leaves_the_first_segment_and_an_invalid_index
     with_mixed(documents, ADD_SUMMARY + UNIQUE_TITLE_INDEX + INDEX_COMMENT + TITLE_CHECK)
     execute(documents.url, "INSERT INTO documents (title) VALUES ('same'), ('same')")
 
-    result = documents.run("up")
+    result = documents.run("up", "--no-rollback")
 
     assert_failed_at(result, "up", 2, 4, CREATE_UNIQUE_INDEX)
     assert "23505" in result.stderr  # unique_violation
@@ -252,7 +254,7 @@ def test_a_failure_in_the_last_segment_leaves_the_earlier_ones_applied(
     with_mixed(documents, MIXED.replace("length(title) < 500", "length(title) < 5"))
     execute(documents.url, LONG_TITLE)
 
-    result = documents.run("up")
+    result = documents.run("up", "--no-rollback")
 
     assert_failed_at(result, "up", 4, 4, ADD_CHECK_SHORT)
     assert "23514" in result.stderr
@@ -274,7 +276,7 @@ def test_a_failing_concurrent_first_statement_leaves_the_row_dirty(documents: Pr
     with_mixed(documents, UNIQUE_TITLE_INDEX + ADD_SUMMARY)
     execute(documents.url, "INSERT INTO documents (title) VALUES ('same'), ('same')")
 
-    result = documents.run("up")
+    result = documents.run("up", "--no-rollback")
 
     assert_failed_at(result, "up", 1, 2, CREATE_UNIQUE_INDEX)
     assert "none of its statements is applied" in result.stderr
