@@ -152,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="apply every pending migration in one transaction, all or nothing;"
                          " refused, before anything runs, when one cannot run in a"
                          " transaction")
+    up.add_argument("--repair", action="store_true",
+                    help="first repair a dirty database where that is safe, as `pgshift"
+                         " repair` does")
     up.add_argument("--no-rollback", action="store_true",
                     help="leave a non-transactional migration that fails part-way as it"
                          " stopped, marked dirty, instead of undoing what it applied")
@@ -197,6 +200,21 @@ def build_parser() -> argparse.ArgumentParser:
                      ["pgshift drift", "pgshift drift --json --database-url $DATABASE_URL"],
                      _drift)
     drift.add_argument("--json", action="store_true", help="print one JSON object")
+    repair = _command(commands, "repair", db_parents,
+                      "settle a dirty database where that is safe",
+                      "Compare a dirty version (a non-transactional migration that stopped"
+                      " part-way) with what it should make, object by object, in a scratch"
+                      " database: when everything it changes is applied, mark it clean; when"
+                      " nothing is (an INVALID index from its failed concurrent build is"
+                      " dropped), remove its row so that `up` retries it; otherwise explain"
+                      " each object and leave it for `pgshift force` (exit 13).",
+                      ["pgshift repair --dry-run", "pgshift repair", "pgshift up --repair"],
+                      _repair)
+    repair.add_argument("--dry-run", action="store_true",
+                        help="say what it finds and would do; change nothing")
+    repair.add_argument("--wait", metavar="SECONDS", type=float,
+                        help="when another instance holds the migration lock, wait up to"
+                             " SECONDS for it instead of stopping (exit 10)")
     verify = _command(commands, "verify", db_parents, "prove every Down on a scratch database",
                       "On a scratch database (a new one on the embedded PostgreSQL, or on the"
                       " server of --database-url, dropped afterwards), apply each migration's"
@@ -261,6 +279,10 @@ def _up(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.database import up
 
     options = replace(_options(args), undo=not args.no_rollback)
+    if args.repair and not args.dry_run:
+        from .commands.repair import repair
+
+        repair(options, out, sys.stderr, dry_run=False, wait=args.wait, quiet_when_clean=True)
     return up(options, out, sys.stderr, target_version=args.to, wait=args.wait,
               check_fresh=not args.no_check, ignore_checksums=args.ignore_checksums,
               dry_run=args.dry_run, atomic=args.atomic)
@@ -303,6 +325,12 @@ def _drift(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.drift import drift
 
     return drift(_options(args), out, sys.stderr, as_json=args.json)
+
+
+def _repair(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands.repair import repair
+
+    return repair(_options(args), out, sys.stderr, dry_run=args.dry_run, wait=args.wait)
 
 
 def _verify(args: argparse.Namespace, out: TextIO) -> int:

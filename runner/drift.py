@@ -48,7 +48,7 @@ class Difference:
                 "expected": self.expected, "actual": self.actual}
 
 
-def _describe(kind: str, row: tuple[Any, ...]) -> str:
+def describe_row(kind: str, row: tuple[Any, ...]) -> str:
     """The defining part of a catalog row, in words PostgreSQL would use."""
     if kind == "columns":
         _, _, _, type_name, not_null, default, identity, generated, collation, comment = row
@@ -99,14 +99,14 @@ def compare(expected: Snapshot, actual: Snapshot) -> list[Difference]:
             name = ".".join(str(part) for part in key)
             if key not in found:
                 differences.append(Difference(kind, name, "missing",
-                                              _describe(kind, wanted[key]), None))
+                                              describe_row(kind, wanted[key]), None))
             elif key not in wanted:
                 differences.append(Difference(kind, name, "unexpected", None,
-                                              _describe(kind, found[key])))
+                                              describe_row(kind, found[key])))
             elif wanted[key] != found[key]:
                 differences.append(Difference(kind, name, "changed",
-                                              _describe(kind, wanted[key]),
-                                              _describe(kind, found[key])))
+                                              describe_row(kind, wanted[key]),
+                                              describe_row(kind, found[key])))
     return differences
 
 

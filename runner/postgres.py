@@ -712,6 +712,22 @@ class PostgresMigrator:
             except StatementFailed as failed:
                 self._retry_or_raise(migration, "down", failed, attempts, still_at(migration))
 
+    def settle(self, version: str, applied: bool,
+               invalid_indexes: Sequence[tuple[str, str]] = ()) -> None:
+        """Repair a dirty version pgshift found to be wholly applied (its row marked clean)
+        or not at all (its row removed: it is pending again), dropping first the INVALID
+        indexes a failed concurrent build left."""
+        for schema, name in invalid_indexes:
+            self.connection.execute(sql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}")
+                                    .format(sql.Identifier(schema, name)))
+        if applied:
+            self.connection.execute(sql.SQL(
+                "UPDATE {} SET dirty = false, failed_statement = NULL WHERE version = %s"
+            ).format(self.table), [version])
+        else:
+            self.connection.execute(sql.SQL("DELETE FROM {} WHERE version = %s")
+                                    .format(self.table), [version])
+
     def force(self, version: str | None, migrations: list[Migration]) -> None:
         target = version_key(version) if version is not None else ()
         with self.connection.transaction():

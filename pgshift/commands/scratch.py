@@ -7,15 +7,17 @@ import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import Any, TextIO
 
 import psycopg
 from psycopg import sql
 
 from ..project import Project
 from ..runner.embedded import EmbeddedPostgres, with_database
-from ..runner.errors import ConnectionFailed
+from ..runner.errors import ConnectionFailed, MigrationFailed, ServerError
 from ..runner.events import NOTICE, emit
+from ..runner.migration import Migration, StatementFailed
+from ..runner.segments import segments_of
 from ..runner.urls import mask_password
 from .target import start_embedded
 
@@ -55,3 +57,39 @@ def scratch_database(project: Project, server: EmbeddedPostgres | None, err: Tex
     finally:
         if started is not None:
             started.stop()
+
+
+def apply_migration(connection: psycopg.Connection[Any], migration: Migration,
+                    stage: str) -> None:
+    """One direction of a migration in a scratch database, as the runner runs it: ordinary
+    statements together in transactions, concurrent ones alone; `stage` ("up", "down", "up
+    again") names it in the failure, a failed migration (exit 14)."""
+    direction = "down" if stage == "down" else "up"
+    statements = migration.statements(direction)
+
+    def execute(index: int) -> None:
+        try:
+            connection.execute(statements[index].encode())
+        except psycopg.Error as error:
+            raise _failure(migration, stage, StatementFailed(index, statements[index], error)
+                           ) from None
+
+    for segment in segments_of(migration.plans(direction)):
+        if migration.plans(direction)[segment[0]].concurrently:
+            execute(segment[0])
+            continue
+        try:
+            with connection.transaction():
+                for index in segment:
+                    execute(index)
+        except psycopg.Error as error:  # every statement ran: COMMIT refused it
+            raise _failure(migration, stage, StatementFailed(
+                segment[-1], statements[segment[-1]], error)) from None
+
+
+def _failure(migration: Migration, stage: str, failed: StatementFailed) -> MigrationFailed:
+    return MigrationFailed(migration.version, migration.description,
+                           f"{stage} in the scratch database", failed.index,
+                           len(migration.statements("down" if stage == "down" else "up")),
+                           failed.statement, ServerError.of(failed.error),
+                           "Only the scratch database saw it; it is dropped.")

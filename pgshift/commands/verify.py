@@ -21,11 +21,10 @@ import psycopg
 from ..exit_codes import ExitCode
 from ..runner.catalog import snapshot
 from ..runner.drift import Difference, compare
-from ..runner.errors import MigrationFailed, NoSuchVersion, ServerError
-from ..runner.migration import Migration, StatementFailed, version_key
-from ..runner.segments import segments_of
+from ..runner.errors import NoSuchVersion
+from ..runner.migration import Migration, version_key
 from .progress import Progress
-from .scratch import scratch_database
+from .scratch import apply_migration, scratch_database
 from .target import Options, generated_migrations
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
@@ -87,16 +86,16 @@ def _verify(connection: psycopg.Connection[Any], migrations: list[Migration],
         checking = first is None or migration.version_key >= first
         if checking and not before:
             before = snapshot(connection)
-        _run(connection, migration, "up")
+        apply_migration(connection, migration, "up")
         if not checking or not migration.reversible:
             verdict.applied_only.append(migration.version)
             before = snapshot(connection) if checking else {}
             continue
         after = snapshot(connection)
-        _run(connection, migration, "down")
+        apply_migration(connection, migration, "down")
         differences = compare(before, snapshot(connection))
         if not differences:
-            _run(connection, migration, "up again")
+            apply_migration(connection, migration, "up again")
             differences = compare(after, snapshot(connection))
             stage = "up again"
         else:
@@ -109,37 +108,3 @@ def _verify(connection: psycopg.Connection[Any], migrations: list[Migration],
         before = after
     verdict.seconds = time.monotonic() - started
     return verdict
-
-
-def _run(connection: psycopg.Connection[Any], migration: Migration, stage: str) -> None:
-    """One direction of a migration as the runner runs it: ordinary statements together in
-    transactions, concurrent ones alone; a failure is a failed migration (exit 14)."""
-    direction = "down" if stage == "down" else "up"
-    statements = migration.statements(direction)
-
-    def execute(index: int) -> None:
-        try:
-            connection.execute(statements[index].encode())
-        except psycopg.Error as error:
-            raise _failure(migration, stage, StatementFailed(index, statements[index], error)
-                           ) from None
-
-    for segment in segments_of(migration.plans(direction)):
-        if migration.plans(direction)[segment[0]].concurrently:
-            execute(segment[0])
-            continue
-        try:
-            with connection.transaction():
-                for index in segment:
-                    execute(index)
-        except psycopg.Error as error:  # every statement ran: COMMIT refused it
-            raise _failure(migration, stage, StatementFailed(
-                segment[-1], statements[segment[-1]], error)) from None
-
-
-def _failure(migration: Migration, stage: str, failed: StatementFailed) -> MigrationFailed:
-    return MigrationFailed(migration.version, migration.description,
-                           f"{stage} in the scratch database", failed.index,
-                           len(migration.statements("down" if stage == "down" else "up")),
-                           failed.statement, ServerError.of(failed.error),
-                           "Only the scratch database saw it; it is dropped.")
