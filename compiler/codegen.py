@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from .. import __version__
+from ..runner.index_build import IndexBuild
 from ..runner.locks import Lock
 from ..runner.migration import sql_script
 from .migration import CompiledMigration
@@ -167,6 +168,8 @@ def plans(sql: Sequence[Statement] | None, indent: int) -> str:
         locks = [f"Lock({lock.schema!r}, {lock.table!r}, {lock.mode!r})"
                  for lock in statement.locks]
         concurrently = ", concurrently=True" if statement.concurrently else ""
+        if statement.build is not None:
+            concurrently += f", build={_build(statement.build)}"
         if not locks:
             line = f"StatementPlan({concurrently.removeprefix(', ')})"
         else:
@@ -195,6 +198,14 @@ def sizes(pairs: Sequence[tuple[int, int]], indent: int) -> str:
         row += f"{item}, "
     rows.append(row.rstrip())
     return "(\n" + "\n".join(pad + r for r in rows) + "\n" + " " * indent + ")"
+
+
+def _build(build: IndexBuild) -> str:
+    """`IndexBuild(1296)`, `IndexBuild(1296, '2GB', 4)`: the arguments up to the last given."""
+    arguments = [build.tuple_bytes, build.memory, build.workers]
+    while arguments and arguments[-1] is None:
+        arguments.pop()
+    return f"IndexBuild({', '.join(repr(a) for a in arguments)})"
 
 
 def _lock_lines(line: str, lock: Lock, pad: str) -> str:
@@ -229,9 +240,12 @@ def render_block(migration: CompiledMigration) -> str:
 
 def render_module(history: History, migrations_dir: str) -> str:
     blocks = [m.block or render_block(m) for m in history.migrations]
-    locked = any(s.locks for m in history.migrations
-                 for s in (*m.up_statements, *(m.down_statements or ())))
-    imports = ["Lock", "Migration", "StatementPlan"] if locked else ["Migration", "StatementPlan"]
+    statements = [s for m in history.migrations
+                  for s in (*m.up_statements, *(m.down_statements or ()))]
+    imports = [name for name, used in (
+        ("IndexBuild", any(s.build is not None for s in statements)),
+        ("Lock", any(s.locks for s in statements)),
+        ("Migration", True), ("StatementPlan", True)) if used]
     template = _environment().get_template("postgresql.py.j2")
     return template.render(version=__version__, migrations_dir=migrations_dir,
                            sources_hash=history.sources_hash, migrations=history.migrations,

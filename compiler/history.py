@@ -39,7 +39,7 @@ from .render import index_pieces, table_pieces
 from .sources import MigrationSource, discover, duplicate_versions
 from .suppressions import apply_allow_comments
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 _GENERATED_SOURCE = re.compile(r"# source (\d+(?:\.\d+)*) (.+)")
 
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from ..dsl import ast
+from ..runner.index_build import BadSize, IndexBuild, kilobytes
 from ..runner.locks import ACCESS_EXCLUSIVE, SHARE_UPDATE_EXCLUSIVE
 from .context import Context, Step
 from .model import ColumnModel, IndexElementModel, IndexModel
-from .pgvector import VECTOR_METHODS, check_opclass_method, check_vector_index
+from .pgvector import (
+    VECTOR_METHODS,
+    check_opclass_method,
+    check_vector_index,
+    graph_bytes_per_row,
+)
 from .quoting import quote_ident, quote_literal, quote_qualified
 from .recreate import create_index_statement, recreate_index
 from .registry import step
@@ -14,6 +20,7 @@ from .render import drop_index_sql, index_ref
 from .statement import Statement, lock
 
 METHODS = ("btree", "hash", "gist", "spgist", "gin", "brin", "hnsw", "ivfflat")
+MAX_BUILD_WORKERS = 64
 
 
 def _parameter_sql(value: ast.Literal) -> str:
@@ -55,10 +62,15 @@ def create_index(ctx: Context, s: ast.CreateIndex) -> Step:
         check_vector_index(ctx, s, method, columns)
     else:
         check_opclass_method(ctx, s, method)
+    parameters = tuple((p.name.value, _parameter_sql(p.value)) for p in s.parameters)
+    memory, workers = _build_options(ctx, s)
+    tuple_bytes = graph_bytes_per_row(method, columns[0] if len(columns) == 1 else None,
+                                      dict(parameters))
+    build = (IndexBuild(tuple_bytes, memory, workers)
+             if tuple_bytes is not None or memory is not None or workers is not None else None)
     index = IndexModel(
         table.schema, name, table.name, s.unique, method, tuple(elements), include,
-        tuple((p.name.value, _parameter_sql(p.value)) for p in s.parameters),
-        s.where.sql.strip() if s.where else None,
+        parameters, s.where.sql.strip() if s.where else None, build=build,
     )
     ctx.model.attach_index(index)
     return Step([create_index_statement(index, s.concurrently)],
@@ -72,6 +84,33 @@ def drop_index_statement(index: IndexModel, concurrently: bool) -> Statement:
     mode = SHARE_UPDATE_EXCLUSIVE if concurrently else ACCESS_EXCLUSIVE
     return Statement(drop_index_sql(index, concurrently), (lock(index.table_key, mode),),
                      "catalog", concurrently)
+
+
+def _build_options(ctx: Context, s: ast.CreateIndex) -> tuple[str | None, int | None]:
+    """`build (memory = '2GB', workers = 4)`: what the migration asks for this build."""
+    memory: str | None = None
+    workers: int | None = None
+    for parameter in s.build:
+        name, value = parameter.name.value, parameter.value
+        if name == "memory" and value.kind == "string":
+            try:
+                kilobytes(value.value)
+            except BadSize as bad:
+                ctx.report("index-build-option", str(bad), value.span)
+            memory = value.value
+        elif name == "workers" and value.kind == "number" and value.value.isdigit() and (
+                int(value.value) <= MAX_BUILD_WORKERS):
+            workers = int(value.value)
+        elif name in ("memory", "workers"):
+            ctx.report("index-build-option",
+                       "memory is a size in quotes, like '2GB'; workers a whole number from 0"
+                       f" to {MAX_BUILD_WORKERS}", value.span)
+        else:
+            ctx.report("index-build-option",
+                       f"unknown build option '{name}'{ctx.hint(name, ('memory', 'workers'))};"
+                       " an index build takes memory (maintenance_work_mem) and workers"
+                       " (max_parallel_maintenance_workers)", parameter.name.span)
+    return memory, workers
 
 
 @step(ast.DropIndex)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..runner.index_build import IndexBuild
 from .stored_map import StoredMap
 
 DEFAULT_SCHEMA = "public"
@@ -109,6 +110,7 @@ class IndexModel:
     parameters: tuple[tuple[str, str], ...] = ()
     where: str | None = None
     comment: str | None = None
+    build: IndexBuild | None = None  # what its build needs: memory, workers
 
     @property
     def table_key(self) -> Key:

@@ -164,3 +164,22 @@ def _check_parameters(ctx: Context, s: ast.CreateIndex, method: str) -> None:
         span = next(p.value.span for p in s.parameters if p.name.value == "ef_construction")
         ctx.report("index-parameter", f"ef_construction must be at least twice m ({2 * m}),"
                    f" not {ef}", span)
+
+
+def graph_bytes_per_row(method: str | None, column: ColumnModel | None,
+                        parameters: dict[str, str]) -> int | None:
+    """About how much memory an hnsw graph takes per indexed row while it is built: the
+    vector itself and the neighbour lists of its layers (2·m at the bottom, m above, about
+    16 bytes each), plus the element's own bookkeeping. Measured against pgvector 0.8's
+    "graph no longer fits" notice: 128 dimensions, m = 16, about 1,270 bytes per row.
+    None for ivfflat (it keeps a sample, not a graph) and for sparsevec (its size is the
+    non-zero elements', which the type does not say)."""
+    if method != "hnsw" or column is None or not column.type.modifiers:
+        return None
+    dimensions = column.type.modifiers[0]
+    size = {"vector": 4 * dimensions + 8, "halfvec": 2 * dimensions + 8,
+            "bit": dimensions // 8 + 8}.get(column.type.name)
+    if size is None:
+        return None
+    m = int(parameters.get("m", "16"))
+    return size + 36 * m + 200

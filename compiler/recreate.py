@@ -27,7 +27,7 @@ def create_index_statement(index: IndexModel, concurrently: bool = False) -> Sta
     takes SHARE UPDATE EXCLUSIVE (reads and writes go on) and runs outside a transaction."""
     mode = SHARE_UPDATE_EXCLUSIVE if concurrently else SHARE
     return Statement(create_index_sql(index, concurrently), locks((index.table_key, mode)),
-                     "index build", concurrently)
+                     "index build", concurrently, index.build)
 
 
 def recreate_index(index: IndexModel, concurrently: bool = False) -> list[Statement]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ..runner.index_build import IndexBuild
 from ..runner.locks import (
     ACCESS_EXCLUSIVE,
     SHARE_ROW_EXCLUSIVE,
@@ -48,10 +49,11 @@ class Statement:
     locks: tuple[Lock, ...] = ()
     work: Work = "catalog"
     concurrently: bool = False
+    build: IndexBuild | None = None  # an index build's needs (runner/index_build.py)
 
     @property
     def plan(self) -> StatementPlan:
-        return StatementPlan(self.locks, self.concurrently)
+        return StatementPlan(self.locks, self.concurrently, self.build)
 
     def describe(self) -> str:
         """`ACCESS EXCLUSIVE on documents, rewrites the table and its indexes`."""

@@ -258,6 +258,7 @@ class CreateIndex:
     parameters: tuple[IndexParameter, ...]
     where: RawExpression | None
     span: Span
+    build: tuple[IndexParameter, ...] = ()  # `build (memory = '2GB', workers = 4)`
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,6 +139,7 @@ class StatementRules(TypeRules):
             tuple(options.get("with", (None, ()))[1]),
             options.get("where", (None, None))[1],
             meta,
+            tuple(options.get("build", (None, ()))[1]),
         )
 
     def using(self, meta: Meta, items: list[Token]) -> ast.Name:
@@ -182,6 +183,10 @@ class StatementRules(TypeRules):
         if isinstance(value, Token):
             value = self.literal(meta, [value])
         return ast.IndexParameter(self.name(name), value, meta)
+
+    def index_build(self, meta: Meta, items: list[Any]) -> list[Any]:
+        with_parameters = self.index_with(meta, items)
+        return ["build", meta, with_parameters[2]]
 
     def index_where(self, meta: Meta, items: list[Token]) -> list[Any]:
         return ["where", meta, self.raw(items[0])]

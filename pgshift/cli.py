@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
                   " in its own transaction with its history row (non-transactional ones are"
                   " marked dirty while they run). Stops with exit 4 when generated/ is stale.",
                   ["pgshift up", "pgshift up --to 0.0.3", "pgshift up --dry-run > plan.sql",
-                   "pgshift up --atomic",
+                   "pgshift up --atomic", "pgshift up --rehearse",
                    "DATABASE_URL=postgresql://app@db/rag pgshift up --wait 60"], _up)
     up.add_argument("--to", metavar="VERSION", help="apply up to and including VERSION")
     up.add_argument("--dry-run", action="store_true",
@@ -152,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="apply every pending migration in one transaction, all or nothing;"
                          " refused, before anything runs, when one cannot run in a"
                          " transaction")
+    up.add_argument("--rehearse", action="store_true",
+                    help="run the pending migrations on a schema-only copy of the database"
+                         " (pg_dump --schema-only into the embedded PostgreSQL) and report"
+                         " what would fail and each statement's time; change nothing")
+    up.add_argument("--rehearse-on-server", action="store_true",
+                    help="the same, with the copy a throwaway database on the database's own"
+                         " server (its role needs CREATEDB)")
     up.add_argument("--repair", action="store_true",
                     help="first repair a dirty database where that is safe, as `pgshift"
                          " repair` does")
@@ -279,6 +286,12 @@ def _up(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.database import up
 
     options = replace(_options(args), undo=not args.no_rollback)
+    if args.rehearse or args.rehearse_on_server:
+        from .commands.rehearse import rehearse
+
+        return rehearse(options, out, sys.stderr, target_version=args.to,
+                        on_server=args.rehearse_on_server, check_fresh=not args.no_check,
+                        ignore_checksums=args.ignore_checksums)
     if args.repair and not args.dry_run:
         from .commands.repair import repair
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .durations import BadDuration, milliseconds
+from .runner.index_build import BadSize, BuildLimits, kilobytes
 from .runner.waits import (
     DEFAULT_LOCK_RETRIES,
     DEFAULT_LOCK_TIMEOUT_MS,
@@ -36,6 +37,7 @@ class Project:
     timeouts: Timeouts = field(default_factory=Timeouts)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     lint: dict[str, Any] = field(default_factory=dict)
+    build_limits: BuildLimits = field(default_factory=BuildLimits)
 
     @classmethod
     def load(cls, root: str | Path = ".") -> Project:
@@ -61,6 +63,7 @@ class Project:
                 _duration(settings, "lock_wait_budget", None, bare="s") / 1000
                 if "lock_wait_budget" in settings else DEFAULT_LOCK_WAIT_BUDGET_S),
             lint=lint,
+            build_limits=_build_limits(settings),
         )
 
     @property
@@ -99,6 +102,19 @@ def _duration(settings: dict[str, Any], key: str, default: int | None,
         return milliseconds(str(value), bare=bare)
     except BadDuration as bad:
         raise ProjectError(f"[tool.pgshift] {key}: {bad}") from None
+
+
+def _build_limits(settings: dict[str, Any]) -> BuildLimits:
+    """index_build_memory (a size, "2GB") and index_build_workers (a count)."""
+    memory = settings.get("index_build_memory", BuildLimits().memory)
+    try:
+        kilobytes(memory if isinstance(memory, str) else "")
+    except BadSize as bad:
+        raise ProjectError(f"[tool.pgshift] index_build_memory: {bad}") from None
+    workers = settings.get("index_build_workers")
+    if workers is not None:
+        workers = _count(settings, "index_build_workers", 0)
+    return BuildLimits(memory, workers)
 
 
 def _count(settings: dict[str, Any], key: str, default: int) -> int:

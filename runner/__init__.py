@@ -27,6 +27,7 @@ from .errors import (
     TableError,
     UnknownVersions,
 )
+from .index_build import IndexBuild
 from .locks import Lock
 from .migration import IrreversibleMigration, Migration, StatementPlan
 from .protocol import Migrator
@@ -49,7 +50,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "ChecksumMismatch", "ConnectionFailed", "DirtyDatabase", "IrreversibleError",
+    "ChecksumMismatch", "ConnectionFailed", "DirtyDatabase", "IndexBuild", "IrreversibleError",
     "IrreversibleMigration", "Lock", "LockError", "LockHeld", "LockReleaseError",
     "LocksUnavailable", "Manager", "Migration", "MigrationFailed", "Migrator",
     "PostgresMigrator", "RetryPolicy", "RunnerError", "StatementPlan", "TableError",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from .index_build import BuildLimits
 from .manager import new_migration_manager
 from .migration import Migration
 from .postgres import DEFAULT_TABLE, PostgresMigrator
@@ -25,15 +26,18 @@ def migrate(url: str, migrations: Sequence[Migration], *, wait: float | None = N
             target: str | None = None, table: str = DEFAULT_TABLE,
             timeouts: Timeouts | None = None, retry: RetryPolicy | None = None,
             logger: logging.Logger | None = None, application_name: str = "pgshift",
-            atomic: bool = False, rollback: bool = True) -> list[Migration]:
+            atomic: bool = False, rollback: bool = True,
+            build_limits: BuildLimits | None = None) -> list[Migration]:
     """Apply the pending migrations (up to `target`) to the database at `url`; return
     those applied. With `wait`, wait up to that many seconds for another instance's
     migration lock instead of raising LockHeld. Every expected failure is a RunnerError
     (pgshift.runner.errors) whose message says what happened and what state remains.
-    `atomic` and `rollback` are `up --atomic` and the opposite of `up --no-rollback`."""
+    `atomic` and `rollback` are `up --atomic` and the opposite of `up --no-rollback`;
+    `build_limits` what [tool.pgshift] index_build_memory and index_build_workers say."""
     chosen = logger or logging.getLogger("pgshift")
     migrator = PostgresMigrator.connect(url, table, application_name, timeouts=timeouts,
-                                        retry=retry, logger=chosen, undo=rollback)
+                                        retry=retry, logger=chosen, undo=rollback,
+                                        build_limits=build_limits)
     try:
         return new_migration_manager(migrator, chosen).run(migrations, target=target,
                                                             wait=wait, atomic=atomic)

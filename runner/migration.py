@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .index_build import IndexBuild
 from .locks import Lock
 
 if TYPE_CHECKING:  # importing the generated module must not load the database driver
@@ -29,14 +30,18 @@ class StatementFailed(Exception):
 
 def execute_all(connection: psycopg.Connection[Any], statements: Sequence[str], start: int = 0,
                 stop: int | None = None,
-                done: Callable[[int, float], None] | None = None) -> None:
+                done: Callable[[int, float], None] | None = None,
+                before: Callable[[int], None] | None = None) -> None:
     """Run statements[start:stop] one by one; a failure says which statement it was, and
-    `done` hears of each that succeeded, with its seconds."""
+    `done` hears of each that succeeded, with its seconds. `before` runs before each (the
+    session settings one statement needs)."""
     import psycopg
 
     for index in range(start, len(statements) if stop is None else stop):
         began = time.monotonic()
         try:
+            if before is not None:
+                before(index)
             connection.execute(statements[index].encode())
         except psycopg.Error as error:
             raise StatementFailed(index, statements[index], error) from error
@@ -46,11 +51,13 @@ def execute_all(connection: psycopg.Connection[Any], statements: Sequence[str], 
 
 @dataclass(frozen=True, slots=True)
 class StatementPlan:
-    """What the compiler knows of one statement: the table locks it takes, and whether it
-    must run outside a transaction (`index concurrently`)."""
+    """What the compiler knows of one statement: the table locks it takes, whether it must
+    run outside a transaction (`index concurrently`), and, for an index it builds, what
+    the build needs (runner/index_build.py)."""
 
     locks: tuple[Lock, ...] = ()
     concurrently: bool = False
+    build: IndexBuild | None = None
 
 
 NO_PLAN = StatementPlan()

@@ -30,6 +30,7 @@ from .errors import (
     with_left,
 )
 from .events import NOTICE, emit, wants
+from .index_build import BuildLimits, build_settings
 from .index_progress import IndexProgressWatcher
 from .locks import Lock
 from .migration import Migration, StatementFailed, execute_all, version_key
@@ -70,6 +71,7 @@ class PostgresMigrator:
     def __init__(self, connection: psycopg.Connection[Any], table: str = DEFAULT_TABLE, *,
                  timeouts: Timeouts | None = None, retry: RetryPolicy | None = None,
                  logger: logging.Logger | None = None, undo: bool = True,
+                 build_limits: BuildLimits | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.connection = connection
         self.schema, self.table_name = split_table_name(table)
@@ -78,6 +80,7 @@ class PostgresMigrator:
         self.retry = retry or RetryPolicy()
         self.logger = logger or logging.getLogger("pgshift")
         self.undo = undo
+        self.build_limits = build_limits or BuildLimits()
         self._sleep = sleep
         self._current: str | None = None  # the version being applied or reverted
         database = connection.info.dbname
@@ -269,7 +272,8 @@ class PostgresMigrator:
                             for setting in self._settings(current):
                                 self.connection.execute(setting)
                             execute_all(self.connection, current.up_sql, 0, None,
-                                        self._timer(current, "up"))
+                                        self._timer(current, "up"),
+                                        self._index_builds(current, "up", local=True))
                             self._record(current, False, None, in_transaction=True)
                     return
                 except StatementFailed as failed:
@@ -342,6 +346,10 @@ class PostgresMigrator:
         commits = []
         sent: list[list[psycopg.Cursor[Any]]] = []
         timed = wants(self.logger, logging.DEBUG)  # per-statement durations, from the server
+        # Index builds' settings are read from the server before the pipeline starts.
+        builds = {(m.version, index): self._build_settings(m, "up", index, local=True)
+                  for m in run for index, plan in enumerate(m.plans("up"))
+                  if plan.build is not None}
         took: list[float] = []  # each migration's: from its BEGIN sent to its results read
         try:
             with self.connection.pipeline() as pipeline:
@@ -359,7 +367,9 @@ class PostgresMigrator:
                     # failure, while it still sends, before this loop is done.
                     cursors: list[psycopg.Cursor[Any]] = []
                     sent.append(cursors)
-                    for statement in migration.up_sql:
+                    for index, statement in enumerate(migration.up_sql):
+                        for setting in builds.get((migration.version, index), ()):
+                            self.connection.execute(setting)
                         cursors.append(self.connection.execute(statement.encode()))
                         if timed:
                             clocks.append(self.connection.execute(_CLOCK))
@@ -482,7 +492,8 @@ class PostgresMigrator:
                     if first:
                         self._mark_started(migration, direction)
                     execute_all(self.connection, statements, indices[0], indices[-1] + 1,
-                                self._timer(migration, direction))
+                                self._timer(migration, direction),
+                                self._index_builds(migration, direction, local=True))
                     if last:
                         self._mark_finished(migration, direction, started)
                 return
@@ -527,7 +538,8 @@ class PostgresMigrator:
             for setting in settings:
                 self.connection.execute(setting)
             execute_all(self.connection, migration.statements(direction), index, index + 1,
-                        self._timer(migration, direction))
+                        self._timer(migration, direction),
+                        self._index_builds(migration, direction, local=False))
         except StatementFailed as failed:
             note = self._mark_failed(migration, failed.statement)
             failure = self._failure(migration, direction, failed, left + concurrent_note(
@@ -538,8 +550,46 @@ class PostgresMigrator:
             raise failure from None
         finally:
             if not self.connection.closed:
-                self.connection.execute(b"RESET lock_timeout")
-                self.connection.execute(b"RESET statement_timeout")
+                for name in (b"lock_timeout", b"statement_timeout", b"maintenance_work_mem",
+                             b"max_parallel_maintenance_workers"):
+                    self.connection.execute(b"RESET " + name)
+
+    # ------------------------------------------------------------ index builds
+
+    def _index_builds(self, migration: Migration,
+                      direction: str, local: bool) -> Callable[[int], None] | None:
+        """What execute_all runs before each statement: an index build's settings."""
+        plans = migration.plans(direction)
+        if not any(plan.build is not None for plan in plans):
+            return None
+
+        def before(index: int) -> None:
+            for setting in self._build_settings(migration, direction, index, local):
+                self.connection.execute(setting)
+
+        return before
+
+    def _build_settings(self, migration: Migration, direction: str, index: int,
+                        local: bool) -> list[bytes]:
+        """SET statements for the index build statement `index` runs, read from the server
+        now (runner/index_build.py), and told as an event; none for other statements."""
+        plan = migration.plans(direction)[index]
+        if plan.build is None:
+            return []
+        found = build_settings(self.connection, plan.locks, plan.build, self.build_limits)
+        table = plan.locks[0].relation if plan.locks else "its table"
+        if found.warning is not None:
+            emit(self.logger, logging.WARNING, "index_memory",
+                 f"{migration.version}: building an index on {table}: {found.warning}",
+                 version=migration.version, statement_index=index, rows=found.rows,
+                 needed_kb=found.needed_kb)
+        if found.settings:
+            emit(self.logger, logging.INFO, "index_build",
+                 f"{migration.version}: building an index on {table} ({found.rows or 0:,}"
+                 f" rows) with {found.describe()}", version=migration.version,
+                 statement_index=index, rows=found.rows, **found.settings)
+        scope = "SET LOCAL" if local else "SET"
+        return [f"{scope} {name} = '{value}'".encode() for name, value in found.settings.items()]
 
     # ------------------------------------------------------------ undo
 
@@ -706,7 +756,8 @@ class PostgresMigrator:
             try:
                 with self._transaction(migration):
                     execute_all(self.connection, migration.down_sql, 0, None,
-                                self._timer(migration, "down"))
+                                self._timer(migration, "down"),
+                                self._index_builds(migration, "down", local=True))
                     self._forget(migration)
                 return
             except StatementFailed as failed:

@@ -114,6 +114,7 @@ class Options:
 def migrator_for(target: Target, options: Options) -> Iterator[PostgresMigrator]:
     migrator = PostgresMigrator.connect(target.url, options.table, timeouts=options.timeouts,
                                         retry=options.retry, undo=options.undo,
+                                        build_limits=options.project.build_limits,
                                         logger=logger_for(options.verbose))
     try:
         yield migrator

@@ -165,3 +165,55 @@ table items {
     assert {e["version"] for e in progress} == {"0.0.2"}
     assert all(e["index"] == "items_embedding" and e["phase"] for e in progress)
     assert any(e["blocks_total"] > 0 for e in progress)
+
+
+VECTORS = """\
+extension vector
+
+table items {
+    id         bigint identity primary key
+    embedding  vector(128)
+}
+"""
+
+
+def _items(project: Project, index: str, rows: int) -> None:
+    project.write("0.0.1_items.shift", VECTORS)
+    project.write("0.0.2_index.shift", index)
+    project.compile()
+    project.ok("up", "--to", "0.0.1")
+    execute(project.url, "INSERT INTO items (embedding) SELECT array_agg(random())::vector(128)"
+                         f" FROM generate_series(1, 128 * {rows}) g GROUP BY g % {rows}")
+    execute(project.url, "ANALYZE items")
+
+
+def test_an_index_build_is_given_what_its_migration_names(project: Project) -> None:
+    _items(project, "index concurrently items_embedding on items using hnsw"
+                    " (embedding vector_l2_ops)"
+                    " build (memory = '100MB', workers = 1)\n", 100)
+
+    result = project.run("up", "--log-format", "json")
+
+    assert result.returncode == 0, result.stderr
+    [build] = [e for e in _events(result.stderr) if e["event"] == "index_build"]
+    assert (build["version"], build["rows"]) == ("0.0.2", 100)
+    assert build["maintenance_work_mem"] == f"{100 * 1024}kB"
+    assert build["max_parallel_maintenance_workers"] == "1"
+
+
+def test_a_graph_past_the_projects_limit_is_warned_of(project: Project) -> None:
+    """A server that gives builds 1MB, and a project that lets pgshift raise it to 2MB."""
+    (project.root / "pyproject.toml").write_text('[tool.pgshift]\nindex_build_memory = "2MB"\n')
+    _items(project, "index concurrently items_embedding on items using hnsw"
+                    " (embedding vector_l2_ops)\n",
+           2000)
+    database = psycopg.conninfo.conninfo_to_dict(project.url)["dbname"]
+    execute(project.url, f"ALTER DATABASE {database} SET maintenance_work_mem = '1MB'")
+
+    result = project.run("up")
+
+    assert result.returncode == 0, result.stderr
+    assert "0.0.2: building an index on items: the graph of 2,000 rows needs about" \
+        in result.stderr
+    assert "maintenance_work_mem is 2MB (index_build_memory in [tool.pgshift]" \
+        in result.stderr
