@@ -181,5 +181,6 @@ def graph_bytes_per_row(method: str | None, column: ColumnModel | None,
             "bit": dimensions // 8 + 8}.get(column.type.name)
     if size is None:
         return None
-    m = int(parameters.get("m", "16"))
+    written = parameters.get("m", "16").strip("'")  # SQL text: 16, or '16' in quotes
+    m = int(written) if written.isdigit() else 16
     return size + 36 * m + 200
