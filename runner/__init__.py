@@ -1,8 +1,9 @@
 """The runner: applies generated migrations to PostgreSQL under a lock.
 
 A deploy needs only this package and the generated module; nothing here imports the
-language front end or the compiler, and importing it does not load the database driver
-until something that talks to a database is used:
+language front end or the compiler, and each name below is loaded when first used (so
+that a command which only needs the project's settings loads none of them, and the
+generated module does not load psycopg):
 
     from pgshift.runner import migrate          # one call at a service's start-up
     from pgshift.runner import Manager, PostgresMigrator, new_migration_manager
@@ -13,39 +14,46 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import (
-    ChecksumMismatch,
-    ConnectionFailed,
-    DirtyDatabase,
-    IrreversibleError,
-    LockError,
-    LockHeld,
-    LockReleaseError,
-    LocksUnavailable,
-    MigrationFailed,
-    RunnerError,
-    TableError,
-    UnknownVersions,
-)
-from .index_build import IndexBuild
-from .locks import Lock
-from .migration import IrreversibleMigration, Migration, StatementPlan
-from .protocol import Migrator
-from .waits import RetryPolicy, Timeouts
-
 if TYPE_CHECKING:
     from .api import migrate
+    from .errors import (
+        ChecksumMismatch,
+        ConnectionFailed,
+        DirtyDatabase,
+        IrreversibleError,
+        LockError,
+        LockHeld,
+        LockReleaseError,
+        LocksUnavailable,
+        MigrationFailed,
+        RunnerError,
+        TableError,
+        UnknownVersions,
+    )
+    from .index_build import IndexBuild
+    from .locks import Lock
     from .manager import Manager, new_migration_manager
+    from .migration import IrreversibleMigration, Migration, StatementPlan
     from .postgres import PostgresMigrator
+    from .protocol import Migrator
+    from .waits import RetryPolicy, Timeouts
 
-# Loaded on first use: they bring psycopg, which the generated module must not need.
-_LAZY = {"migrate": ".api", "Manager": ".manager", "new_migration_manager": ".manager",
-         "PostgresMigrator": ".postgres"}
+_WHERE = {
+    "migrate": ".api", "IndexBuild": ".index_build", "Lock": ".locks",
+    "Manager": ".manager", "new_migration_manager": ".manager",
+    "IrreversibleMigration": ".migration", "Migration": ".migration",
+    "StatementPlan": ".migration", "PostgresMigrator": ".postgres", "Migrator": ".protocol",
+    "RetryPolicy": ".waits", "Timeouts": ".waits",
+    **dict.fromkeys(("ChecksumMismatch", "ConnectionFailed", "DirtyDatabase",
+                     "IrreversibleError", "LockError", "LockHeld", "LockReleaseError",
+                     "LocksUnavailable", "MigrationFailed", "RunnerError", "TableError",
+                     "UnknownVersions"), ".errors"),
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
