@@ -36,6 +36,9 @@ DESCRIPTIONS: Mapping[str, str] = {
     "_ACTION_DROP": "'drop'",
     "_ACTION_RENAME": "'rename column'",
     "_ACTION_ALTER": "'alter column'",
+    "_ACTION_VALIDATE": "'validate constraint'",
+    "NOT_VALID": "'not valid'",
+    "PRIMARY_KEY": "'primary key'",
     "_USING_EXPRESSION": "'using `…`'",
     "TABLE_UNIQUE": "'unique (…)'",
     "TABLE_CHECK": "'check `…`' at the start of a line",
@@ -63,7 +66,18 @@ COLUMN_CONSTRAINTS = frozenset({
     "GENERATED", "COLLATE",
 })
 TYPE_STARTERS = frozenset({"TIME", "TIMESTAMP", "CHARACTER", "BIT", "DOUBLE_PRECISION", "INTERVAL"})
-ALTER_ACTIONS = frozenset({"_ACTION_ADD", "_ACTION_DROP", "_ACTION_RENAME", "_ACTION_ALTER"})
+ALTER_ACTIONS = frozenset({"_ACTION_ADD", "_ACTION_DROP", "_ACTION_RENAME", "_ACTION_ALTER",
+                           "_ACTION_VALIDATE"})
+# An action's first word alone, as SQL's optional COLUMN allows: the word pgshift wants
+# after it, and the other forms the action has.
+ACTION_FORMS: Mapping[str, tuple[str, str]] = {
+    "add": ("column", " (or `add constraint NAME …`, `add unique (…)`, `add check `…`` for a"
+                      " constraint)"),
+    "drop": ("column", " (or `drop constraint NAME`)"),
+    "rename": ("column", ""),
+    "alter": ("column", ""),
+    "validate": ("constraint", ""),
+}
 VALUE_STARTERS = frozenset({"STRING", "TRUE", "FALSE", "NULL", "BACKTICK", "NAME"})
 
 _NUMBER_RUN = re.compile(r"-?\d[0-9A-Za-z_.]*")
@@ -302,6 +316,11 @@ def from_unexpected_token(source: Source, failure: UnexpectedToken,
     if token.type == "COMMA" and brace is not None and "RBRACE" in expected:
         return error("syntax", "unexpected ','; the items of a { } block are separated by line"
                      " breaks, not commas", span)
+    if text.lower() in ACTION_FORMS and expected >= ALTER_ACTIONS:
+        word, others = ACTION_FORMS[text.lower()]
+        rest = source_line[span.column - 1 + len(text):].split("--")[0].strip()
+        return error("syntax", f"'{text}' must say what it acts on: write `{text} {word}"
+                     f"{' ' + rest if rest else ''}`{others}", span)
     if token.type == "NAME" and "NAME" not in expected:
         close = _did_you_mean(text, expected, terminals)
         if close is not None:

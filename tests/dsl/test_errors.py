@@ -21,13 +21,18 @@ import pytest
 
 from pgshift.dsl import DiagnosticError, Severity, Source, load_source, parse_file, render_all
 from pgshift.dsl.diagnostics import Diagnostic
+from pgshift.dsl.parser import lark_parser
+from pgshift.dsl.syntax_errors import describe_terminal
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ERRORS_DIR = Path(__file__).resolve().parent / "testdata" / "errors"
 RELATIVE_DIR = ERRORS_DIR.relative_to(REPO_ROOT).as_posix()
 CASES = sorted(path.stem for path in ERRORS_DIR.glob("*.shift"))
 
-LARK_INTERNALS = re.compile(r"__ANON|RPAR|LPAR|RBRACE|LBRACE|\$END|Token\(|Traceback")
+# Grammar names: Lark's terminals, and our own `_RULE_NAME`s lower-cased.
+LARK_INTERNALS = re.compile(
+    r"__ANON|RPAR|LPAR|RBRACE|LBRACE|\$END|Token\(|Traceback|(?<![\w'\"`])_[a-z]+_"
+)
 
 # Files the front end accepts although they are wrong: every check below fails for them.
 ACCEPTED_BUT_WRONG: dict[str, str] = {}
@@ -132,6 +137,16 @@ def test_messages_show_no_parser_internals(case: str) -> None:
         assert not LARK_INTERNALS.search(diagnostic.message), diagnostic.message
         assert diagnostic.message.strip() == diagnostic.message
         assert "\n" not in diagnostic.message
+
+
+def test_every_terminal_the_parser_can_expect_is_described_in_words() -> None:
+    """A terminal without a description would reach a message as its grammar name."""
+    parser = lark_parser()
+    terminals = {t.name: t for t in parser.terminals}
+    ignored = set(parser.lexer_conf.ignore)
+    for name in sorted(set(terminals) - ignored):
+        described = describe_terminal(name, terminals)
+        assert described.startswith(("'", "a ", "an ", "the ")), (name, described)
 
 
 @pytest.mark.parametrize("case", case_params("golden"))
