@@ -195,9 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     force = _command(commands, "force", db_parents, "record a version without running anything",
                      "Record VERSION as the current version and clear the dirty flag: newer"
                      " records are removed, older known migrations recorded as applied. For"
-                     " after a failed non-transactional migration was repaired by hand.",
-                     ["pgshift force 0.0.2"], _force)
-    force.add_argument("version", metavar="VERSION")
+                     " after a failed non-transactional migration was repaired by hand (try"
+                     " `pgshift repair` first). `none` records that no migration is applied.",
+                     ["pgshift force 0.0.2", "pgshift force none"], _force)
+    force.add_argument("version", metavar="VERSION",
+                       help="the version the database is now at, or none")
     drift = _command(commands, "drift", db_parents,
                      "compare the live schema with what its migrations build",
                      "Build, in a scratch database on the embedded PostgreSQL, the schema that"

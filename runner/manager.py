@@ -26,6 +26,7 @@ from .errors import (
 from .events import emit
 from .migration import Migration, version_key
 from .protocol import AppliedMigration, Migrator
+from .segments import REPAIR_HINT
 
 Progress = Callable[[int, int, Migration], None]
 
@@ -107,8 +108,7 @@ class Manager:
                 row.failed_statement) else ""
             raise DirtyDatabase(
                 f"the database is dirty at version {row.version}: a non-transactional migration"
-                f" stopped part-way{failed}\nRepair the schema by hand, then record what it is"
-                " with `pgshift force VERSION`; nothing was run.")
+                f" stopped part-way{failed}\nNothing was run. {REPAIR_HINT}")
         if state.unknown:
             versions = ", ".join(a.version for a in state.unknown)
             raise UnknownVersions(
@@ -191,16 +191,19 @@ class Manager:
     @contextmanager
     def _run_events(self, direction: str, count: int) -> Iterator[None]:
         """run_started before, run_finished after a run that did not fail."""
-        verb = "applying" if direction == "up" else "reverting"
-        emit(self.logger, logging.INFO, "run_started",
-             f"{verb} {count} migration{'s' * (count != 1)}", direction=direction, count=count)
+        up = direction == "up"
+        verb, done, idle = (("applying", "applied", "nothing to apply") if up
+                            else ("reverting", "reverted", "nothing to revert"))
+        many = f"{count} migration{'s' * (count != 1)}"
+        # Nothing to do is the usual case at a service's start-up: say so plainly.
+        emit(self.logger, logging.INFO, "run_started", f"{verb} {many}" if count else idle,
+             direction=direction, count=count)
         started = time.monotonic()
         yield
         took = round((time.monotonic() - started) * 1000)
-        done = "applied" if direction == "up" else "reverted"
-        emit(self.logger, logging.INFO, "run_finished",
-             f"{done} {count} migration{'s' * (count != 1)} in {took} ms",
-             direction=direction, count=count, duration_ms=took)
+        finished = f"{done} {many} in {took} ms" if count else f"{idle} (checked in {took} ms)"
+        emit(self.logger, logging.INFO, "run_finished", finished, direction=direction,
+             count=count, duration_ms=took)
 
     def force(self, migrations: Sequence[Migration], version: str | None) -> None:
         if version is not None:

@@ -48,6 +48,10 @@ def still_at(migration: Migration) -> str:
             f" at version {migration.version}.")
 
 
+REPAIR_HINT = ("`pgshift repair` settles it where that is safe and explains the rest object"
+               " by object; what is repaired by hand is recorded with `pgshift force VERSION`.")
+
+
 def dirty_left(migration: Migration, direction: str, applied: int) -> str:
     """What a failure part-way through a non-transactional migration leaves: the
     statements before the failing segment applied, the row dirty."""
@@ -57,8 +61,7 @@ def dirty_left(migration: Migration, direction: str, applied: int) -> str:
             f"statements 1 to {applied} of its {what} are applied")
     return (f"It is not transactional: {done}; the failing statement did not complete and"
             f" nothing after it ran. The database is marked dirty at version"
-            f" {migration.version}, with the failing statement recorded. Repair it by hand,"
-            " then record the real state with `pgshift force VERSION`.")
+            f" {migration.version}, with the failing statement recorded. {REPAIR_HINT}")
 
 
 def concurrent_note(statement: str) -> str:
@@ -103,7 +106,7 @@ def undo_failed(migration: Migration, failure: MigrationFailed, undone: int,
     return (f"pgshift was undoing the first {failure.applied} statements of its Up when this"
             f" failed: {ran} statements {undo.start + undone + 1} to {undo.stop} had not. The"
             f" database is marked dirty at version {migration.version}, with the failing"
-            " statement recorded. Repair it by hand, then `pgshift force VERSION`.")
+            f" statement recorded. {REPAIR_HINT}")
 
 
 def cannot_undo(migration: Migration) -> str:

@@ -186,13 +186,14 @@ def history(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int
 
 
 def force(options: Options, out: TextIO, err: TextIO, *, version: str) -> int:
+    """Record `version` (`none`: no migration applied) without running anything."""
     module = generated_migrations(options.project, check_fresh=False)
+    at = None if version.lower() == "none" else version
     with open_target(options.project, options.database_url, err) as target, \
             migrator_for(target, options) as migrator:
-        new_migration_manager(migrator, logger_for(options.verbose)).force(module.migrations,
-                                                                        version)
-    print(f"recorded {target.shown} as at version {version} (clean); no migration was run",
-          file=out)
+        new_migration_manager(migrator, logger_for(options.verbose)).force(module.migrations, at)
+    where = f"at version {at}" if at is not None else "with no migration applied"
+    print(f"recorded {target.shown} as {where} (clean); no migration was run", file=out)
     return int(ExitCode.OK)
 
 

@@ -84,18 +84,20 @@ def _repair(options: Options, out: TextIO, err: TextIO, target: Target,
         print(f"  {item.describe()}", file=out)
     for schema, name in assessment.invalid_indexes:
         print(f"  ! index {schema}.{name}: INVALID, left by a failed concurrent build", file=out)
-    return _settle(migrator, migration.version, assessment, out, logger, dry_run)
+    older = [m.version for m in module.migrations if m.version_key < migration.version_key]
+    return _settle(migrator, migration.version, older[-1] if older else "none", assessment,
+                   out, logger, dry_run)
 
 
-def _settle(migrator: PostgresMigrator, version: str, assessment: Assessment, out: TextIO,
-            logger: logging.Logger, dry_run: bool) -> int:
+def _settle(migrator: PostgresMigrator, version: str, previous: str, assessment: Assessment,
+            out: TextIO, logger: logging.Logger, dry_run: bool) -> int:
     verdict = assessment.verdict
     if verdict == "mixed":
         raise DirtyDatabase(
             f"{version} is partly applied (above: = as it makes it, - as before, ~ neither):"
             " pgshift leaves that to a person. Bring each object to one side by hand, then"
-            f" record it with `pgshift force {version}` (applied) or `pgshift force VERSION`"
-            " with the version before it (not applied); nothing was changed")
+            f" record it with `pgshift force {version}` (applied) or `pgshift force {previous}`"
+            " (not applied); nothing was changed")
     dropping = ", ".join(name for _, name in assessment.invalid_indexes)
     indexes = f"INVALID index{'es' * (len(assessment.invalid_indexes) > 1)} {dropping}"
     if verdict == "applied":

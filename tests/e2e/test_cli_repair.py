@@ -153,9 +153,37 @@ def test_a_partly_applied_migration_is_explained_and_left_alone(project: Project
     assert "= column public.documents.summary: as the migration makes it" in result.stdout
     assert "- index public.documents_title: as before the migration" in result.stdout
     assert "is partly applied" in result.stderr
-    assert "pgshift force" in result.stderr
+    assert "`pgshift force 0.0.2` (applied) or `pgshift force 0.0.1` (not applied)" \
+        in result.stderr
     assert _catalog(project.url) == during
     assert project.ok("history", "--json").stdout == history
+
+
+def test_the_person_s_way_out_of_a_mixed_case_is_the_one_repair_names(project: Project) -> None:
+    _with(project, SUMMARY_THEN_UNIQUE_TITLE)
+    execute(project.url, "INSERT INTO documents (title) VALUES ('a'), ('a')")
+    assert project.run("up", "--no-rollback").returncode == 14
+    assert "`pgshift repair` settles it" in project.run("up").stderr
+
+    execute(project.url, "DROP INDEX documents_title")
+    execute(project.url, "ALTER TABLE documents DROP COLUMN summary")
+    execute(project.url, "DELETE FROM documents WHERE id = (SELECT max(id) FROM documents)")
+    project.ok("force", "0.0.1")
+
+    assert _state(project) == ("0.0.1", False)
+    project.ok("up")
+    assert _state(project) == ("0.0.2", False)
+
+
+def test_force_none_records_that_no_migration_is_applied(project: Project) -> None:
+    _with(project, UNIQUE_TITLE)
+
+    result = project.ok("force", "none")
+
+    assert "with no migration applied" in result.stdout
+    assert _state(project) == (None, False)
+    assert json.loads(project.ok("history", "--json").stdout)["history"] == []
+    assert [m["version"] for m in project.status()["pending"]] == ["0.0.1", "0.0.2"]
 
 
 def test_dry_run_changes_nothing(project: Project) -> None:

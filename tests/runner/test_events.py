@@ -56,6 +56,20 @@ def test_a_run_tells_each_migration_and_statement(database_url: str,
                for f in statements)
 
 
+def test_a_run_with_nothing_to_do_says_so(database_url: str,
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    steps = [migration("0.0.1", "CREATE TABLE a (id int)")]
+    _manager(database_url).run(steps)
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        _manager(database_url).run(steps)
+
+    said = [(r.event, r.getMessage()) for r in caplog.records  # type: ignore[attr-defined]
+            if r.name == LOGGER and r.event.startswith("run_")]  # type: ignore[attr-defined]
+    assert said[0] == ("run_started", "nothing to apply")
+    assert said[1][0] == "run_finished"
+    assert said[1][1].startswith("nothing to apply (checked in ")
+
+
 @pytest.mark.parametrize(("count", "failing"), [(4, 2), (400, 371)])
 def test_timing_statements_does_not_change_which_one_failed(
         database_url: str, caplog: pytest.LogCaptureFixture, count: int, failing: int) -> None:

@@ -205,6 +205,7 @@ def test_dirty_left_says_which_statements_are_applied(direction: str, applied: i
     text = dirty_left(migration(), direction, applied)
     assert text.startswith(f"It is not transactional: {done}")
     assert "marked dirty at version 0.0.7" in text
+    assert "`pgshift repair` settles it" in text
     assert "`pgshift force VERSION`" in text
     assert "ran in one transaction" not in text
 
