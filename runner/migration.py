@@ -96,6 +96,12 @@ class Migration:
     def reversible(self) -> bool:
         return self.down_sql is not None
 
+    @property
+    def pipelinable(self) -> bool:
+        """Whether each Up statement is one command, as a pipeline must send it. A `sql`
+        block may hold several; a `;` inside a string only costs the pipeline."""
+        return not any(";" in statement.rstrip().rstrip(";") for statement in self.up_sql)
+
     def undo_of(self, applied: int) -> range | None:
         """The Down statements that undo the first `applied` statements of Up, in the order
         they run (the tail of Down: it undoes the changes in reverse); None when that is

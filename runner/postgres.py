@@ -322,18 +322,18 @@ class PostgresMigrator:
 
         while done < len(run):
             committed, failed = self._in_turn(run[done:], announce)
-            if failed is None:
-                return
             if committed or attempts is None:  # another migration than the last to fail
                 attempts = self._attempts()
             done += committed
-            self._retry_or_raise(run[done], "up", failed, attempts, NOTHING_REMAINS)
+            if failed is not None:
+                self._retry_or_raise(run[done], "up", failed, attempts, NOTHING_REMAINS)
 
     def _in_turn(self, run: list[Migration], starting: Callable[[Migration], None] | None,
                  ) -> tuple[int, StatementFailed | None]:
         """Apply transactional migrations in one pipeline, each in its own transaction with
         its session settings and history row; return how many committed, and the failure
-        of the one that did not.
+        of the one that did not. The run stops before a migration the pipeline cannot
+        carry; that one, when first, runs by itself.
 
         Each migration's statements and history row go in one round trip. Its COMMIT is
         sent only once they have all succeeded, at the head of the next migration's round
@@ -343,6 +343,9 @@ class PostgresMigrator:
         which holds even when the connection is lost; which statement failed, from the
         first of its results that never came.
         """
+        if not run[0].pipelinable:
+            return self._by_itself(run[0], starting)
+        run = list(itertools.takewhile(lambda m: m.pipelinable, run))
         commits = []
         sent: list[list[psycopg.Cursor[Any]]] = []
         timed = wants(self.logger, logging.DEBUG)  # per-statement durations, from the server
@@ -410,6 +413,35 @@ class PostgresMigrator:
              f"{verb} {migration.version} ({migration.description})", version=migration.version,
              description=migration.description, direction=direction,
              transactional=migration.transactional, statements=statements)
+
+    def _by_itself(self, migration: Migration, starting: Callable[[Migration], None] | None,
+                   ) -> tuple[int, StatementFailed | None]:
+        """A transactional migration the pipeline cannot carry (a `sql` block of several
+        commands: a pipeline takes one command per statement), in its own transaction,
+        statement by statement; returns as `_in_turn` does."""
+        if starting is not None:
+            starting(migration)
+        began = time.monotonic()
+        statements = migration.up_sql
+        position = len(statements)  # past the statements: the history row, then COMMIT
+        try:
+            with self.connection.transaction():
+                for setting in self._settings(migration):
+                    self.connection.execute(setting)
+                execute_all(self.connection, statements, 0, None, self._timer(migration, "up"),
+                            self._index_builds(migration, "up", local=True))
+                self._record(migration, False, None, in_transaction=True)
+                position += 1
+        except StatementFailed as failed:
+            return 0, failed
+        except psycopg.Error as error:
+            if self.connection.closed:
+                raise ConnectionLost(migration.version, migration.description,
+                                     ServerError.of(error)) from None
+            return 0, StatementFailed(position, statement_at(statements, position,
+                                                             self._history_row), error)
+        self._finished(migration, "up", time.monotonic() - began)
+        return 1, None
 
     def _finished(self, migration: Migration, direction: str, seconds: float) -> None:
         verb = "applied" if direction == "up" else "reverted"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 import pytest
 
-from pgshift.runner.errors import NoSuchVersion
+from pgshift.runner.errors import MigrationFailed, NoSuchVersion
 from pgshift.runner.manager import Manager
 
 if TYPE_CHECKING:
@@ -103,3 +103,35 @@ def test_a_long_run_mixing_kinds_applies_each_once_in_order(
     assert support.versions(admin) == versions
     assert log_of(admin) == [f"up 0.0.{n}" for n in range(2, 9)]
     assert [r["dirty"] for r in support.history(admin)] == [False] * len(steps)
+
+
+def test_a_sql_block_of_several_commands_applies_among_pipelined_ones(
+        manager: Manager, admin: psycopg.Connection[Any]) -> None:
+    """A pipeline sends one command per statement: a migration whose `sql` block holds
+    several runs in a transaction of its own, between the pipelined ones around it."""
+    steps = [migration("0.0.1", "CREATE TABLE a (id int)"),
+             migration("0.0.2", "CREATE TABLE b (id int);\nCREATE TABLE c (id int);"),
+             migration("0.0.3", "CREATE TABLE d (id int)")]
+
+    manager.run(steps)
+
+    assert support.versions(admin) == ["0.0.1", "0.0.2", "0.0.3"]
+    for table in "abcd":
+        assert support.table_exists(admin, f"public.{table}")
+
+
+def test_a_failing_sql_block_of_several_commands_leaves_nothing(
+        manager: Manager, admin: psycopg.Connection[Any]) -> None:
+    steps = [migration("0.0.1", "CREATE TABLE a (id int)"),
+             migration("0.0.2", "CREATE TABLE b (id int)",
+                       "CREATE TABLE c (id int);\nSELECT 1 / 0;")]
+
+    with pytest.raises(MigrationFailed) as raised:
+        manager.run(steps)
+
+    assert raised.value.index == 1
+    assert "at statement 2 of 2" in str(raised.value)
+    assert raised.value.server.sqlstate == "22012"
+    assert support.versions(admin) == ["0.0.1"]
+    assert not support.table_exists(admin, "public.b")
+    assert not support.table_exists(admin, "public.c")
