@@ -27,12 +27,22 @@ from .project import Project, ProjectError
 Handler = Callable[[argparse.Namespace, TextIO], int]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, but a usage error that echoes the command line (`unrecognized
+    arguments: --database-url postgres://app:secret@…`) does not print the password."""
+
+    def error(self, message: str) -> NoReturn:
+        from .runner.urls import mask_passwords_in
+
+        super().error(mask_passwords_in(message))
+
+
 def _examples(*lines: str) -> str:
     return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
-def _command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
-             parents: list[argparse.ArgumentParser], summary: str, description: str,
+def _command(commands: argparse._SubParsersAction[_Parser], name: str,
+             parents: list[_Parser], summary: str, description: str,
              examples: list[str], handler: Handler) -> argparse.ArgumentParser:
     parser = commands.add_parser(
         name, parents=parents, help=summary, description=description,
@@ -42,7 +52,7 @@ def _command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pgshift",
         description="Declarative, compiled schema migrations for PostgreSQL and pgvector.",
         epilog=_examples("pgshift new add_language", "pgshift compile", "pgshift check",
@@ -53,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--project", metavar="DIR", default=".", type=Path,
                         help="the project directory (default: the current directory)")
     common.add_argument("--verbose", "-v", action="store_true",
@@ -98,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
                    ["pgshift sql 0.0.1", "pgshift sql 0.0.2 --down"], _sql)
     sql.add_argument("version", metavar="VERSION", help="the migration's version, e.g. 0.0.2")
     sql.add_argument("--down", action="store_true", help="print the derived Down instead")
-    database = argparse.ArgumentParser(add_help=False)
+    database = _Parser(add_help=False)
     database.add_argument("--database-url", metavar="URL",
                           help="the database (default: $DATABASE_URL, else the embedded"
                                " PostgreSQL in .pgshift/)")
@@ -108,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="how to print what happens on stderr: lines for people"
                                " (default), or one JSON object per event for machines"
                                " (docs/operations.md)")
-    guarded = argparse.ArgumentParser(add_help=False)
+    guarded = _Parser(add_help=False)
     guarded.add_argument("--wait", metavar="SECONDS", type=float,
                          help="when another instance holds the migration lock, wait up to"
                               " SECONDS for it instead of stopping (exit 10)")
@@ -224,6 +234,46 @@ def build_parser() -> argparse.ArgumentParser:
     repair.add_argument("--wait", metavar="SECONDS", type=float,
                         help="when another instance holds the migration lock, wait up to"
                              " SECONDS for it instead of stopping (exit 10)")
+    pull = _command(commands, "pull", db_parents, "write the live schema as a migration",
+                    "Read the live database's catalog and write one migration that recreates"
+                    " it exactly: extensions, enums, tables, constraints, indexes and comments"
+                    " in the language, and what the language does not model (functions,"
+                    " views, triggers, policies, sequences) as sql blocks with a down, each"
+                    " named in a warning. The first step of adopting an existing database:"
+                    " then `pgshift compile` and `pgshift baseline VERSION`.",
+                    ["pgshift pull --database-url $DATABASE_URL",
+                     "pgshift pull --schema public --schema rag --version 0.0.1 --name initial",
+                     "pgshift pull --stdout | less"], _pull)
+    pull.add_argument("--schema", dest="schemas", metavar="NAME", action="append",
+                      help="a schema to read (repeatable; default: public)")
+    pull.add_argument("--version", dest="pull_version", metavar="V",
+                      help="the migration's version (default: 0.0.1, or the next after the"
+                           " newest in migrations/)")
+    pull.add_argument("--name", metavar="NAME", default="initial_schema",
+                      help="the migration's description (default: initial_schema)")
+    pull.add_argument("--stdout", action="store_true",
+                      help="print the migration instead of writing a file")
+    pull.add_argument("--force", action="store_true",
+                      help="overwrite a migration file that already exists")
+    baseline = _command(commands, "baseline", db_parents,
+                        "record an existing schema's migrations as applied",
+                        "Record every migration up to VERSION as applied without running it,"
+                        " after building them in a scratch database and checking that what"
+                        " they create exists in the live database as compiled. Refuses (exit"
+                        " 19), listing each difference, when it does not, unless --force."
+                        " Objects the migrations do not create are listed and left alone.",
+                        ["pgshift baseline 0.0.1", "pgshift baseline 0.0.1 --dry-run",
+                         "pgshift baseline 0.0.3 --force"], _baseline)
+    baseline.add_argument("version", metavar="VERSION")
+    baseline.add_argument("--force", action="store_true",
+                          help="record it even when the live schema differs")
+    baseline.add_argument("--dry-run", action="store_true",
+                          help="compare and say what it would record; change nothing")
+    baseline.add_argument("--json", action="store_true", help="print one JSON object")
+    baseline.add_argument("--scratch-on-server", action="store_true",
+                          help="build the migrations in a throwaway database on the target's"
+                               " server (its role needs CREATEDB) instead of the embedded"
+                               " PostgreSQL: for extensions the embedded one lacks")
     verify = _command(commands, "verify", db_parents, "prove every Down on a scratch database",
                       "On a scratch database (a new one on the embedded PostgreSQL, or on the"
                       " server of --database-url, dropped afterwards), apply each migration's"
@@ -340,6 +390,22 @@ def _drift(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.drift import drift
 
     return drift(_options(args), out, sys.stderr, as_json=args.json)
+
+
+def _pull(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands.pull import pull
+
+    return pull(_options(args), out, sys.stderr, schemas=args.schemas or ["public"],
+                version=args.pull_version, name=args.name, to_stdout=args.stdout,
+                overwrite=args.force)
+
+
+def _baseline(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands.baseline import baseline
+
+    return baseline(_options(args), out, sys.stderr, version=args.version, force=args.force,
+                    dry_run=args.dry_run, as_json=args.json,
+                    scratch_on_server=args.scratch_on_server)
 
 
 def _repair(args: argparse.Namespace, out: TextIO) -> int:

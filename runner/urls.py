@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from psycopg.conninfo import conninfo_to_dict
-
 _URL_PASSWORD = re.compile(r"^(?P<head>[a-z][a-z0-9+.-]*://[^:/@]*:)(?P<password>[^@]*)(?=@)",
                            re.IGNORECASE)
 _KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
@@ -19,8 +17,23 @@ def mask_password(url: str) -> str:
     return _KEYWORD_PASSWORD.sub(r"\1***", masked)
 
 
+_URL_PASSWORD_IN_TEXT = re.compile(
+    r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<password>[^@\s]*)(?=@)", re.IGNORECASE)
+
+
+def mask_passwords_in(text: str) -> str:
+    """Any text (a usage error echoing the command line) with every URL's password, in
+    either form, replaced by ***."""
+    masked = _URL_PASSWORD_IN_TEXT.sub(
+        lambda m: m["head"] + ("***" if m["password"] else ""), text)
+    masked = _QUERY_PASSWORD.sub(r"\1***", masked)
+    return _KEYWORD_PASSWORD.sub(r"\1***", masked)
+
+
 def describe(url: str) -> str:
     """host/port/database in a few words, for messages."""
+    from psycopg.conninfo import conninfo_to_dict  # not for masking: a usage error needs none
+
     try:
         parts = conninfo_to_dict(url)
     except Exception:

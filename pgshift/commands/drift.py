@@ -3,37 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
-
-import psycopg
+from typing import TextIO
 
 from ..exit_codes import ExitCode
 from ..runner.catalog import snapshot
 from ..runner.drift import compare
-from ..runner.errors import MigrationFailed, ServerError, UnknownVersions
+from ..runner.errors import UnknownVersions
 from ..runner.manager import new_migration_manager
-from ..runner.migration import Migration, StatementFailed
-from .scratch import scratch_database
+from .scratch import build_schema, scratch_database
 from .target import Options, generated_migrations, migrator_for, open_target
-
-
-def _expected_schema(url: str, migrations: list[Migration]) -> dict[str, Any]:
-    """The catalog that applying `migrations` in order gives on an empty database."""
-    with psycopg.connect(url, autocommit=True) as connection:
-        for migration in migrations:
-            try:
-                if migration.transactional:
-                    with connection.transaction():
-                        migration.up(connection)
-                else:
-                    migration.up(connection)
-            except StatementFailed as failed:
-                raise MigrationFailed(
-                    migration.version, migration.description, "the expected-schema build",
-                    failed.index, len(migration.up_sql), failed.statement,
-                    ServerError.of(failed.error),
-                    "The live database was not touched.") from None
-        return snapshot(connection)
 
 
 def drift(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:
@@ -50,7 +28,7 @@ def drift(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:
         applied = {a.version for a in state.applied}
         actual = snapshot(migrator.connection, ignore_tables=(history_table,))
         with scratch_database(options.project, target.embedded, err) as scratch:
-            expected = _expected_schema(
+            expected = build_schema(
                 scratch, [m for m in module.migrations if m.version in applied])
     differences = compare(expected, actual)
     if as_json:

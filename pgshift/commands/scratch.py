@@ -1,5 +1,6 @@
-"""A throwaway database to build schemas in: drift builds what the migrations should have
-made there, verify runs every Up and Down there. The live database is never touched."""
+"""A throwaway database to build schemas in: drift and baseline build what the migrations
+should have made there, verify runs every Up and Down there. The live database is never
+touched."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import psycopg
 from psycopg import sql
 
 from ..project import Project
+from ..runner.catalog import snapshot
+from ..runner.drift import Snapshot
 from ..runner.embedded import EmbeddedPostgres, with_database
 from ..runner.errors import ConnectionFailed, MigrationFailed, ServerError
 from ..runner.events import NOTICE, emit
@@ -93,3 +96,23 @@ def _failure(migration: Migration, stage: str, failed: StatementFailed) -> Migra
                            len(migration.statements("down" if stage == "down" else "up")),
                            failed.statement, ServerError.of(failed.error),
                            "Only the scratch database saw it; it is dropped.")
+
+
+def build_schema(url: str, migrations: list[Migration]) -> Snapshot:
+    """The catalog that applying `migrations` in order gives on the empty database at `url`:
+    what a live database that ran them should hold (drift, baseline)."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        for migration in migrations:
+            try:
+                if migration.transactional:
+                    with connection.transaction():
+                        migration.up(connection)
+                else:
+                    migration.up(connection)
+            except StatementFailed as failed:
+                raise MigrationFailed(
+                    migration.version, migration.description, "the expected-schema build",
+                    failed.index, len(migration.up_sql), failed.statement,
+                    ServerError.of(failed.error),
+                    "The live database was not touched.") from None
+        return snapshot(connection)

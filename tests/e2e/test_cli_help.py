@@ -59,3 +59,16 @@ def test_version(tmp_path: Path) -> None:
     result = pgshift("--version", cwd=tmp_path)
     assert result.returncode == 0
     assert re.fullmatch(r"pgshift \d+\.\d+\.\d+\S*\n", result.stdout)
+
+
+@pytest.mark.parametrize("url", ["postgresql://app:hunter2@db.internal/rag",
+                                 "host=db.internal user=app password=hunter2",
+                                 "postgresql://db.internal/rag?password=hunter2"])
+def test_a_usage_error_that_echoes_a_url_masks_its_password(tmp_path: Path, url: str) -> None:
+    """`compile` takes no database: argparse repeats the unknown arguments back."""
+    result = pgshift("compile", "--database-url", url, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "unrecognized arguments: --database-url" in result.stderr
+    assert "hunter2" not in result.stderr + result.stdout
+    assert "***" in result.stderr

@@ -1,0 +1,247 @@
+"""What the language does not model, read from the catalog as SQL that makes it again.
+
+Each object becomes a `RawObject`: the server's own deparse of it (`pg_get_functiondef`,
+`pg_get_viewdef`, `pg_get_triggerdef`, …) as its Up, and the one DROP that removes it as its
+Down, for a person to check. Kinds that no deparse function covers are listed as skipped.
+"""
+
+from __future__ import annotations
+
+from graphlib import TopologicalSorter
+from typing import Any
+
+import psycopg
+
+from .model import RawObject
+
+_NOT_FROM_AN_EXTENSION = """NOT EXISTS (SELECT 1 FROM pg_depend x_dep WHERE x_dep.objid = {oid}
+    AND x_dep.classid = '{catalog}'::regclass AND x_dep.deptype = 'e')"""
+
+
+def _outside_extensions(oid: str, catalog: str) -> str:
+    return _NOT_FROM_AN_EXTENSION.format(oid=oid, catalog=catalog)
+
+
+_SCHEMAS = """
+SELECT format('%%I', nspname), obj_description(oid, 'pg_namespace') FROM pg_namespace
+WHERE nspname = ANY(%(schemas)s) AND nspname <> 'public' ORDER BY 1
+"""
+
+_DOMAINS = f"""
+SELECT format('%%I.%%I', n.nspname, t.typname), format_type(t.typbasetype, t.typtypmod),
+       CASE WHEN t.typcollation <> b.typcollation THEN
+            format(' COLLATE %%I.%%I', cn.nspname, co.collname) ELSE '' END,
+       t.typdefault, t.typnotnull,
+       ARRAY(SELECT format(' CONSTRAINT %%I %%s', con.conname, pg_get_constraintdef(con.oid))
+             FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c'
+             ORDER BY con.conname)
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_type b ON b.oid = t.typbasetype
+LEFT JOIN pg_collation co ON co.oid = t.typcollation
+LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+WHERE t.typtype = 'd' AND n.nspname = ANY(%(schemas)s)
+  AND {_outside_extensions("t.oid", "pg_type")}
+ORDER BY 1
+"""
+
+_COMPOSITES = f"""
+SELECT format('%%I.%%I', n.nspname, t.typname),
+       ARRAY(SELECT format('%%I %%s', a.attname, format_type(a.atttypid, a.atttypmod))
+             FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0
+               AND NOT a.attisdropped ORDER BY a.attnum)
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_class c ON c.oid = t.typrelid
+WHERE t.typtype = 'c' AND c.relkind = 'c' AND n.nspname = ANY(%(schemas)s)
+  AND {_outside_extensions("t.oid", "pg_type")}
+ORDER BY 1
+"""
+
+# Functions that a table's default, check or index uses must exist before the table.
+_FUNCTIONS = f"""
+SELECT format('%%I.%%I(%%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)),
+       p.prokind, pg_get_functiondef(p.oid),
+       EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_proc'::regclass
+               AND d.refobjid = p.oid AND d.classid IN ('pg_attrdef'::regclass,
+               'pg_constraint'::regclass, 'pg_class'::regclass, 'pg_type'::regclass)),
+       obj_description(p.oid, 'pg_proc')
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE p.prokind IN ('f', 'p') AND n.nspname = ANY(%(schemas)s)
+  AND {_outside_extensions("p.oid", "pg_proc")}
+ORDER BY 1
+"""
+
+_VIEWS = f"""
+SELECT c.oid, format('%%I.%%I', n.nspname, c.relname), c.relkind = 'm',
+       rtrim(pg_get_viewdef(c.oid), ';'), coalesce(c.reloptions, '{{}}'), c.relispopulated,
+       obj_description(c.oid, 'pg_class'),
+       ARRAY(SELECT format('%%I', a.attname) || ' IS ' || quote_literal(d.description)
+             FROM pg_attribute a JOIN pg_description d ON d.objoid = c.oid
+               AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
+             WHERE a.attrelid = c.oid ORDER BY a.attnum),
+       ARRAY(SELECT DISTINCT dep.refobjid FROM pg_rewrite r
+             JOIN pg_depend dep ON dep.classid = 'pg_rewrite'::regclass AND dep.objid = r.oid
+               AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid <> c.oid
+             WHERE r.ev_class = c.oid)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY(%(schemas)s)
+  AND {_outside_extensions("c.oid", "pg_class")}
+"""
+
+_TRIGGERS = f"""
+SELECT format('%%I on %%I.%%I', t.tgname, n.nspname, c.relname), pg_get_triggerdef(t.oid),
+       format('%%I ON %%I.%%I', t.tgname, n.nspname, c.relname),
+       format('%%I.%%I', n.nspname, c.relname), format('%%I', t.tgname), t.tgenabled,
+       obj_description(t.oid, 'pg_trigger')
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT t.tgisinternal AND n.nspname = ANY(%(schemas)s)
+  AND NOT (n.nspname = %(history_schema)s AND c.relname = %(history_table)s)
+  AND {_outside_extensions("t.oid", "pg_trigger")}
+ORDER BY 1
+"""
+
+_POLICIES = """
+SELECT format('%%I on %%I.%%I', p.polname, n.nspname, c.relname),
+       format('%%I ON %%I.%%I', p.polname, n.nspname, c.relname), p.polpermissive, p.polcmd,
+       ARRAY(SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r)) END
+             FROM unnest(p.polroles) AS r),
+       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
+FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY(%(schemas)s) ORDER BY 1
+"""
+
+# Kinds of object no deparse function covers: named, not written.
+_SKIPPED = f"""
+SELECT 'range type', format('%%I.%%I', n.nspname, t.typname)
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typtype = 'r' AND n.nspname = ANY(%(schemas)s) AND {_outside_extensions("t.oid", "pg_type")}
+UNION ALL
+SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END,
+       format('%%I.%%I', n.nspname, p.proname)
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE p.prokind IN ('a', 'w') AND n.nspname = ANY(%(schemas)s)
+  AND {_outside_extensions("p.oid", "pg_proc")}
+UNION ALL
+SELECT 'rule', format('%%I on %%I.%%I', r.rulename, n.nspname, c.relname)
+FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE r.rulename <> '_RETURN' AND n.nspname = ANY(%(schemas)s)
+UNION ALL
+SELECT 'foreign table', format('%%I.%%I', n.nspname, c.relname)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'f' AND n.nspname = ANY(%(schemas)s)
+UNION ALL
+SELECT 'statistics object', format('%%I.%%I', n.nspname, s.stxname)
+FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace
+WHERE n.nspname = ANY(%(schemas)s)
+UNION ALL
+SELECT 'collation', format('%%I.%%I', n.nspname, c.collname)
+FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
+WHERE n.nspname = ANY(%(schemas)s) AND {_outside_extensions("c.oid", "pg_collation")}
+UNION ALL
+SELECT 'operator', format('%%s.%%s', n.nspname, o.oprname)
+FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+WHERE n.nspname = ANY(%(schemas)s) AND {_outside_extensions("o.oid", "pg_operator")}
+UNION ALL
+SELECT 'text search configuration', format('%%I.%%I', n.nspname, c.cfgname)
+FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace
+WHERE n.nspname = ANY(%(schemas)s) AND {_outside_extensions("c.oid", "pg_ts_config")}
+UNION ALL
+SELECT 'event trigger', format('%%I', e.evtname) FROM pg_event_trigger e
+WHERE {_outside_extensions("e.oid", "pg_event_trigger")}
+ORDER BY 1, 2
+"""
+
+_COMMANDS = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE"}
+
+
+def literal(text: str) -> str:
+    """A standard SQL string literal, as the server's own quote_literal writes one."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def unmodelled_objects(connection: psycopg.Connection[Any], parameters: dict[str, Any]
+                       ) -> tuple[list[RawObject], list[tuple[str, str]]]:
+    """Every object of the schemas that the language cannot write, as SQL; and the kinds
+    that pull does not write at all, each as (object, why)."""
+    def rows(query: str) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in connection.execute(query.encode(), parameters)]
+
+    raw: list[RawObject] = []
+    for name, comment in rows(_SCHEMAS):
+        raw.append(RawObject("schema", name, f"CREATE SCHEMA {name};" + _comment(
+            "SCHEMA", name, comment), f"DROP SCHEMA {name};", "first"))
+    raw += [_domain(*row) for row in rows(_DOMAINS)]
+    for name, attributes in rows(_COMPOSITES):
+        raw.append(RawObject("composite type", name,
+                             f"CREATE TYPE {name} AS ({', '.join(attributes)});",
+                             f"DROP TYPE {name};", "types"))
+    raw += [_function(*row) for row in rows(_FUNCTIONS)]
+    raw += _views(rows(_VIEWS))
+    raw += [_trigger(*row) for row in rows(_TRIGGERS)]
+    raw += [_policy(*row) for row in rows(_POLICIES)]
+    skipped = [(f"{kind} {name}", "the language does not model it and pull does not write"
+                " it: add it to the migration by hand, as a sql block")
+               for kind, name in rows(_SKIPPED)]
+    return raw, skipped
+
+
+def _comment(kind: str, name: str, comment: str | None) -> str:
+    return f"\nCOMMENT ON {kind} {name} IS {literal(comment)};" if comment else ""
+
+
+def _domain(name: str, base: str, collation: str, default: str | None, not_null: bool,
+            checks: list[str]) -> RawObject:
+    text = f"CREATE DOMAIN {name} AS {base}{collation}"
+    text += f" DEFAULT {default}" if default is not None else ""
+    text += " NOT NULL" if not_null else ""
+    return RawObject("domain", name, text + "".join(checks) + ";", f"DROP DOMAIN {name};",
+                     "types")
+
+
+def _function(signature: str, kind: str, definition: str, used_by_tables: bool,
+              comment: str | None) -> RawObject:
+    what = "PROCEDURE" if kind == "p" else "FUNCTION"
+    return RawObject(what.lower(), signature,
+                     definition.strip() + ";" + _comment(what, signature, comment),
+                     f"DROP {what} {signature};",
+                     "before tables" if used_by_tables else "after tables")
+
+
+def _views(rows: list[tuple[Any, ...]]) -> list[RawObject]:
+    """Views and materialized views, each after the views it reads from."""
+    by_oid = {row[0]: row for row in rows}
+    order = TopologicalSorter({oid: [r for r in row[8] if r in by_oid]
+                               for oid, row in sorted(by_oid.items(), key=lambda i: i[1][1])})
+    made = []
+    for oid in order.static_order():
+        _, name, materialized, query, options, populated, comment, column_comments, _ = \
+            by_oid[oid]
+        kind = "MATERIALIZED VIEW" if materialized else "VIEW"
+        settings = f" WITH ({', '.join(options)})" if options else ""
+        data = ("" if populated else " WITH NO DATA") if materialized else ""
+        text = f"CREATE {kind} {name}{settings} AS\n{query.rstrip()}{data};"
+        text += _comment(kind, name, comment)
+        text += "".join(f"\nCOMMENT ON COLUMN {name}.{column};" for column in column_comments)
+        made.append(RawObject(kind.lower(), name, text, f"DROP {kind} {name};"))
+    return made
+
+
+def _trigger(name: str, definition: str, target: str, table: str, trigger: str,
+             enabled: str, comment: str | None) -> RawObject:
+    text = definition + ";"
+    if enabled != "O":  # fired only as a replica, always, or never
+        state = {"D": "DISABLE", "R": "ENABLE REPLICA", "A": "ENABLE ALWAYS"}[enabled]
+        text += f"\nALTER TABLE {table} {state} TRIGGER {trigger};"
+    return RawObject("trigger", name, text + _comment("TRIGGER", target, comment),
+                     f"DROP TRIGGER {target};")
+
+
+def _policy(name: str, target: str, permissive: bool, command: str, roles: list[str],
+            using: str | None, check: str | None) -> RawObject:
+    text = (f"CREATE POLICY {target} AS {'PERMISSIVE' if permissive else 'RESTRICTIVE'}"
+            f" FOR {_COMMANDS[command]} TO {', '.join(roles)}")
+    text += f" USING ({using})" if using is not None else ""
+    text += f" WITH CHECK ({check})" if check is not None else ""
+    return RawObject("policy", name, text + ";", f"DROP POLICY {target};")

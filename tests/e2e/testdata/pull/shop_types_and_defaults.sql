@@ -1,0 +1,116 @@
+-- A small shop: every column form `pull` must read back exactly.
+-- Exercises: the vector extension; enums, with labels that need quoting or keep their
+-- case (a quote, a double quote, spaces, upper case) and a quoted mixed-case enum name;
+-- column types: vector(n), halfvec(n), sparsevec(n), bit(n), bit varying(n), text[],
+-- integer[][], varchar(20)[], enum[], numeric(p,s), bare numeric, varchar(n), bare varchar,
+-- char(n), timestamp(p) with and without time zone, time, time(p) with time zone, date,
+-- interval with fields (year to month, day to second(p), hour), money, bytea, inet, cidr,
+-- macaddr, json, jsonb, tsvector, tstzrange, daterange, point, smallint, real, double
+-- precision; identity BY DEFAULT and ALWAYS; serial, bigserial, smallserial; defaults of
+-- every kind (strings with quotes, negative and decimal numbers, booleans, NULL, now(),
+-- CURRENT_TIMESTAMP, CURRENT_DATE, CURRENT_USER, LOCALTIMESTAMP, gen_random_uuid(),
+-- now() + interval, casts, an enum label, an empty array, a jsonb object, a function of an
+-- expression); generated STORED columns; COLLATE "C" and "POSIX"; explicit NULL; quoted
+-- mixed-case table and column names and reserved words as names; comments on tables and
+-- columns (with a quote in one).
+
+CREATE EXTENSION vector;
+
+CREATE TYPE order_status AS ENUM ('pending', 'Paid', 'SHIPPED', 'in transit', 'it''s late',
+                                  'say "hi"', 'cancelled');
+CREATE TYPE "Priority" AS ENUM ('low', 'normal', 'HIGH');
+CREATE TYPE payment_method AS ENUM ('card', 'bank_transfer', 'voucher');
+
+CREATE TABLE customers (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email         varchar(320) NOT NULL,
+    handle        text COLLATE "C" NOT NULL,
+    display_name  varchar NULL,
+    country       char(2) NOT NULL DEFAULT 'NL',
+    locale        text COLLATE "POSIX" DEFAULT 'en_US',
+    greeting      text DEFAULT 'it''s nice to see you',
+    signup_ip     inet,
+    home_network  cidr,
+    device_mac    macaddr,
+    loyalty       smallint NOT NULL DEFAULT -1,
+    discount      numeric(5, 4) DEFAULT 0.05,
+    balance       money DEFAULT 0,
+    credit_limit  numeric DEFAULT 1e3,
+    score         real DEFAULT 1.5,
+    risk          double precision DEFAULT '-0.25'::double precision,
+    is_active     boolean NOT NULL DEFAULT true,
+    is_blocked    boolean DEFAULT false,
+    notes         text DEFAULT NULL,
+    created_by    text NOT NULL DEFAULT CURRENT_USER,
+    created_on    date NOT NULL DEFAULT CURRENT_DATE,
+    created_at    timestamp(3) with time zone NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    seen_at       timestamp without time zone DEFAULT LOCALTIMESTAMP,
+    "order"       integer,
+    "User"        text,
+    avatar        bytea
+);
+
+CREATE TABLE products (
+    id            serial PRIMARY KEY,
+    sku           varchar(20) NOT NULL,
+    name          text NOT NULL,
+    price         numeric(10, 2) NOT NULL DEFAULT 0,
+    vat_rate      numeric(4, 3) NOT NULL DEFAULT 0.210,
+    price_gross   numeric(12, 2) GENERATED ALWAYS AS (round(price * (1 + vat_rate), 2)) STORED,
+    name_lower    text GENERATED ALWAYS AS (lower(name)) STORED,
+    tags          text[] NOT NULL DEFAULT '{}',
+    size_grid     integer[][],
+    barcodes      varchar(20)[],
+    attributes    jsonb NOT NULL DEFAULT '{"color": null}'::jsonb,
+    raw_feed      json,
+    search        tsvector,
+    embedding     vector(3),
+    thumbnail     halfvec(4),
+    keywords      sparsevec(5),
+    fingerprint   bit(8),
+    flags         bit varying(16) DEFAULT B'0101',
+    location      point,
+    priority      "Priority" NOT NULL DEFAULT 'normal',
+    created_at    timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE orders (
+    id            bigserial PRIMARY KEY,
+    public_id     uuid NOT NULL DEFAULT gen_random_uuid(),
+    customer_id   bigint NOT NULL,
+    status        order_status NOT NULL DEFAULT 'pending',
+    history       order_status[] NOT NULL DEFAULT ARRAY['pending'::order_status],
+    methods       payment_method[],
+    priority      "Priority",
+    placed_at     timestamp(0) without time zone NOT NULL DEFAULT (CURRENT_TIMESTAMP AT TIME ZONE 'UTC'),
+    pay_by        timestamp(6) with time zone DEFAULT now() + interval '1 day',
+    deliver_on    date DEFAULT (CURRENT_DATE + 7),
+    window_start  time DEFAULT '09:00',
+    window_end    time(2) with time zone,
+    handling      interval day to second(3) DEFAULT '2 hours'::interval,
+    warranty      interval year to month DEFAULT '2 years',
+    shift_length  interval hour,
+    delivery      tstzrange,
+    valid_during  daterange DEFAULT daterange(CURRENT_DATE, NULL),
+    item_count    smallserial,
+    total         numeric(12, 2) NOT NULL DEFAULT 0.00,
+    total_cents   bigint GENERATED ALWAYS AS ((total * 100)::bigint) STORED,
+    reference     text NOT NULL DEFAULT ('ORD-' || upper(substr(md5(random()::text), 1, 8)))
+);
+
+CREATE TABLE "AuditLog" (
+    "Id"          integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    "EventType"   text NOT NULL,
+    "Payload"     jsonb,
+    "At"          timestamp with time zone NOT NULL DEFAULT statement_timestamp()
+);
+
+COMMENT ON TABLE customers IS 'People who buy things; one row per account';
+COMMENT ON COLUMN customers.handle IS 'Compared byte by byte (collation "C")';
+COMMENT ON COLUMN customers.greeting IS 'It''s shown on the home page';
+COMMENT ON TABLE products IS 'The catalogue';
+COMMENT ON COLUMN products.embedding IS 'A toy 3-dimension embedding of the description';
+COMMENT ON COLUMN products.price_gross IS 'Price with VAT, kept by PostgreSQL';
+COMMENT ON COLUMN orders.status IS 'Where the order is';
+COMMENT ON TABLE "AuditLog" IS 'Quoted, mixed-case names';
+COMMENT ON COLUMN "AuditLog"."EventType" IS 'What happened';
