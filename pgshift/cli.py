@@ -468,6 +468,16 @@ def _sql(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its exit code. A reader of its output that went away early (a
+    closed pipe) is no error: the exit code is then SIGPIPE's, as for `git log | head`."""
+    from .closed_pipe import READER_GONE, readers_may_leave
+
+    with readers_may_leave() as reader_gone:
+        code = _main(argv)
+    return READER_GONE if reader_gone[0] and code == ExitCode.OK else code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

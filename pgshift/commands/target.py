@@ -7,6 +7,7 @@ and stopped when it ends. The CLI says which one it uses and never prints a pass
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 import psycopg
-from psycopg import sql
+from psycopg import errors, sql
 
 from ..fingerprint import sources_hash
 from ..project import Project
@@ -74,10 +75,14 @@ def open_target(project: Project, database_url: str | None, err: TextIO) -> Iter
 
 
 def _ensure_database(url: str, name: str) -> None:
+    """Create the database unless it exists. Two commands started together both find it
+    missing; the one whose CREATE loses finds it made by the other, and goes on."""
     with psycopg.connect(url, autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            # created meanwhile by a command that raced this one: that is fine
+            with contextlib.suppress(errors.DuplicateDatabase, errors.UniqueViolation):
+                admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def generated_migrations(project: Project, check_fresh: bool) -> GeneratedModule:
