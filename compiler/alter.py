@@ -100,8 +100,9 @@ def add_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
         raise
     added = [table.constraints[n] for n in table.constraints if n not in before]
     rewrites = why_add_column_rewrites(column)
-    up = [_alter(table, f"ADD COLUMN {column_sql(column, table.name)}",
-                 "rewrite" if rewrites else "catalog")]
+    sequence_first, sequence_owned = recreate_sequences(table, [column])
+    up = [*sequence_first, _alter(table, f"ADD COLUMN {column_sql(column, table)}",
+                                  "rewrite" if rewrites else "catalog"), *sequence_owned]
     up += [recreate_constraint(table, c) for c in added]
     drop = _alter(table, f"DROP COLUMN {quote_ident(column.name)}", "catalog",
                   *foreign_key_targets(table, ACCESS_EXCLUSIVE, added))
@@ -132,10 +133,10 @@ def drop_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
                         if name in c.columns or mentions(c.expression, name)]
     lost_indexes = [i for i in ctx.model.indexes_of(table.key) if _index_uses(i, name)]
     before, after = recreate_sequences(table, [column])
-    down = [*before, _alter(table, f"ADD COLUMN {column_sql(column, table.name)}",
+    down = [*before, _alter(table, f"ADD COLUMN {column_sql(column, table)}",
                             "rewrite" if why_add_column_rewrites(column) else "catalog"),
             *after]
-    down += [_alter(table, f"ADD COLUMN {column_sql(c, table.name)}", "rewrite")
+    down += [_alter(table, f"ADD COLUMN {column_sql(c, table)}", "rewrite")
              for c in generated]
     down += [recreate_constraint(table, c) for c in lost_constraints]
     for index in lost_indexes:

@@ -21,6 +21,7 @@ from .model import (
 )
 from .naming import MAX_IDENTIFIER_BYTES
 from .quoting import quote_literal, quote_qualified
+from .sql_scan import parenthesised
 from .statement import Statement
 
 VECTOR_TYPES = frozenset({"vector", "halfvec", "sparsevec"})
@@ -189,16 +190,6 @@ class Context:
             arguments = ", ".join(self.expression_sql(a) for a in value.arguments)
             return f"{quote_qualified(value.name.name, value.name.schema)}({arguments})"
         sql = value.sql.strip()
-        if not wrap_raw or (sql.startswith("(") and sql.endswith(")") and _balanced(sql[1:-1])):
+        if not wrap_raw or parenthesised(sql):
             return sql
         return f"({sql})"
-
-
-def _balanced(sql: str) -> bool:
-    """Whether parentheses inside `sql` balance, so its outer pair really encloses it all."""
-    depth = 0
-    for ch in sql:
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth < 0:
-            return False
-    return depth == 0

@@ -6,6 +6,10 @@ the model after every file but the newest, the one an author is most likely stil
 editing it, or adding the next one, reuses everything before it. Changing an earlier file
 changes every later key and compiles the history again.
 
+The cache is a pickle signed with this user's key, refused unsigned or tampered with before
+anything in it is unpickled (cache_file.py); a refused cache is compiled again, and
+`History.cache_refused` says why it was not used.
+
 The cache is rewritten only when that pays: when compiling the files it did not hold took
 at least as long as loading it did (writing costs about what loading does), so adding one
 migration to a long history does not rewrite a large cache every time. The first of those
@@ -16,22 +20,20 @@ which is no measure of what the next compile would save.
 from __future__ import annotations
 
 import hashlib
-import pickle
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
 
 from .. import __version__
-from ..atomic import write_whole
 from ..collector import fewer_collections, paused
 from ..dsl import BadFileName, DiagnosticError, parse_file_name, parse_source
 from ..dsl.diagnostics import Diagnostic, Severity, error
 from ..dsl.parser import prepare_parser, source_from_bytes
 from ..dsl.source import Source
 from ..fingerprint import combined_hash, digest
+from . import cache_file as signed
 from .codegen import render_block
 from .migration import CompiledMigration, compile_migration
 from .model import SchemaModel
@@ -39,7 +41,7 @@ from .render import index_pieces, table_pieces
 from .sources import MigrationSource, discover, duplicate_versions
 from .suppressions import apply_allow_comments
 
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8  # 8: literals with a backslash are E'…'; backtick and sql text checked
 _GENERATED_SOURCE = re.compile(r"# source (\d+(?:\.\d+)*) (.+)")
 
 
@@ -61,6 +63,7 @@ class History:
     reused: int = 0  # how many files, from the first, came from the compile cache
     # version → source path of each migration that the existing generated module holds
     previously_compiled: dict[str, str] = field(default_factory=dict)
+    cache_refused: str | None = None  # why a compile cache that was there was not used
 
     @property
     def sources_hash(self) -> str:
@@ -89,31 +92,31 @@ def _chain(previous: str, name: str, content: str) -> str:
     return hashlib.sha256(f"{previous}\0{name}\0{content}\0{__version__}".encode()).hexdigest()
 
 
-def _load_cache(path: Path | None) -> _Cache | None:
-    if path is None or not path.is_file():
-        return None
+def _load_cache(path: Path | None) -> tuple[_Cache | None, str | None]:
+    """The cache at `path` if it is usable, and why one that is there was refused (one
+    not signed by this user's pgshift, or not the user's own: see cache_file.py)."""
+    if path is None:
+        return None, None
     try:
-        with path.open("rb") as handle, paused():
-            cache = pickle.load(handle)
-    except Exception:  # a corrupt or foreign cache is only a slower compile
-        return None
+        with paused():
+            cache = signed.load(path)
+    except signed.Refused as refused:
+        return None, str(refused)
+    except Exception:  # a corrupt cache, or one pgshift cannot read: only a slower compile
+        return None, None
     if not isinstance(cache, _Cache) or cache.format != CACHE_FORMAT or (
             cache.compiler != __version__):
-        return None
-    return cache
+        return None, None
+    return cache, None
 
 
 def _save_cache(path: Path, cache: _Cache) -> None:
-    """Written whole or not at all (see atomic.write_whole): a cache that cannot be written
-    is only a slower next compile."""
+    """Written whole or not at all (see atomic.write_whole), signed: a cache that cannot be
+    written is only a slower next compile."""
     cache.model.tables.store(table_pieces)
     cache.model.indexes.store(index_pieces)
-
-    def dump(stream: BinaryIO) -> None:
-        with paused():
-            pickle.dump(cache, stream, protocol=pickle.HIGHEST_PROTOCOL)
-
-    write_whole(path, dump)
+    with paused():
+        signed.save(path, cache)
 
 
 def compiled_versions(generated_module: Path) -> dict[str, str]:
@@ -186,7 +189,7 @@ def _compile(history: History, contents: list[tuple[MigrationSource, bytes]],
         keys.append(previous)
 
     loading = time.perf_counter()
-    cache = _load_cache(cache_file)
+    cache, history.cache_refused = _load_cache(cache_file)
     # Without a usable cache, any compile pays for writing one.
     load_seconds = time.perf_counter() - loading if cache is not None else 0.0
     start = 0

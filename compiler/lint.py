@@ -22,6 +22,7 @@ from ..runner.locks import ACCESS_EXCLUSIVE, SHARE_ROW_EXCLUSIVE, what_it_blocks
 from .context import Context, Step
 from .model import Key, TableModel
 from .pgvector import VECTOR_METHODS
+from .quoting import quote_ident
 from .statement import Statement
 from .table_work import why_add_column_rewrites
 
@@ -277,10 +278,15 @@ def _constraint_findings(change: Change, statements: list[Statement], span: Span
 def _drop_column(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
     node = change.node
     assert isinstance(node, ast.DropColumn)
+    # The column is gone from the model by now; its Down, which adds it back, tells.
+    adds_it = f"ADD COLUMN {quote_ident(node.column.value)} "
+    generated = any(adds_it in statement.sql and "GENERATED ALWAYS AS" in statement.sql
+                    for statement in change.step.down or ())
+    lost = ("Down adds it back and PostgreSQL computes it again, rewriting the table"
+            if generated else "its values are lost (Down adds it back empty)")
     yield ("drop-column",
-           f"dropping column {_column(change.table, node.column.value)}: its values are lost"
-           " (Down adds it back empty), and the running application fails if it still reads"
-           " or writes it",
+           f"dropping column {_column(change.table, node.column.value)}: {lost}, and the"
+           " running application fails if it still reads or writes it",
            "first release the application without the column, then drop it in a later"
            " migration", node.span)
 

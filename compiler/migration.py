@@ -15,6 +15,7 @@ from .context import Context, Step, StepError
 from .lint import lint_statement
 from .model import Key, SchemaModel
 from .registry import builder_for
+from .sql_checks import check_sql_text
 from .statement import Statement
 
 
@@ -91,6 +92,7 @@ def compile_migration(model: SchemaModel, parsed: ast.MigrationFile, name: Migra
                       display_path: str) -> tuple[CompiledMigration, list[Diagnostic]]:
     """Fold `parsed` into `model` (in place) and return its SQL and diagnostics."""
     ctx = Context(model, display_path)
+    check_sql_text(ctx, parsed)
     steps: list[Step] = []
     for statement in parsed.statements:
         fresh_before = set(ctx.created_tables)

@@ -151,6 +151,12 @@ class SchemaModel:
         key = (schema, name)
         return key in self.tables or key in self.indexes or key in self.owned_relations
 
+    def type_taken(self, schema: str, name: str) -> bool:
+        """Is `name` a type of the schema: an enum, or the row type of a table or sequence?"""
+        key = (schema, name)
+        return key in self.enums or key in self.tables or self.owned_relations.get(
+            key) == "sequence"
+
     def constraint_taken(self, schema: str, name: str) -> bool:
         return self.constraint_names.get((schema, name), 0) > 0
 

@@ -44,7 +44,7 @@ def drop_extension(ctx: Context, s: ast.DropExtension) -> Step:
 def create_enum(ctx: Context, s: ast.CreateEnum) -> Step:
     key = ctx.key(s.name)
     ctx.check_qualified(s.name, "enum name")
-    if key in ctx.model.enums or key in ctx.model.tables:
+    if ctx.model.type_taken(*key):
         raise ctx.error("duplicate-name", f"a type named '{s.name}' already exists", s.name.span)
     for label in s.labels:
         ctx.check_label(label.value, label.span)

@@ -137,5 +137,12 @@ def quote_qualified(name: str, schema: str | None) -> str:
 
 
 def quote_literal(value: str) -> str:
-    """A standard SQL string literal ('' for a quote; backslashes are literal)."""
-    return "'" + value.replace("'", "''") + "'"
+    """`value` as a string literal that reads the same whatever the server's
+    standard_conforming_strings: with it off, a backslash in '…' is an escape, so `'x\\''`
+    would end early and let the rest run as SQL. Text with a backslash is therefore written
+    as an escape string, E'…' with the backslashes doubled, which every setting reads alike;
+    any other text as a plain '…' ('' for a quote)."""
+    quoted = "'" + value.replace("'", "''") + "'"
+    if "\\" in value:
+        return "E" + quoted.replace("\\", "\\\\")
+    return quoted

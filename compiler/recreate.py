@@ -39,8 +39,9 @@ def recreate_index(index: IndexModel, concurrently: bool = False) -> list[Statem
 
 def recreate_sequences(table: TableModel, columns: list[ColumnModel] | None = None,
                        ) -> tuple[list[Statement], list[Statement]]:
-    """CREATE SEQUENCE before the columns, OWNED BY after (see render.sequence_statements):
-    neither locks the table against its users."""
+    """CREATE SEQUENCE before the columns, OWNED BY after (see render.sequence_statements),
+    for the serial columns whose sequence `serial` would not name itself: in Down, and in
+    Up where the name it would choose is taken. Neither locks the table against its users."""
     before, after = sequence_statements(table, columns)
     return [Statement(s) for s in before], [Statement(s) for s in after]
 

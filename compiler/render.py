@@ -49,33 +49,39 @@ def type_sql(column_type: ColumnType) -> str:
 
 
 def explicit_sequence(table_name: str, column: ColumnModel) -> bool:
-    """A serial column whose sequence `serial` would not recreate: renamed since, or retyped."""
+    """A serial column whose sequence `serial` would not name itself: numbered past a taken
+    name when it was made (PostgreSQL picks each name before the CREATE TABLE creates any,
+    so two in one table, or one named like its table, would clash), renamed since, or
+    retyped. Such a sequence is made by name (sequence_statements), in Up as in Down."""
     if column.sequence is None or column.identity is not None:
         return False
     default = make_object_name(table_name, column.name, "seq")
     return column.type.name not in SERIAL_TYPES or column.sequence != default
 
 
-def column_sql(column: ColumnModel, table_name: str | None = None) -> str:
-    """The column's definition. Given its table's name, names that PostgreSQL kept from
-    before a rename (the sequence, the NOT NULL constraint) are written out explicitly."""
+def column_sql(column: ColumnModel, table: TableModel | None = None) -> str:
+    """The column's definition. Given its table, names that `serial`, `identity` or NOT NULL
+    would not choose themselves (kept from before a rename, or numbered past a taken name)
+    are written out explicitly; a serial column's sequence is then made by the statements
+    of sequence_statements, around this one."""
+    table_name = None if table is None else table.name
     column_type = column.type
     default = column.default
-    explicit = table_name is not None and explicit_sequence(table_name, column)
-    if explicit:
+    if table is not None and explicit_sequence(table.name, column):
         assert column.sequence is not None
         column_type = ColumnType(column.type.base, column.type.modifiers,
                                  column.type.array_bounds)
-        default = f"nextval({quote_literal(quote_ident(column.sequence))}::regclass)"
+        sequence = table_ref(table.schema, column.sequence)  # nextval finds it off search_path
+        default = f"nextval({quote_literal(sequence)}::regclass)"
     parts = [quote_ident(column.name), type_sql(column_type)]
     if column.collation:
         parts.append(f"COLLATE {quote_ident(column.collation)}")
     if column.identity:
-        sequence = ""
+        named = ""
         if table_name is not None and column.sequence not in (
                 None, make_object_name(table_name, column.name, "seq")):
-            sequence = f" (SEQUENCE NAME {quote_ident(str(column.sequence))})"
-        parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY{sequence}")
+            named = f" (SEQUENCE NAME {quote_ident(str(column.sequence))})"
+        parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY{named}")
     if column.generated:
         parts.append(f"GENERATED ALWAYS AS ({column.generated}) STORED")
     if default is not None:
@@ -138,7 +144,7 @@ def constraint_sql(constraint: ConstraintModel) -> str:
 def create_table_sql(table: TableModel, constraints: list[ConstraintModel] | None = None) -> str:
     """CREATE TABLE with every column, then the given constraints (default: all of them)."""
     chosen = list(table.constraints.values()) if constraints is None else constraints
-    lines = [column_sql(c, table.name) for c in table.columns.values()]
+    lines = [column_sql(c, table) for c in table.columns.values()]
     lines += [constraint_sql(c) for c in chosen]
     body = ",\n".join(INDENT + line for line in lines)
     head = f"CREATE TABLE {table_ref(table.schema, table.name)} ("

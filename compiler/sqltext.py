@@ -17,8 +17,10 @@ _STRING = re.compile(r"'(?:[^']|'')*'")
 
 @functools.lru_cache(maxsize=8192)
 def _word(column: str) -> re.Pattern[str]:
-    name = re.escape(column)
-    return re.compile(rf'(?<![\w$".]){name}(?![\w$"])(?!\s*\()|"{name}"')
+    """`column` named in SQL: bare, or in double quotes (a quote inside doubled)."""
+    bare = re.escape(column)
+    quoted = re.escape(column.replace('"', '""'))
+    return re.compile(rf'(?<![\w$".]){bare}(?![\w$"])(?!\s*\()|"{quoted}"')
 
 
 def mentions(expression: str | None, column: str) -> bool:
@@ -37,5 +39,10 @@ def rename_in(expression: str | None, old: str, new: str) -> str | None:
     if not expression:
         return expression
     pattern = _word(old)
+    written = quote_ident(new)
+
+    def replacement(_: re.Match[str]) -> str:
+        return written  # as written: a new name is no template (`\1`, `\g<0>`, `\n`)
+
     parts = re.split(r"('(?:[^']|'')*')", expression)
-    return "".join(p if p.startswith("'") else pattern.sub(quote_ident(new), p) for p in parts)
+    return "".join(p if p.startswith("'") else pattern.sub(replacement, p) for p in parts)

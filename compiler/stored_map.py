@@ -11,6 +11,10 @@ That reasoning holds because everything that reaches a table or an index goes th
 mapping: the model's cross-references (the foreign keys pointing at a table, a table's
 indexes) hold keys, never objects. A lookup hands the object out and keeps it; from then on
 its stored SQL is not used again.
+
+A lookup unpickles bytes without checking them: they are trusted because every `Stored`
+comes from this process (`Stored.of`) or from the compile cache, whose signature covers
+them and is checked before the cache is unpickled (cache_file.py).
 """
 
 from __future__ import annotations

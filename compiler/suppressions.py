@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from ..dsl.diagnostics import Diagnostic, warning
-from ..dsl.source import Source, Span
+from ..dsl.source import Source, Span, split_lines
 from .lint import RULES
 
 _ALLOW = re.compile(r"--\s*pgshift:\s*allow\s+(?P<codes>[\w-]+(?:\s*,\s*[\w-]+)*)",
@@ -29,7 +29,7 @@ def apply_allow_comments(diagnostics: list[Diagnostic], source: Source,
     each allow comment that names no lint rule."""
     if "pgshift:" not in source.text:
         return diagnostics
-    lines = source.text.split("\n")
+    lines = split_lines(source.text)
     allowed: dict[int, set[str]] = {}  # line number → codes its comment allows
     problems: list[Diagnostic] = []
     for number, line in enumerate(lines, 1):

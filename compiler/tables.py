@@ -67,12 +67,24 @@ def build_column(
             model.collation = written.collation.value
     if owns_sequence(model):
         model.not_null = True
-        model.sequence = choose_name(table.name, model.name, "seq",
-                                     lambda name: ctx.model.relation_taken(table.schema, name))
+        model.sequence = sequence_name(ctx, table, model)
         model.sequence_type = SERIAL_TYPES.get(model.type.name, model.type.name)
     if model.not_null:
         mark_not_null(table, model)
     return model, constraints
+
+
+def sequence_name(ctx: Context, table: TableModel, column: ColumnModel) -> str:
+    """The name of a serial or identity column's sequence: PostgreSQL's own choice, the first
+    free table_column_seq, …seq1, …seq2 (ChooseRelationName), free here of every relation
+    the model holds, this table and its other sequences included, and of every enum (a
+    sequence has a row type). Where PostgreSQL would choose otherwise (it picks the names
+    of one statement before creating any) the sequence is made by name (render.py)."""
+    def taken(name: str) -> bool:
+        return (ctx.model.relation_taken(table.schema, name)
+                or ctx.model.type_taken(table.schema, name))
+
+    return choose_name(table.name, column.name, "seq", taken)
 
 
 def mark_not_null(table: TableModel, column: ColumnModel) -> None:
@@ -258,11 +270,12 @@ def create_table(ctx: Context, s: ast.CreateTable) -> Step:
         ctx.model.detach_table(table)
         raise
     ctx.created_tables.add(key)
+    before, after = recreate_sequences(table)  # sequences `serial` would not name itself
     create = Statement(create_table_sql(table),
                        locks(*foreign_key_targets(table, SHARE_ROW_EXCLUSIVE)))
     drop = exclusive(table, f"DROP TABLE {table_ref(*key)}", "catalog",
                      *foreign_key_targets(table, ACCESS_EXCLUSIVE))
-    return Step([create], [drop], s.span, node=s)
+    return Step([*before, create, *after], [drop], s.span, node=s)
 
 
 @step(ast.DropTable)

@@ -11,6 +11,7 @@ checker only (see ast_frozen).
 
 from __future__ import annotations
 
+from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Literal as Kind
 
@@ -293,6 +294,9 @@ class RawSql:
     up: str
     down: str | None
     span: Span
+    # Where the up and the down text stand (their quotes), for diagnostics pointing inside.
+    up_span: Span | None = field(default=None, compare=False)
+    down_span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +339,9 @@ class MigrationFile:
     path: str
     header: MigrationHeader | None
     statements: tuple[Statement, ...]
+    # Every backtick expression in the file, in order: the compiler checks each is one
+    # expression without walking the whole tree to find them.
+    expressions: tuple[RawExpression, ...] = field(default=(), compare=False)
 
     @property
     def irreversible(self) -> bool:

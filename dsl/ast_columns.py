@@ -5,6 +5,7 @@ ast_frozen for why nodes are frozen for mypy only.
 
 from __future__ import annotations
 
+from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Literal as Kind
 
@@ -87,6 +88,7 @@ class FunctionCall:
     name: QualifiedName
     arguments: tuple[Expression, ...]
     span: Span
+    depth: int = field(default=1, compare=False)  # 1 + that of its deepest argument call
 
 
 @dataclass(frozen=True, slots=True)

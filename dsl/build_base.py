@@ -90,11 +90,13 @@ class Builder:
         self.path = path
         self.filtering = filtering
         self.diagnostics: list[Diagnostic] = []
+        self.expressions: list[ast.RawExpression] = []  # every backtick expression, in order
 
     def reset(self, path: str) -> None:
         """Start on another file: one builder serves every parse of a process."""
         self.path = path
         self.diagnostics = []
+        self.expressions = []
 
     def builds(self) -> dict[str, Any]:
         """The method for each rule the parser reduces, by the rule's name."""
@@ -127,4 +129,6 @@ class Builder:
         if not sql.strip():
             self.fail("empty-expression", "this backtick expression is empty",
                       self.token_span(token))
-        return ast.RawExpression(sql, self.token_span(token))
+        expression = ast.RawExpression(sql, self.token_span(token))
+        self.expressions.append(expression)
+        return expression

@@ -37,7 +37,7 @@ class StatementRules(TypeRules):
                 " `table documents { id bigint identity primary key }`",
                 where,
             )
-        return ast.MigrationFile(self.path, header, statements)
+        return ast.MigrationFile(self.path, header, statements, tuple(self.expressions))
 
     def header(self, meta: Meta, items: list[Any]) -> ast.MigrationHeader:
         found: dict[str, ast.Duration] = {}
@@ -227,7 +227,8 @@ class StatementRules(TypeRules):
         down = triple_value(items[1]) if len(items) > 1 else None
         if not up.strip():
             self.fail("empty-sql", "this sql block is empty", self.token_span(items[0]))
-        return ast.RawSql(up, down, meta)
+        return ast.RawSql(up, down, meta, self.token_span(items[0]),
+                          self.token_span(items[1]) if len(items) > 1 else None)
 
     def irreversible(self, meta: Meta, items: list[Token]) -> ast.Irreversible:
         return ast.Irreversible(string_value(items[0]) if items else None, meta)

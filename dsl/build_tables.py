@@ -87,7 +87,7 @@ class TableRules(TypeRules):
         return ast.Unique(meta)
 
     def default(self, meta: Meta, items: list[Any]) -> ast.Default:
-        return ast.Default(items[0], meta)
+        return ast.Default(self.shallow(items[0]), meta)
 
     def check(self, meta: Meta, items: list[Any]) -> ast.Check:
         return ast.Check(self.raw(items[-1]), meta)
@@ -218,7 +218,7 @@ class TableRules(TypeRules):
         return "type", [items[0], using]
 
     def set_default(self, meta: Meta, items: list[Any]) -> tuple[str, list[Any]]:
-        return "set_default", items
+        return "set_default", [self.shallow(items[0])]
 
     def drop_default(self, meta: Meta, items: list[Any]) -> tuple[str, list[Any]]:
         return "drop_default", []

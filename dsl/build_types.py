@@ -19,6 +19,10 @@ from .source import Span
 from .token import Token
 from .types import BuiltinType, canonical, suggestion
 
+# How deeply bare function calls may nest in a value. PostgreSQL has no need of more, and
+# the compiler reads values recursively: a file of any depth gets this error instead.
+MAX_CALL_DEPTH = 100
+
 
 class TypeRules(Builder):
     # ------------------------------------------------------------ types
@@ -138,8 +142,18 @@ class TypeRules(Builder):
 
     def function_call(self, meta: Meta, items: list[Any]) -> ast.FunctionCall:
         name, *arguments = items
-        return ast.FunctionCall(name, tuple(a for a in arguments if a is not None),
-                                meta)
+        given = tuple(a for a in arguments if a is not None)
+        depth = 1 + max((a.depth for a in given if isinstance(a, ast.FunctionCall)), default=0)
+        return ast.FunctionCall(name, given, meta, depth)
+
+    def shallow(self, value: ast.Expression) -> ast.Expression:
+        """A default's value, refused (at its outermost call) when its calls nest deeper
+        than MAX_CALL_DEPTH."""
+        if isinstance(value, ast.FunctionCall) and value.depth > MAX_CALL_DEPTH:
+            self.fail("nested-too-deep", f"function calls nested more than {MAX_CALL_DEPTH}"
+                      f" levels deep ({value.depth:,}): write an expression this deep as SQL"
+                      " in backticks", value.name.span)
+        return value
 
     def special_value(self, meta: Meta, items: list[Token]) -> ast.SpecialValue:
         word = identifier(items[0])

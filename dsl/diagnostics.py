@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -50,13 +51,21 @@ class DiagnosticError(Exception):
 
 
 def _display_width(text: str) -> int:
+    if text.isascii():  # one column each, counted without a call per character
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+_NOT_A_TAB = re.compile(r"[^\t]")
 
 
 def caret_line(source_line: str, column: int, length: int = 1) -> str:
     """Spaces (tabs kept, wide characters counted twice) up to `column`, then ^~~."""
     prefix = source_line[: column - 1]
-    pad = "".join(ch if ch == "\t" else " " * _display_width(ch) for ch in prefix)
+    if prefix.isascii():
+        pad = _NOT_A_TAB.sub(" ", prefix)
+    else:
+        pad = "".join(ch if ch == "\t" else " " * _display_width(ch) for ch in prefix)
     underline = source_line[column - 1 : column - 1 + max(length, 1)]
     width = max(_display_width(underline), 1)
     return pad + "^" + "~" * (width - 1)
@@ -64,6 +73,8 @@ def caret_line(source_line: str, column: int, length: int = 1) -> str:
 
 def printable(line: str) -> str:
     """Control characters (a NUL, say) shown visibly, one column each."""
+    if line.replace("\t", "").isprintable():  # no control character: no call per character
+        return line
     return "".join(
         ch if ch == "\t" or unicodedata.category(ch)[0] != "C" else "\N{REPLACEMENT CHARACTER}"
         for ch in line

@@ -8,6 +8,8 @@ and (with a transformer) parse-tree nodes for the rules it inlines. Here each re
 the AST builder's method for the rule directly, and each value's span sits beside it on the
 stack. The loop takes exactly what Lark's would and hands every method what Lark's tree
 builder would hand a transformer (tests/dsl/test_lalr_driver.py checks both against Lark).
+Positions differ from Lark's in one way: a lone CR ends a line here, as for PostgreSQL,
+where Lark counts LFs only.
 
 The tables come as plain data (lalr_tables.py), read out of Lark once and kept between
 processes, so this module imports nothing of Lark. Input the tables refuse raises
@@ -22,7 +24,7 @@ from typing import Any
 
 from .lalr_scanner import Scanner, scanner_for
 from .lalr_tables import LalrTables, Reduction
-from .source import Span
+from .source import Span, newlines_only
 from .token import Token
 
 Build = Callable[[Span, list[Any]], Any]  # a rule's method: its span, its children → value
@@ -81,6 +83,7 @@ class LalrDriver:
         values: list[Any] = []
         positions: list[Position | None] = []
         pos, line, line_start, end = 0, 1, 0, len(text)
+        text_lf = newlines_only(text)  # the same offsets, every line break a LF: counted
         token: Token | None = None
         where: Position | None = None
         while True:
@@ -98,23 +101,23 @@ class LalrDriver:
                         raise Refused
                 kind = found.lastgroup
                 stop = found.end()
-                newlines = text.count("\n", pos, stop)  # in the blanks skipped, or the token
+                newlines = text_lf.count("\n", pos, stop)  # in the blanks skipped, or the token
                 if kind in ignore:
                     if newlines:
                         line += newlines
-                        line_start = text.rindex("\n", pos, stop) + 1
+                        line_start = text_lf.rindex("\n", pos, stop) + 1
                     pos = stop
                     continue
                 begin = found.start(kind)
                 if newlines:
-                    before = text.count("\n", pos, begin)
+                    before = text_lf.count("\n", pos, begin)
                     if before:
                         line += before
-                        line_start = text.rindex("\n", pos, begin) + 1
+                        line_start = text_lf.rindex("\n", pos, begin) + 1
                     start_line, column = line, begin - line_start + 1
                     if newlines > before:
                         line += newlines - before
-                        line_start = text.rindex("\n", begin, stop) + 1
+                        line_start = text_lf.rindex("\n", begin, stop) + 1
                 else:
                     start_line, column = line, begin - line_start + 1
                 pos = stop

@@ -176,10 +176,15 @@ _STATEMENT_START = re.compile(
 )
 
 
+def _line_of(source: Source, token: Token) -> int:
+    """A Lark token's line as pgshift counts lines (Lark ends them at LF only)."""
+    assert token.start_pos is not None
+    return source.position(token.start_pos)[0]
+
+
 def _statement_inside_block(source: Source, brace: Token, error_line: int) -> int | None:
     """The line, after an unclosed '{', that starts unindented with a statement keyword."""
-    assert brace.line is not None
-    for number in range(brace.line + 1, error_line + 1):
+    for number in range(_line_of(source, brace) + 1, error_line + 1):
         if _STATEMENT_START.match(source.line(number)):
             return number
     return None
@@ -228,10 +233,23 @@ def _default_without_value(source: Source, span: Span) -> Diagnostic | None:
     return None
 
 
+# Blanks and `--` comments, matched on the reversed text (a comment reversed is the rest of
+# its line, then `--`), from the end of the file back to its last token.
+_TRAILING_BLANKS_REVERSED = re.compile(r"(?:\s|[^\r\n]*--)*+")
+
+
+def content_end(text: str) -> int:
+    r"""Where the text's last token ends: its end without the blanks and comments after it.
+    Read backwards in one pass; searching forwards for `(\s|--…)*\Z` tried every offset of a
+    long run of blank lines, reading on to its end each time (quadratic)."""
+    trailing = _TRAILING_BLANKS_REVERSED.match(text[::-1])
+    assert trailing is not None  # it matches the empty string at least
+    return len(text) - trailing.end()
+
+
 def _token_span(source: Source, token: Token) -> Span:
     if token.type == "$END":
-        stripped = re.sub(r"(\s|--[^\n]*)*\Z", "", source.text)
-        return source.span_at(len(stripped), 1)
+        return source.span_at(content_end(source.text), 1)
     assert token.start_pos is not None
     text = str(token)
     lead = len(text) - len(text.lstrip())
@@ -342,7 +360,7 @@ def from_unexpected_token(source: Source, failure: UnexpectedToken,
             " to use it as a name)"
         )
     if "RBRACE" in expected and token.type in STATEMENT_KEYWORDS and brace is not None:
-        message += f" (is the '}}' missing for the '{{' on line {brace.line}?)"
+        message += f" (is the '}}' missing for the '{{' on line {_line_of(source, brace)}?)"
     return error("syntax", message, span)
 
 

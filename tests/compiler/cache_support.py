@@ -3,9 +3,12 @@ compile produces that a user sees, to compare a compile with the cache against o
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from pathlib import Path
 
+from pgshift.compiler import cache_file
 from pgshift.compiler.codegen import render_module, render_schema_file
 from pgshift.compiler.history import History, compile_history
 from pgshift.dsl import Diagnostic, render
@@ -49,6 +52,15 @@ HISTORY = [
 CACHED = len(HISTORY) - 1  # the cache never holds the newest file
 
 Outcome = tuple[str, str, list[Diagnostic], list[str]]
+SIGNED_FROM = len(cache_file.MAGIC) + hashlib.sha256().digest_size  # where the pickle starts
+
+
+def signed(payload: bytes, key: bytes | None = None) -> bytes:
+    """A cache file holding `payload`, signed with `key` (default: this user's own)."""
+    key = cache_file.user_key() if key is None else key
+    assert key is not None, "the user's cache directory must be usable for these tests"
+    mac = hmac.new(key, cache_file.MAGIC + payload, hashlib.sha256).digest()
+    return cache_file.MAGIC + mac + payload
 
 
 def outcome(history: History) -> Outcome:

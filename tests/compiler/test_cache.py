@@ -30,9 +30,11 @@ if TYPE_CHECKING:
         COMMENTS,
         CREATE_DOCS,
         HISTORY,
+        SIGNED_FROM,
         USER_INDEX,
         Project,
         outcome,
+        signed,
     )
 else:  # pytest imports the test modules by their path from the repository root
     from tests.compiler.cache_support import (
@@ -42,9 +44,11 @@ else:  # pytest imports the test modules by their path from the repository root
         COMMENTS,
         CREATE_DOCS,
         HISTORY,
+        SIGNED_FROM,
         USER_INDEX,
         Project,
         outcome,
+        signed,
     )
 
 
@@ -170,11 +174,12 @@ def test_deleting_files(project: Project, deleted: list[str], reused: int) -> No
 
 
 def _repickled(**changes: object) -> Callable[[bytes], bytes]:
+    """The cache with some fields changed, signed again as this user's pgshift would."""
     def change(data: bytes) -> bytes:
-        cache = pickle.loads(data)
+        cache = pickle.loads(data[SIGNED_FROM:])
         for name, value in changes.items():
             setattr(cache, name, value)
-        return pickle.dumps(cache)
+        return signed(pickle.dumps(cache))
     return change
 
 
@@ -182,7 +187,8 @@ def _repickled(**changes: object) -> Callable[[bytes], bytes]:
     pytest.param(lambda data: random.Random(7).randbytes(len(data)), id="random-bytes"),
     pytest.param(lambda data: b"", id="empty"),
     pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
-    pytest.param(lambda data: pickle.dumps({"format": 3, "keys": []}), id="other-object"),
+    pytest.param(lambda data: signed(pickle.dumps({"format": 3, "keys": []})),
+                 id="other-object"),
     pytest.param(_repickled(format=history_module.CACHE_FORMAT + 1), id="other-format"),
     pytest.param(_repickled(compiler="0.0.0"), id="other-compiler"),
 ])

@@ -43,6 +43,12 @@ def s(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def in_literal(text: str) -> str:
+    """`text` as it stands inside a literal pgshift writes: '' for a quote, and a backslash
+    doubled, the literal then being E'…' (see quoting.quote_literal)."""
+    return text.replace("'", "''").replace("\\", "\\\\")
+
+
 # Names are at most 63 bytes (longer is a compile error); quoted names may hold any
 # character the grammar lets through, newlines included.
 NAMES = {
@@ -113,7 +119,7 @@ def _comments_case() -> Case:
     # Down of each comment restores the previous one: hostile values in down_sql too.
     return Case([("0.0.1_table.shift", first),
                  ("0.0.2_comments.shift", "\n".join(later) + "\n")],
-                tuple(t.replace("'", "''") for t in COMMENTS.values()))
+                tuple(in_literal(t) for t in COMMENTS.values()))
 
 
 def _sql_case() -> Case:
@@ -137,11 +143,11 @@ def _values_case() -> Case:
         "table notes {\n"
         f"    body text default {s(chr(92) + 'n' + chr(10) + '{{ y }}' + chr(39) * 3)}\n"
         "    mood mood\n"
-        "    note text check `note <> '\"\"\"' and note <> '\\' and note !~ '{{ }}'`\n"
+        "    note text check `note <> '\"\"\"' and note <> E'\\\\' and note !~ '{{ }}'`\n"
         "}\n"
     )
     return Case([("0.0.1_values.shift", enum + "\n" + table)],
-                ("'it''s'", "'\"\"\"'", "'\\'", "{{ x }}", "''''''", "😀", "'a\nb'"))
+                ("'it''s'", "'\"\"\"'", "E'\\\\'", "{{ x }}", "''''''", "😀", "'a\nb'"))
 
 
 def _many_versions_case() -> Case:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from pgshift.dsl import DiagnosticError, Source, parse_file, render, render_all
 from pgshift.dsl.diagnostics import printable
-from pgshift.dsl.source import UndecodableSource, decode
+from pgshift.dsl.source import UndecodableSource, decode, split_lines
 
 if TYPE_CHECKING:
     from properties_programs_support import SKETCH, programs
@@ -45,7 +45,7 @@ def check_diagnostics(failure: DiagnosticError, data: bytes, path: str) -> None:
         text = source.text
     except UndecodableSource:
         source, text = None, data.decode("utf-8", errors="replace")
-    lines = text.split("\n")
+    lines = split_lines(text)  # a line ends at LF, CRLF or a lone CR, as for PostgreSQL
     assert failure.diagnostics
     for diagnostic in failure.diagnostics:
         span = diagnostic.span
@@ -62,7 +62,7 @@ def check_diagnostics(failure: DiagnosticError, data: bytes, path: str) -> None:
         # test_messages_are_one_line. Then the rendered block cannot be split into lines.)
         if source is not None and "\n" not in diagnostic.message:  # quotes its own line
             block = render(diagnostic, source).split("\n")
-            assert block[1] == printable(lines[span.line - 1].removesuffix("\r")), block
+            assert block[1] == printable(lines[span.line - 1]), block
     rendered = render_all(failure.diagnostics, {path: source} if source else {})
     for marker in MARKERS:
         assert marker not in rendered or marker in text, rendered
