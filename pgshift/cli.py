@@ -158,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="print the SQL that would run, after the same checks; change nothing")
     up.add_argument("--no-check", action="store_true",
                     help="apply generated/ even if migrations/ changed since it was compiled")
+    up.add_argument("--out-of-order", action="store_true",
+                    help="apply a pending migration older than the newest applied one (a"
+                         " branch merged late); refused otherwise, exit 23")
     up.add_argument("--atomic", action="store_true",
                     help="apply every pending migration in one transaction, all or nothing;"
                          " refused, before anything runs, when one cannot run in a"
@@ -343,14 +346,14 @@ def _up(args: argparse.Namespace, out: TextIO) -> int:
 
         return rehearse(options, out, sys.stderr, target_version=args.to,
                         on_server=args.rehearse_on_server, check_fresh=not args.no_check,
-                        ignore_checksums=args.ignore_checksums)
+                        ignore_checksums=args.ignore_checksums, out_of_order=args.out_of_order)
     if args.repair and not args.dry_run:
         from .commands.repair import repair
 
         repair(options, out, sys.stderr, dry_run=False, wait=args.wait, quiet_when_clean=True)
     return up(options, out, sys.stderr, target_version=args.to, wait=args.wait,
               check_fresh=not args.no_check, ignore_checksums=args.ignore_checksums,
-              dry_run=args.dry_run, atomic=args.atomic)
+              dry_run=args.dry_run, atomic=args.atomic, out_of_order=args.out_of_order)
 
 
 def _down(args: argparse.Namespace, out: TextIO) -> int:
@@ -500,13 +503,19 @@ def _main(argv: Sequence[str] | None) -> int:
     except ProjectError as bad:
         print_error(str(bad), ExitCode.CONFIG, log_format)
         return int(ExitCode.CONFIG)
+    except OSError as failed:  # the file system's refusal (read-only, full, not a directory)
+        where = f" ({failed.filename})" if failed.filename else ""
+        print_error(f"{failed.strerror or failed}{where}", ExitCode.CONFIG, log_format)
+        return int(ExitCode.CONFIG)
     except KeyboardInterrupt:
         print("pgshift: interrupted", file=sys.stderr)
         return 130
     except Exception as bug:  # a bug: say so plainly, traceback only on request
         if args.verbose:
             traceback.print_exc()
-        print(f"pgshift: internal error: {type(bug).__name__}: {bug}"
+        from .runner.urls import mask_password  # a bug's text may quote a URL
+
+        print(f"pgshift: internal error: {type(bug).__name__}: {mask_password(str(bug))}"
               " (run with --verbose for the traceback, and please report it)", file=sys.stderr)
         return int(ExitCode.INTERNAL)
 

@@ -23,6 +23,7 @@ class ExitCode(IntEnum):
     LINT = 20
     VERIFY = 21
     PENDING = 22
+    OUT_OF_ORDER = 23
 
 
 class CommandFailed(Exception):

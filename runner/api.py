@@ -27,19 +27,23 @@ def migrate(url: str, migrations: Sequence[Migration], *, wait: float | None = N
             timeouts: Timeouts | None = None, retry: RetryPolicy | None = None,
             logger: logging.Logger | None = None, application_name: str = "pgshift",
             atomic: bool = False, rollback: bool = True,
-            build_limits: BuildLimits | None = None) -> list[Migration]:
+            build_limits: BuildLimits | None = None,
+            out_of_order: bool = False) -> list[Migration]:
     """Apply the pending migrations (up to `target`) to the database at `url`; return
     those applied. With `wait`, wait up to that many seconds for another instance's
     migration lock instead of raising LockHeld. Every expected failure is a RunnerError
     (pgshift.runner.errors) whose message says what happened and what state remains.
     `atomic` and `rollback` are `up --atomic` and the opposite of `up --no-rollback`;
-    `build_limits` what [tool.pgshift] index_build_memory and index_build_workers say."""
+    `build_limits` what [tool.pgshift] index_build_memory and index_build_workers say;
+    `out_of_order` applies a pending migration older than the newest applied one, which
+    is refused (OutOfOrder) otherwise."""
     chosen = logger or logging.getLogger("pgshift")
     migrator = PostgresMigrator.connect(url, table, application_name, timeouts=timeouts,
                                         retry=retry, logger=chosen, undo=rollback,
                                         build_limits=build_limits)
     try:
         return new_migration_manager(migrator, chosen).run(migrations, target=target,
-                                                            wait=wait, atomic=atomic)
+                                                            wait=wait, atomic=atomic,
+                                                            out_of_order=out_of_order)
     finally:
         migrator.close()

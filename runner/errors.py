@@ -68,6 +68,12 @@ class StaleBuild(RunnerError):
     exit_code = ExitCode.STALE
 
 
+class OutOfOrder(RunnerError):
+    """A pending migration is older than one already applied (a branch merged late)."""
+
+    exit_code = ExitCode.OUT_OF_ORDER
+
+
 class NoSuchVersion(RunnerError):
     exit_code = ExitCode.USAGE
 
@@ -97,7 +103,8 @@ class ServerError:
 
     def describe(self, statement: str = "") -> str:
         name = _condition_name(self.sqlstate)
-        lines = [f"ERROR {self.sqlstate or '?????'}{f' ({name})' if name else ''}: {self.message}"]
+        lines = [f"ERROR {self.sqlstate}{f' ({name})' if name else ''}: {self.message}"
+                 if self.sqlstate else self.message]  # no SQLSTATE: the client's error
         if self.detail:
             lines.append(f"DETAIL: {self.detail}")
         if self.hint:
@@ -174,7 +181,8 @@ class ConnectionLost(MigrationFailed):
             self, f"migration {version} ({description}) failed: the connection to the database"
             f" was lost while it ran ({server.describe()}). It ran in one transaction, which"
             " PostgreSQL rolls back when the connection ends: nothing of it remains and the"
-            " database is still at the previous version.")
+            " database is still at the previous version; the migration lock ended with the"
+            " session.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,9 +23,14 @@ class GeneratedModule:
 
 
 def load_generated(path: Path) -> GeneratedModule:
+    """The module's migrations; a module that is missing, damaged (merge-conflict markers,
+    cut short, not UTF-8) or not a compiler's output is a StaleBuild: compile again."""
     if not path.is_file():
         raise StaleBuild(f"{path} does not exist: run `pgshift compile` first")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise _damaged(path, str(error)) from None
     found = _SOURCES_HASH.search(text)
     name = "pgshift_generated_" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
     spec = importlib.util.spec_from_file_location(name, path)
@@ -33,7 +38,21 @@ def load_generated(path: Path) -> GeneratedModule:
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
-    migrations = list(getattr(module, "POSTGRESQL_MIGRATIONS", []))
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as error:
+        raise _damaged(path, f"line {error.lineno}: {error.msg}") from None
+    except Exception as error:  # its code is the compiler's: anything else is damage too
+        raise _damaged(path, f"{type(error).__name__}: {error}") from None
+    migrations = getattr(module, "POSTGRESQL_MIGRATIONS", None)
+    if not isinstance(migrations, list) or not all(isinstance(m, Migration)
+                                                   for m in migrations):
+        raise _damaged(path, "it has no POSTGRESQL_MIGRATIONS list of migrations")
     return GeneratedModule(path, sorted(migrations, key=lambda m: m.version_key),
                            found.group(1) if found else None)
+
+
+def _damaged(path: Path, why: str) -> StaleBuild:
+    return StaleBuild(f"{path} cannot be loaded ({why}): it is not as `pgshift compile` wrote"
+                      " it (a merge conflict, or a file cut short?); run `pgshift compile` to"
+                      " write it again")

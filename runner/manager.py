@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 from .errors import (
     ChecksumMismatch,
+    ConnectionLost,
     DirtyDatabase,
     IrreversibleError,
     LockReleaseError,
     MigrationFailed,
     NoSuchVersion,
     NotAtomic,
+    OutOfOrder,
     UnknownVersions,
 )
 from .events import emit
@@ -80,10 +82,12 @@ class Manager:
         except BaseException as failure:
             if isinstance(failure, MigrationFailed):
                 self._failed(failure)
+            if isinstance(failure, ConnectionLost):
+                raise  # the lock went with the session; its message says so
             try:
                 self.migrator.release_lock()
             except LockReleaseError as release:
-                self.logger.error("%s", release)
+                emit(self.logger, logging.ERROR, "lock_release_failed", str(release))
                 failure.add_note(f"Also: {release}")
             raise
         self.migrator.release_lock()
@@ -101,14 +105,7 @@ class Manager:
 
     def _verified(self, migrations: Sequence[Migration], ignore_checksums: bool) -> Status:
         state = self.status(migrations)
-        dirty = [a for a in state.applied if a.dirty]
-        if dirty:
-            row = dirty[-1]
-            failed = f"; it failed at:\n    {row.failed_statement.strip()}" if (
-                row.failed_statement) else ""
-            raise DirtyDatabase(
-                f"the database is dirty at version {row.version}: a non-transactional migration"
-                f" stopped part-way{failed}\nNothing was run. {REPAIR_HINT}")
+        refuse_dirty(state, "Nothing was run.")
         if state.unknown:
             versions = ", ".join(a.version for a in state.unknown)
             raise UnknownVersions(
@@ -125,9 +122,13 @@ class Manager:
         return state
 
     def to_apply(self, migrations: Sequence[Migration], *, target: str | None = None,
-                 ignore_checksums: bool = False) -> list[Migration]:
+                 ignore_checksums: bool = False, out_of_order: bool = False,
+                 ) -> list[Migration]:
         """What `run` would apply now, after the same checks; changes nothing, takes no lock."""
-        pending = self._verified(migrations, ignore_checksums).pending
+        state = self._verified(migrations, ignore_checksums)
+        pending = state.pending
+        if not out_of_order:
+            _check_in_order(state)
         if target is not None:
             _require(migrations, target)
             pending = [m for m in pending if m.version_key <= version_key(target)]
@@ -153,11 +154,15 @@ class Manager:
 
     def run(self, migrations: Sequence[Migration], *, target: str | None = None,
             wait: float | None = None, ignore_checksums: bool = False,
-            progress: Progress | None = None, atomic: bool = False) -> list[Migration]:
+            progress: Progress | None = None, atomic: bool = False,
+            out_of_order: bool = False) -> list[Migration]:
         """Apply pending migrations (up to `target`); return those applied. `atomic`: all
-        in one transaction, refused before anything runs when one cannot be."""
+        in one transaction, refused before anything runs when one cannot be.
+        `out_of_order`: apply a pending migration older than the newest applied one,
+        which is refused otherwise."""
         with self.locked(wait):
-            pending = self.to_apply(migrations, target=target, ignore_checksums=ignore_checksums)
+            pending = self.to_apply(migrations, target=target, ignore_checksums=ignore_checksums,
+                                    out_of_order=out_of_order)
             numbers = {m.version: number for number, m in enumerate(pending, 1)}
             if atomic:
                 _check_atomic(pending)
@@ -205,11 +210,47 @@ class Manager:
         emit(self.logger, logging.INFO, "run_finished", finished, direction=direction,
              count=count, duration_ms=took)
 
-    def force(self, migrations: Sequence[Migration], version: str | None) -> None:
+    def force(self, migrations: Sequence[Migration], version: str | None) -> str | None:
+        """Record `version` as current, clean; returns it as the build spells it (a user
+        may write 0.0.03 for 0.0.3)."""
         if version is not None:
-            _require(migrations, version)
+            version = _require(migrations, version).version
         with self.locked():
             self.migrator.force(version, list(migrations))
+        return version
+
+
+def refuse_dirty(state: Status, outcome: str) -> None:
+    """Raise DirtyDatabase when a version is dirty: what stopped, where, and the way out;
+    `outcome` says what the command did not do."""
+    dirty = [a for a in state.applied if a.dirty]
+    if dirty:
+        row = dirty[-1]
+        failed = f"; it failed at:\n    {row.failed_statement.strip()}" if (
+            row.failed_statement) else ""
+        raise DirtyDatabase(
+            f"the database is dirty at version {row.version}: a non-transactional migration"
+            f" stopped part-way{failed}\n{outcome} {REPAIR_HINT}")
+
+
+def _check_in_order(state: Status) -> None:
+    """Refuse a pending migration older than the newest applied one: written on a branch
+    merged after a newer one ran, it was never applied before that newer one, as it was
+    everywhere else (and the history would list it out of version order)."""
+    if not state.applied:
+        return
+    newest = max(state.applied, key=lambda a: version_key(a.version))
+    older = [m for m in state.pending if m.version_key < version_key(newest.version)]
+    if older:
+        names = ", ".join(f"{m.version} ({m.description})" for m in older)
+        several = len(older) > 1
+        raise OutOfOrder(
+            f"pending migration{'s' * several} {names} {'are' if several else 'is'} older than"
+            f" {newest.version} ({newest.description}), which is applied: applying"
+            f" {'them' if several else 'it'} now would run {'them' if several else 'it'}"
+            " after a newer one, unlike on a database migrated in order. Nothing was run."
+            " Give it a version after the newest applied one (rename the file), or apply it"
+            " anyway with --out-of-order")
 
 
 def _check_atomic(pending: Sequence[Migration]) -> None:
@@ -223,11 +264,14 @@ def _check_atomic(pending: Sequence[Migration]) -> None:
             " up to the version before it with --to")
 
 
-def _require(migrations: Sequence[Migration], version: str) -> None:
-    if not all(part.isdigit() for part in version.split(".")) or version_key(version) not in {
-            m.version_key for m in migrations}:
-        known = ", ".join(m.version for m in migrations) or "none"
-        raise NoSuchVersion(f"no migration with version {version} (known: {known})")
+def _require(migrations: Sequence[Migration], version: str) -> Migration:
+    """The migration with this version (0.0.03 is 0.0.3), or NoSuchVersion."""
+    if all(part.isdigit() for part in version.split(".")):
+        for migration in migrations:
+            if migration.version_key == version_key(version):
+                return migration
+    known = ", ".join(m.version for m in migrations) or "none"
+    raise NoSuchVersion(f"no migration with version {version} (known: {known})")
 
 
 def new_migration_manager(migrator: Migrator, logger: logging.Logger | None = None) -> Manager:

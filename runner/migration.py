@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -142,15 +143,24 @@ class Migration:
 
 
 def sql_script(statements: Sequence[str]) -> str:
-    """Statements as a script psql would run: each ends with `;`, on a line of its own when
-    the statement's last line ends in a `--` comment."""
+    """Statements as a script psql would run: each ends with one `;`, on a line of its own
+    when the statement's last line ends in a `--` comment."""
     lines = []
     for statement in statements:
         text = statement.rstrip()
         last = text.rsplit("\n", 1)[-1]
-        lines.append(f"{text}\n;" if "--" in last else f"{text};")
+        if "--" in last:
+            lines.append(f"{text}\n;")
+        else:  # a sql block's own last `;` ends it already
+            lines.append(text if text.endswith(";") else f"{text};")
     return "\n\n".join(lines) + "\n" if lines else ""
 
 
 def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
+    """0.0.10 after 0.0.9. A version that is not dot-separated numbers (a history row
+    written by hand: `v2`, '') sorts after every real one, as a version this build does not
+    know: it is reported (exit 17), and `force` removes it, instead of breaking them."""
+    try:
+        return tuple(int(part) for part in version.split("."))
+    except ValueError:
+        return (sys.maxsize,)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import itertools
 import logging
@@ -32,7 +33,7 @@ from .errors import (
 from .events import NOTICE, emit, wants
 from .index_build import BuildLimits, build_settings
 from .index_progress import IndexProgressWatcher
-from .locks import Lock
+from .locks import ACCESS_SHARE, Lock
 from .migration import Migration, StatementFailed, execute_all, version_key
 from .protocol import AppliedMigration, VersionState
 from .segments import (
@@ -47,10 +48,12 @@ from .segments import (
     undo_failed,
     undone_left,
 )
+from .urls import mask_password
 from .waits import RETRYABLE, Attempts, RetryPolicy, Timeouts
 
 DEFAULT_TABLE = "public.schema_migrations"
 POLL_SECONDS = 0.2
+HISTORY_LOCK_WAIT_MS = 5000  # reading the history behind another session's lock on it
 _CLOCK = b"SELECT clock_timestamp()"
 
 
@@ -88,6 +91,7 @@ class PostgresMigrator:
         self._statements = _HistoryStatements.for_table(self.table, connection)
         self._history_row = (f"INSERT INTO {self.schema}.{self.table_name} … (the migration's"
                              " history row)")
+        self._fresh_session = session_settings(connection.info.server_version)
 
     @classmethod
     def connect(cls, url: str, table: str = DEFAULT_TABLE, application_name: str = "pgshift",
@@ -95,14 +99,14 @@ class PostgresMigrator:
         """Connect to `url`; `options` are the constructor's (timeouts, retry, logger)."""
         try:
             connection = psycopg.connect(url, autocommit=True, application_name=application_name,
-                                         connect_timeout=10)
+                                         **_default_connect_timeout(url))
         except psycopg.Error as error:
             message = f"cannot connect to the database: {_first_line(error)}"
-            raise ConnectionFailed(message) from None
-        # Notice a vanished client even while a statement waits (PostgreSQL 14+).
-        with contextlib.suppress(psycopg.Error):
-            connection.execute("SET client_connection_check_interval = '2s'")
-        return cls(connection, table, **options)
+            raise ConnectionFailed(mask_password(message, url)) from None
+        migrator = cls(connection, table, **options)
+        for setting in migrator._fresh_session:
+            connection.execute(setting)
+        return migrator
 
     def close(self) -> None:
         self.connection.close()
@@ -110,9 +114,19 @@ class PostgresMigrator:
     # ------------------------------------------------------------ the history table
 
     def _exists(self) -> bool:
-        row = self.connection.execute("SELECT to_regclass(%s) IS NOT NULL",
+        """Whether the history table exists; a view or another kind of relation by its name
+        is not taken for it (writing the history through a view would lie)."""
+        row = self.connection.execute("SELECT relkind::text FROM pg_class WHERE oid ="
+                                      " to_regclass(%s)",
                                       [f'"{self.schema}"."{self.table_name}"']).fetchone()
-        return bool(row and row[0])
+        if row is None:
+            return False
+        if row[0] not in ("r", "p"):
+            kind = _RELATION_KINDS.get(row[0], "not a table")
+            raise TableError(
+                f"{self.schema}.{self.table_name} is {kind}, not pgshift's migration table:"
+                " name another one with --table (or `table` in [tool.pgshift])")
+        return True
 
     def ensure_table(self) -> None:
         try:
@@ -144,17 +158,45 @@ class PostgresMigrator:
                 )""").format(self.table))
 
     def applied(self) -> list[AppliedMigration]:
+        """The history, read under a bounded lock wait: a session holding the table in
+        ACCESS EXCLUSIVE (a LOCK TABLE, a VACUUM FULL) is named instead of waited for."""
         try:
-            if not self._exists():
-                return []
-            rows = self.connection.execute(sql.SQL(
-                "SELECT version, description, checksum, dirty, applied_at, execution_ms,"
-                " applied_by, failed_statement FROM {}").format(self.table)).fetchall()
+            with self.connection.transaction():
+                self.connection.execute(f"SET LOCAL lock_timeout = '{HISTORY_LOCK_WAIT_MS}ms'")
+                if not self._exists():
+                    return []
+                rows = self.connection.execute(sql.SQL(
+                    "SELECT version, description, checksum, dirty, applied_at, execution_ms,"
+                    " applied_by, failed_statement FROM {}").format(self.table)).fetchall()
+        except errors.LockNotAvailable:
+            in_the_way = "; ".join(b.describe() for b in blockers(
+                self.connection, [Lock(self.schema, self.table_name, ACCESS_SHARE)]))
+            raise TableError(
+                f"cannot read the migration table {self.schema}.{self.table_name}: waited"
+                f" {HISTORY_LOCK_WAIT_MS / 1000:g} s for a lock on it"
+                f"{': ' + in_the_way if in_the_way else ''}") from None
         except psycopg.Error as error:
             raise TableError(f"cannot read the migration table {self.schema}."
                              f"{self.table_name}: {_first_line(error)}") from None
-        return sorted((AppliedMigration(*row) for row in rows),
-                      key=lambda a: version_key(a.version))
+        history = [AppliedMigration(*row) for row in rows]
+        for row in history:
+            self._check_row(row)
+        return sorted(history, key=lambda a: version_key(a.version))
+
+    def _check_row(self, row: AppliedMigration) -> None:
+        """A row as pgshift writes it, or a TableError naming what was changed by hand (a
+        column retyped, a NOT NULL dropped) instead of a crash where it is first used."""
+        expected = (("version", row.version, str), ("description", row.description, str),
+                    ("checksum", row.checksum, str), ("dirty", row.dirty, bool),
+                    ("applied_at", row.applied_at, dt.datetime),
+                    ("applied_by", row.applied_by, str))
+        for column, value, kind in expected:
+            if not isinstance(value, kind):
+                found = "NULL" if value is None else f"{value!r} ({type(value).__name__})"
+                raise TableError(
+                    f"the migration table {self.schema}.{self.table_name} is not as pgshift"
+                    f" made it: {column} of version {row.version!r} is {found}; restore the"
+                    " column's type and value (docs/cli.md, \"The history table\")")
 
     def current_version(self) -> VersionState:
         applied = self.applied()
@@ -220,10 +262,15 @@ class PostgresMigrator:
         migration's own transaction its duration is taken by the server (the clock now
         against the transaction's start), which also holds when the statements were sent
         pipelined, before any of them ran."""
-        self.connection.execute(
-            self._statements.upsert_timed if in_transaction else self._statements.upsert,
-            [migration.version, migration.description, migration.checksum, dirty,
-             *([] if in_transaction else [elapsed_ms])])
+        if in_transaction:
+            assert not dirty, "a row written with its migration is clean"
+            self.connection.execute(self._statements.upsert_timed, [
+                migration.version, migration.description, migration.checksum,
+                migration.version])
+        else:
+            self.connection.execute(self._statements.upsert, [
+                migration.version, migration.description, migration.checksum, dirty,
+                elapsed_ms])
 
     def _mark_failed(self, migration: Migration, statement: str) -> str:
         """Record the failing statement; returns a note when even that is impossible (the row
@@ -274,7 +321,11 @@ class PostgresMigrator:
                             execute_all(self.connection, current.up_sql, 0, None,
                                         self._timer(current, "up"),
                                         self._index_builds(current, "up", local=True))
-                            self._record(current, False, None, in_transaction=True)
+                            try:
+                                self._record(current, False, None, in_transaction=True)
+                            except psycopg.Error as error:
+                                raise StatementFailed(len(current.up_sql), self._history_row,
+                                                      error) from error
                     return
                 except StatementFailed as failed:
                     self._retry_or_raise(current, "up", failed, attempts, left)
@@ -377,7 +428,8 @@ class PostgresMigrator:
                         if timed:
                             clocks.append(self.connection.execute(_CLOCK))
                     cursors.append(self.connection.execute(self._statements.upsert_timed, [
-                        migration.version, migration.description, migration.checksum, False]))
+                        migration.version, migration.description, migration.checksum,
+                        migration.version]))
                     pipeline.sync()
                     took.append(time.monotonic() - began)
                     if number:  # the one before has its COMMIT's result now
@@ -488,6 +540,8 @@ class PostgresMigrator:
         plans = migration.plans(direction)
         segments = segments_of(plans)
         started = time.monotonic()
+        for setting in self._fresh_session:  # for a concurrent statement first
+            self.connection.execute(setting)
         marked = False  # the row says dirty: part of the migration may be applied
         for position, indices in enumerate(segments):
             first, last = position == 0, position == len(segments) - 1
@@ -687,11 +741,14 @@ class PostgresMigrator:
             yield
 
     def _settings(self, migration: Migration) -> list[bytes]:
-        """SET LOCAL statements for a migration's transaction: its header's timeouts, else
-        the run's."""
+        """What starts each transaction of a migration's: the session as pgshift connected
+        it (a `SET search_path` or `SET ROLE` in an earlier migration's sql block does not
+        reach this one), then SET LOCAL of its header's timeouts, else the run's."""
         lock_timeout = (migration.lock_timeout_ms if migration.lock_timeout_ms is not None
                         else self.timeouts.lock_timeout_ms)
-        settings = [f"SET LOCAL lock_timeout = '{int(lock_timeout)}ms'".encode()]
+        settings = [*self._fresh_session,
+                    f"SET LOCAL pgshift.migration = '{_literal(migration.version)}'".encode(),
+                    f"SET LOCAL lock_timeout = '{int(lock_timeout)}ms'".encode()]
         statement_timeout = self._statement_timeout(migration)
         if statement_timeout is not None:
             settings.append(f"SET LOCAL statement_timeout = '{statement_timeout}ms'".encode())
@@ -748,6 +805,8 @@ class PostgresMigrator:
             return ConnectionLost(migration.version, migration.description,
                                   ServerError.of(failed.error))
         statements = migration.statements(direction)
+        if failed.index == len(statements) and failed.error.sqlstate == _NOT_OURS_SQLSTATE:
+            left = TRANSACTION_ENDED  # the history row's guard (_STILL_OURS) refused it
         # Past its statements: its history row, then its COMMIT (a deferred constraint).
         total = len(statements) + (failed.index >= len(statements))
         return MigrationFailed(migration.version, migration.description, direction,
@@ -758,17 +817,33 @@ class PostgresMigrator:
 
     def _mark_started(self, migration: Migration, direction: str) -> None:
         """The row says dirty while part of a non-transactional migration is applied."""
-        if direction == "up":
-            self._record(migration, True, None)
-        else:
-            self.connection.execute(sql.SQL("UPDATE {} SET dirty = true WHERE version = %s")
-                                    .format(self.table), [migration.version])
+        with self._writing_history(migration):
+            if direction == "up":
+                self._record(migration, True, None)
+            else:
+                self.connection.execute(sql.SQL("UPDATE {} SET dirty = true WHERE version = %s")
+                                        .format(self.table), [migration.version])
 
     def _mark_finished(self, migration: Migration, direction: str, started: float) -> None:
-        if direction == "up":
-            self._record(migration, False, _ms(started))
-        else:
-            self._forget(migration)
+        with self._writing_history(migration):
+            if direction == "up":
+                self._record(migration, False, _ms(started))
+            else:
+                self._forget(migration)
+
+    @contextlib.contextmanager
+    def _writing_history(self, migration: Migration | None) -> Iterator[None]:
+        """A history write the server refuses (a read-only database, a role without write
+        on the table) is a TableError, which says so, not a crash."""
+        try:
+            yield
+        except psycopg.Error as error:
+            if self.connection.closed:
+                raise
+            which = f" for {migration.version}" if migration is not None else ""
+            raise TableError(f"cannot write the migration table {self.schema}."
+                             f"{self.table_name}{which}: {ServerError.of(error).describe()}"
+                             ) from None
 
     def rollback(self, migration: Migration) -> None:
         assert migration.down_sql is not None
@@ -813,7 +888,7 @@ class PostgresMigrator:
 
     def force(self, version: str | None, migrations: list[Migration]) -> None:
         target = version_key(version) if version is not None else ()
-        with self.connection.transaction():
+        with self._writing_history(None), self.connection.transaction():
             for row in self.applied():
                 if version is None or version_key(row.version) > target:
                     self.connection.execute(sql.SQL("DELETE FROM {} WHERE version = %s")
@@ -835,13 +910,33 @@ _REPLACE = (" ON CONFLICT (version) DO UPDATE SET description = excluded.descrip
             " applied_by = current_user, failed_statement = NULL")
 
 
+# A migration's transaction sets pgshift.migration to its version (SET LOCAL): when a
+# statement in it ended that transaction (COMMIT or ROLLBACK in a sql block), the setting
+# is gone and the history row fails with this message instead of recording a migration
+# whose changes were never committed with it. The CASE is not constant, so it is only
+# evaluated, and only fails, when the row is written.
+_RELATION_KINDS = {"v": "a view", "m": "a materialized view", "f": "a foreign table",
+                   "S": "a sequence", "i": "an index", "c": "a composite type"}
+_NOT_OURS_SQLSTATE = "22P02"  # the history row's only text cast is the guard's
+TRANSACTION_ENDED = (
+    "A statement of it ended the transaction pgshift had opened for it (a COMMIT or"
+    " ROLLBACK in a sql block), so it is not recorded; what ran before that statement, and"
+    " what ran after it outside any transaction, may remain: check the schema by hand, then"
+    " `pgshift force` the version it is at.")
+_STILL_OURS = (
+    "CAST(CASE WHEN current_setting('pgshift.migration', true) = %s THEN 'false' ELSE"
+    " 'pgshift: a statement of this migration ended the transaction pgshift opened for it"
+    " (COMMIT or ROLLBACK); it is not recorded, and what ran before that statement may"
+    " remain: check the schema by hand' END AS boolean)")
+
+
 @dataclass(frozen=True, slots=True)
 class _HistoryStatements:
     """The history row's INSERTs, composed once per migrator instead of once per migration:
     the same text each time also lets psycopg prepare them."""
 
     insert_timed: bytes  # inside the migration's transaction, duration from the server
-    upsert_timed: bytes
+    upsert_timed: bytes  # the same, only while that transaction is still pgshift's
     upsert: bytes  # outside any transaction, duration from the client
 
     @classmethod
@@ -853,8 +948,36 @@ class _HistoryStatements:
                 " VALUES ({})" + on_conflict).format(table, sql.SQL(values)).as_bytes(connection)
 
         return cls(insert(f"%s, %s, %s, false, {_SERVER_DURATION}"),
-                   insert(f"%s, %s, %s, %s, {_SERVER_DURATION}", _REPLACE),
+                   insert(f"%s, %s, %s, {_STILL_OURS}, {_SERVER_DURATION}", _REPLACE),
                    insert("%s, %s, %s, %s, %s", _REPLACE))
+
+
+def session_settings(server_version: int) -> list[bytes]:
+    """The session every migration starts from: the connection's own role and settings
+    (the RESETs return to what the URL and the role's defaults set), string literals read
+    as the SQL standard says whatever the server's default (as pg_dump pins it), and, on
+    PostgreSQL 14+, a vanished client noticed even while a statement waits."""
+    settings = [b"RESET SESSION AUTHORIZATION", b"RESET ROLE",  # which RESET ALL leaves
+                b"RESET ALL", b"SET standard_conforming_strings = on"]
+    if server_version >= 140000:
+        settings.append(b"SET client_connection_check_interval = '2s'")
+    return settings
+
+
+def _default_connect_timeout(url: str) -> dict[str, Any]:
+    """10 s to connect, unless the URL says otherwise (connect_timeout=…)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        given = conninfo_to_dict(url).get("connect_timeout")
+    except psycopg.Error:
+        given = None  # psycopg.connect says what is wrong with the URL
+    return {} if given else {"connect_timeout": 10}
+
+
+def _literal(text: str) -> str:
+    """Text inside a standard string literal (standard_conforming_strings is pinned on)."""
+    return text.replace("'", "''")
 
 
 def _ms(started: float) -> int:

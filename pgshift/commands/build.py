@@ -17,6 +17,7 @@ from ..dsl import Severity, render
 from ..exit_codes import CommandFailed, ExitCode
 from ..project import Project
 from ..runner.locks import what_it_blocks
+from ..terminal_text import shown
 from .lint_levels import LintLevels, is_lint_error
 from .progress import Progress
 
@@ -32,13 +33,15 @@ class Outputs:
 
 
 def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False,
-          out: TextIO | None = None, enforce_lint: bool = True) -> History:
+          out: TextIO | None = None, enforce_lint: bool = True,
+          count_hidden: bool = True) -> History:
     """Compile the project's history, printing diagnostics; raise when it does not compile
     (exit 3), or when the lint found what the project made an error (exit 20; not for
     commands that only show the SQL, `enforce_lint=False`).
 
     Warnings about migrations that generated/ was already built from were read when they
-    were new; they are counted, and shown again only with --verbose. When `out` is a
+    were new; they are counted (unless `count_hidden` is False: `sql`, which only prints
+    a migration), and shown again only with --verbose. When `out` is a
     terminal and many files need compiling (a first compile of a long history), a
     progress bar runs on it meanwhile.
     """
@@ -46,13 +49,16 @@ def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False,
     module = project.generated_dir / MODULE
     bar = (Progress(out, "compiling", lines=False, when_grown=True)
            if out is not None and out.isatty() else None)
+    cache = project.cache_dir / "compile.pickle"
     try:
-        history = compile_history(project.migrations_dir, project.root,
-                                  project.cache_dir / "compile.pickle", module,
+        history = compile_history(project.migrations_dir, project.root, cache, module,
                                   None if bar is None else _drawn_by(bar))
     finally:
         if bar is not None:
             bar.done()
+    if history.cache_refused is not None:
+        print(f"pgshift: ignoring the compile cache {project.relative(cache)}:"
+              f" {history.cache_refused}", file=err)
     history.diagnostics = [shown for shown in map(levels.apply, history.diagnostics)
                            if shown is not None]
     compiled = set(history.previously_compiled.values())
@@ -62,8 +68,8 @@ def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False,
                 and diagnostic.file in compiled):
             hidden += 1
             continue
-        print(render(diagnostic, history.source(diagnostic.file)), file=err)
-    if hidden:
+        print(shown(render(diagnostic, history.source(diagnostic.file))), file=err)
+    if hidden and count_hidden:
         print(f"pgshift: {hidden} warning{'s' * (hidden != 1)} about migrations already in"
               f" {project.relative(module)} not shown (--verbose shows them)", file=err)
     if verbose:
@@ -170,7 +176,7 @@ def plan_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
         print(f"{migration.version}  {migration.description}{suffix}", file=out)
         for statement in migration.up_statements:
             first = statement.sql.splitlines()[0] if statement.sql.strip() else ""
-            print(f"    {first[:96]}{'…' if len(first) > 96 else ''}", file=out)
+            print(f"    {shown(first[:96])}{'…' if len(first) > 96 else ''}", file=out)
             print(f"        {_effects(statement)}", file=out)
     return int(ExitCode.OK)
 
@@ -201,7 +207,7 @@ def _plan_json(migration: CompiledMigration) -> dict[str, Any]:
 
 def sql_for_version(project: Project, version: str, down: bool, out: TextIO,
                     err: TextIO = sys.stderr, verbose: bool = False) -> int:
-    history = build(project, err, verbose, enforce_lint=False)
+    history = build(project, err, verbose, enforce_lint=False, count_hidden=False)
     wanted = tuple(int(p) for p in version.split(".")) if _is_version(version) else None
     for migration in history.migrations:
         if migration.version_parts == wanted:

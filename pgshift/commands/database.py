@@ -13,23 +13,25 @@ from ..runner.events import NOTICE, emit
 from ..runner.manager import Manager, Status, new_migration_manager
 from ..runner.migration import Migration, sql_script
 from ..runner.protocol import AppliedMigration
+from ..terminal_text import shown
 from .progress import Progress
 from .target import Options, Target, generated_migrations, logger_for, migrator_for, open_target
 
 
 def up(options: Options, out: TextIO, err: TextIO, *, target_version: str | None,
        wait: float | None, check_fresh: bool, ignore_checksums: bool,
-       dry_run: bool = False, atomic: bool = False) -> int:
+       dry_run: bool = False, atomic: bool = False, out_of_order: bool = False) -> int:
     module = generated_migrations(options.project, check_fresh)
     if dry_run:
         return _dry_run(options, out, err, "apply", lambda manager: [
             (m, m.up_sql) for m in manager.to_apply(
-                module.migrations, target=target_version, ignore_checksums=ignore_checksums)])
+                module.migrations, target=target_version, ignore_checksums=ignore_checksums,
+                out_of_order=out_of_order)])
 
     def apply(manager: Manager, progress: Progress) -> list[Migration]:
         return manager.run(module.migrations, target=target_version, wait=wait,
                            ignore_checksums=ignore_checksums, progress=progress.step,
-                           atomic=atomic)
+                           atomic=atomic, out_of_order=out_of_order)
 
     return _move(options, out, err, ("applying", "applied", "apply", "to"), apply)
 
@@ -191,7 +193,8 @@ def force(options: Options, out: TextIO, err: TextIO, *, version: str) -> int:
     at = None if version.lower() == "none" else version
     with open_target(options.project, options.database_url, err) as target, \
             migrator_for(target, options) as migrator:
-        new_migration_manager(migrator, logger_for(options.verbose)).force(module.migrations, at)
+        at = new_migration_manager(migrator, logger_for(options.verbose)).force(
+            module.migrations, at)
     where = f"at version {at}" if at is not None else "with no migration applied"
     print(f"recorded {target.shown} as {where} (clean); no migration was run", file=out)
     return int(ExitCode.OK)
@@ -205,5 +208,6 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     lines = ["  " + "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
     lines += ["  " + "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True))
               for row in rows]
+    lines = [shown(line) for line in lines]  # a description is the user's text
     return "\n".join(line.rstrip() for line in lines)
 

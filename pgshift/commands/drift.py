@@ -9,7 +9,7 @@ from ..exit_codes import ExitCode
 from ..runner.catalog import snapshot
 from ..runner.drift import compare
 from ..runner.errors import UnknownVersions
-from ..runner.manager import new_migration_manager
+from ..runner.manager import new_migration_manager, refuse_dirty
 from .scratch import build_schema, scratch_database
 from .target import Options, generated_migrations, migrator_for, open_target
 
@@ -21,6 +21,8 @@ def drift(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:
     with open_target(options.project, options.database_url, err) as target, \
             migrator_for(target, options) as migrator:
         state = new_migration_manager(migrator).status(module.migrations)
+        # Part of a migration applied is drift by definition; say what it is first.
+        refuse_dirty(state, "Nothing was compared.")
         if state.unknown:
             versions = ", ".join(a.version for a in state.unknown)
             raise UnknownVersions(f"the database has version(s) {versions} that this build"

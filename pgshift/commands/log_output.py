@@ -18,11 +18,12 @@ import sys
 from typing import Any, Literal
 
 from ..runner.events import NOTICE
+from ..terminal_text import shown
 
 LogFormat = Literal["text", "json"]
 
 # Events the command itself reports in full (the error it ends with): not repeated as a line.
-REPORTED_BY_THE_COMMAND = frozenset({"migration_failed"})
+REPORTED_BY_THE_COMMAND = frozenset({"migration_failed", "lock_release_failed"})
 BAR = 24  # an index build's progress bar on a terminal
 WIDTH = 100
 
@@ -50,7 +51,7 @@ class TextHandler(_Stderr):
             return
         if self.drawn:
             self._wipe()
-        self.write(f"pgshift: {_mask(record.getMessage())}")
+        self.write(f"pgshift: {shown(_mask(record.getMessage()))}")
 
     def _draw(self, record: logging.LogRecord) -> None:
         fields = getattr(record, "fields", {})
@@ -89,7 +90,7 @@ def as_json(record: logging.LogRecord) -> dict[str, Any]:
 
 
 def _mask(text: str) -> str:
-    from ..runner.urls import mask_password  # psycopg, loaded only by database commands
+    from ..runner.urls import mask_password
 
     return mask_password(text)
 
@@ -109,6 +110,11 @@ def configure(verbose: bool = False, log_format: LogFormat = "text") -> logging.
         logger.removeHandler(handler)
     logger.addHandler(JsonHandler() if log_format == "json" else TextHandler())
     logger.propagate = False
+    # psycopg warns on its own logger when it cannot close a pipeline on a lost
+    # connection; pgshift reports that loss itself, in its words, once.
+    psycopg_logger = logging.getLogger("psycopg")
+    if not psycopg_logger.handlers:
+        psycopg_logger.addHandler(logging.NullHandler())
     if log_format == "json":
         logger.setLevel(logging.DEBUG)
     else:
@@ -127,6 +133,6 @@ def print_error(message: str, exit_code: int, log_format: LogFormat,
                           "event": "error", "message": _mask(text),
                           "exit_code": exit_code}), file=sys.stderr, flush=True)
         return
-    print(f"pgshift: error: {message}", file=sys.stderr)
+    print(f"pgshift: error: {shown(_mask(message))}", file=sys.stderr)
     for note in notes or []:
-        print(f"pgshift: {note}", file=sys.stderr)
+        print(f"pgshift: {shown(_mask(note))}", file=sys.stderr)

@@ -14,6 +14,7 @@ from ..dsl.filename import BadFileName, parse_file_name
 from ..exit_codes import CommandFailed, ExitCode
 from ..runner.errors import ConnectionFailed
 from ..runner.postgres import split_table_name
+from ..runner.urls import mask_password
 from .new import slug
 from .target import Options, open_target
 
@@ -28,12 +29,15 @@ def pull(options: Options, out: TextIO, err: TextIO, *, schemas: list[str],
         _check_room(options, file_name, overwrite)
     with open_target(project, options.database_url, err) as target:
         try:
-            with psycopg.connect(target.url, autocommit=True) as connection:
+            connection = psycopg.connect(target.url, autocommit=True)
+        except psycopg.Error as failure:  # a URL libpq cannot parse, too: it quotes the URL
+            raise ConnectionFailed(_cannot_read(target.url, failure)) from None
+        try:
+            with connection:
                 database = read_database(connection, schemas,
                                          split_table_name(options.table))
         except psycopg.OperationalError as failure:
-            raise ConnectionFailed(f"cannot read {target.shown}:"
-                                   f" {str(failure).strip().splitlines()[0]}") from None
+            raise ConnectionFailed(_cannot_read(target.url, failure)) from None
     missing = [s for s in schemas if s not in database.schemas]
     if missing:
         raise CommandFailed(f"{target.shown} has no schema {', '.join(missing)}: nothing was"
@@ -68,6 +72,11 @@ def pull(options: Options, out: TextIO, err: TextIO, *, schemas: list[str],
 def _plural(count: int, what: str) -> str:
     ending = "" if count == 1 else "es" if what.endswith("x") else "s"
     return f"{count} {what}{ending}"
+
+
+def _cannot_read(url: str, failure: psycopg.Error) -> str:
+    first_line = (str(failure).strip() or type(failure).__name__).splitlines()[0]
+    return mask_password(f"cannot read {url}: {first_line}", url)
 
 
 def _file_name(version: str, name: str) -> str:

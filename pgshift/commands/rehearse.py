@@ -28,6 +28,7 @@ from ..runner.migration import Migration
 from ..runner.postgres import PostgresMigrator, split_table_name
 from ..runner.urls import mask_password
 from .scratch import scratch_database
+from .shell import without_password
 from .target import Options, Target, generated_migrations, migrator_for, open_target
 
 
@@ -44,13 +45,14 @@ class _Timings(logging.Handler):
 
 
 def rehearse(options: Options, out: TextIO, err: TextIO, *, target_version: str | None,
-             on_server: bool, check_fresh: bool, ignore_checksums: bool) -> int:
+             on_server: bool, check_fresh: bool, ignore_checksums: bool,
+             out_of_order: bool = False) -> int:
     module = generated_migrations(options.project, check_fresh)
     with open_target(options.project, options.database_url, err) as target, \
             migrator_for(target, options) as live:
         manager = new_migration_manager(live)
         pending = manager.to_apply(module.migrations, target=target_version,
-                                   ignore_checksums=ignore_checksums)
+                                   ignore_checksums=ignore_checksums, out_of_order=out_of_order)
         if not pending:
             print(f"nothing to rehearse: {target.shown} has no pending migration", file=out)
             return int(ExitCode.OK)
@@ -66,23 +68,26 @@ def rehearse(options: Options, out: TextIO, err: TextIO, *, target_version: str 
 def _schema_of(target: Target) -> str:
     """The target's schema as SQL, from pg_dump --schema-only (no owners, no grants: the
     copy belongs to whoever runs the rehearsal)."""
+    url, environment = without_password(target.url)
     command = [str(bundled_bin_dir() / "pg_dump"), "--schema-only", "--no-owner",
-               "--no-privileges", "--no-comments", "--dbname", target.url]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+               "--no-privileges", "--no-comments", "--dbname", url]
+    result = subprocess.run(command, capture_output=True, text=True, check=False,
+                            env=environment)
     if result.returncode != 0:
         message = (result.stderr.strip().splitlines() or ["no output"])[-1]
         raise ConnectionFailed(f"cannot read the schema of {target.shown} with pg_dump:"
-                               f" {mask_password(message)}")
+                               f" {mask_password(message, target.url)}")
     return result.stdout
 
 
 def _restore(url: str, schema: str, err: TextIO) -> None:
     """Restore the dump into the copy; what the copy's server lacks (an extension it does
     not have, say) is said, not fatal: the rehearsal then shows what it changes."""
+    url, environment = without_password(url)
     command = [str(bundled_bin_dir() / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=0",
                "--dbname", url]
     result = subprocess.run(command, input=schema, capture_output=True, text=True,
-                            check=False)
+                            check=False, env=environment)
     problems = [line for line in result.stderr.splitlines() if "ERROR" in line]
     for problem in problems[:5]:
         emit(logging.getLogger("pgshift"), NOTICE, "rehearsal_copy",
@@ -126,7 +131,8 @@ def _run(options: Options, out: TextIO, url: str, history: list[tuple[Any, ...]]
             failure: MigrationFailed | None = None
             try:
                 new_migration_manager(copy, logger).run(migrations, target=target_version,
-                                                        ignore_checksums=True)
+                                                        ignore_checksums=True,
+                                                        out_of_order=True)  # checked live
             except MigrationFailed as failed:
                 failure = failed
         finally:

@@ -21,7 +21,7 @@ from ..runner.errors import ConnectionFailed, MigrationFailed, ServerError
 from ..runner.events import NOTICE, emit
 from ..runner.migration import Migration, StatementFailed
 from ..runner.segments import segments_of
-from ..runner.urls import mask_password
+from ..runner.urls import keep_secret, mask_password
 from .target import start_embedded
 
 
@@ -34,6 +34,7 @@ def scratch_database(project: Project, server: EmbeddedPostgres | None, err: Tex
     started = None
     if server_url is not None:
         base = server_url
+        keep_secret(base)
     else:
         if server is None:
             started = server = EmbeddedPostgres(project.root / ".pgshift" / "postgres")
@@ -47,10 +48,10 @@ def scratch_database(project: Project, server: EmbeddedPostgres | None, err: Tex
             with psycopg.connect(base, autocommit=True) as admin:
                 admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         except psycopg.Error as error:
-            raise ConnectionFailed(
-                f"cannot create a scratch database on {mask_password(base)}:"
-                f" {str(error).strip().splitlines()[0] if str(error).strip() else error}"
-                " (the role needs CREATEDB)") from None
+            first_line = (str(error).strip() or type(error).__name__).splitlines()[0]
+            raise ConnectionFailed(mask_password(
+                f"cannot create a scratch database on {base}: {first_line} (the role needs"
+                " CREATEDB)", base)) from None
         try:
             yield with_database(base, name)
         finally:

@@ -25,7 +25,7 @@ from ..runner.errors import ConnectionFailed, StaleBuild
 from ..runner.events import NOTICE, emit
 from ..runner.loader import GeneratedModule, load_generated
 from ..runner.postgres import DEFAULT_TABLE, PostgresMigrator
-from ..runner.urls import mask_password
+from ..runner.urls import keep_secret, mask_password
 from ..runner.waits import RetryPolicy, Timeouts
 
 EMBEDDED_DATABASE = "pgshift"
@@ -59,6 +59,7 @@ def open_target(project: Project, database_url: str | None, err: TextIO) -> Iter
         raise ConnectionFailed(f"{where} is set but empty: give a database URL (unset it to use"
                                " the local server in .pgshift/)")
     if url:
+        keep_secret(url)  # libpq may quote it in any error: its password is masked there too
         yield Target(url, None)
         return
     server = EmbeddedPostgres(project.root / ".pgshift" / "postgres")

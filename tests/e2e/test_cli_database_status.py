@@ -9,9 +9,25 @@ from typing import TYPE_CHECKING
 import psycopg
 
 if TYPE_CHECKING:
-    from cli_database_support import APPLIED_KEYS, PENDING_KEYS, STATUS_KEYS, Project
+    from cli_database_support import (
+        APPLIED_KEYS,
+        INITIAL,
+        PENDING_KEYS,
+        STATUS_KEYS,
+        UNIQUE_TITLE_CONCURRENTLY,
+        Project,
+        execute,
+    )
 else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import APPLIED_KEYS, PENDING_KEYS, STATUS_KEYS, Project
+    from tests.e2e.cli_database_support import (
+        APPLIED_KEYS,
+        INITIAL,
+        PENDING_KEYS,
+        STATUS_KEYS,
+        UNIQUE_TITLE_CONCURRENTLY,
+        Project,
+        execute,
+    )
 
 
 
@@ -115,3 +131,25 @@ def test_drift_names_what_was_changed_by_hand(three: Project) -> None:
         ("column", "public.documents.hotfix", "unexpected"),
         ("index", "public.documents_title", "missing")}
     assert three.version() == "0.0.3", "drift changes nothing"
+
+
+def test_drift_says_dirty_first_and_reports_an_invalid_index(project: Project) -> None:
+    project.write("0.0.1_initial_schema.shift", INITIAL)
+    project.compile()
+    project.ok("up")
+    execute(project.url, "INSERT INTO documents (title) VALUES ('a'), ('a')")
+    project.write("0.0.2_unique_title.shift", UNIQUE_TITLE_CONCURRENTLY)
+    project.compile()
+    failed = project.run("up", "--no-rollback")  # leaves the INVALID index, dirty at 0.0.2
+    assert failed.returncode == 14, failed.stderr
+
+    drifted = project.run("drift")
+    assert drifted.returncode == 13, drifted.stdout + drifted.stderr
+    assert "dirty at version 0.0.2" in drifted.stderr
+    assert "pgshift repair" in drifted.stderr
+
+    project.ok("force", "0.0.1")  # settled by hand, the INVALID index left behind
+    drifted = project.run("drift")
+    assert drifted.returncode == 19, drifted.stdout + drifted.stderr
+    assert "documents_title_unique" in drifted.stdout
+    assert "INVALID" in drifted.stdout

@@ -191,3 +191,23 @@ def test_head_on_a_long_output_ends_quietly(tmp_path: Path) -> None:
                                   text=True, check=True)
             assert done.stdout.strip() in ("0", str(READER_GONE)), (command, done.stdout)
             assert done.stderr == "", (command, done.stderr)
+
+
+def test_a_server_killed_under_a_command_is_a_lost_connection(project: Path) -> None:
+    write(project / "migrations" / "0.0.3_slow.shift", SLOW.format(seconds=30))
+    compile_(project)
+    up = start("up", cwd=project)
+    wait_for(up, "applying 0.0.3")
+    postmaster = int((project / ".pgshift" / "postgres" / "postmaster.pid").read_text()
+                     .split()[0])
+    os.kill(postmaster, signal.SIGKILL)
+    _, err = up.communicate(timeout=120)
+
+    assert up.returncode == 14, err
+    assert "the connection to the database was lost" in err
+    assert "internal error" not in err
+    assert "Traceback" not in err
+    status = pgshift("status", "--json", cwd=project)  # starts it again, after recovery
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["dirty"] is False
+    assert server_processes(project) == []
