@@ -30,8 +30,9 @@ def db(options: Options, out: TextIO, err: TextIO, *, psql: bool) -> int:
 
 def without_password(url: str) -> tuple[str, dict[str, str]]:
     """The URL for a client program's command line (psql, pg_dump), where every user of
-    the machine can read it, and its environment: the password goes there (PGPASSWORD). A URL libpq cannot parse is
-    refused here, in pgshift's words: psql would print it back, password and all."""
+    the machine can read it, and its environment: the password goes there (PGPASSWORD).
+    A URL libpq cannot parse is refused here, in pgshift's words: psql would print it
+    back, password and all."""
     try:
         parameters = conninfo_to_dict(url)
     except psycopg.Error as error:
