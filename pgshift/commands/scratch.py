@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any, TextIO
 
 import psycopg
@@ -42,25 +42,35 @@ def scratch_database(project: Project, server: EmbeddedPostgres | None, err: Tex
                  f"using a scratch database on the embedded PostgreSQL (data in"
                  f" {project.relative(server.data_dir)})", data_dir=str(server.data_dir))
         base = start_embedded(server)
-    name = f"pgshift_scratch_{uuid.uuid4().hex[:12]}"
     try:
-        try:
-            with psycopg.connect(base, autocommit=True) as admin:
-                admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        except psycopg.Error as error:
-            first_line = (str(error).strip() or type(error).__name__).splitlines()[0]
-            raise ConnectionFailed(mask_password(
-                f"cannot create a scratch database on {base}: {first_line} (the role needs"
-                " CREATEDB)", base)) from None
-        try:
-            yield with_database(base, name)
-        finally:
-            with psycopg.connect(base, autocommit=True) as admin:
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                              .format(sql.Identifier(name)))
+        with ExitStack() as stack:
+            try:
+                url = stack.enter_context(throwaway_database(base, "pgshift_scratch"))
+            except psycopg.Error as error:
+                first_line = (str(error).strip() or type(error).__name__).splitlines()[0]
+                raise ConnectionFailed(mask_password(
+                    f"cannot create a scratch database on {base}: {first_line} (the role"
+                    " needs CREATEDB)", base)) from None
+            yield url
     finally:
         if started is not None:
             started.stop()
+
+
+@contextmanager
+def throwaway_database(base: str, prefix: str) -> Iterator[str]:
+    """A new, empty database on the server of `base`, named `prefix_` and a random tail,
+    dropped WITH (FORCE) afterwards; a failure to create it is psycopg's error. The one
+    way pgshift, and its tests, make a database of their own."""
+    name = f"{prefix}_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield with_database(base, name)
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                          .format(sql.Identifier(name)))
 
 
 def apply_migration(connection: psycopg.Connection[Any], migration: Migration,

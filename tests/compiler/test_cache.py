@@ -15,41 +15,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
 import pgshift.compiler.history as history_module
 from pgshift.compiler.codegen import render_schema_file
-
-if TYPE_CHECKING:
-    from cache_support import (
-        ADD_LANGUAGE,
-        AUTHORS,
-        CACHED,
-        COMMENTS,
-        CREATE_DOCS,
-        HISTORY,
-        SIGNED_FROM,
-        USER_INDEX,
-        Project,
-        outcome,
-        signed,
-    )
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.compiler.cache_support import (
-        ADD_LANGUAGE,
-        AUTHORS,
-        CACHED,
-        COMMENTS,
-        CREATE_DOCS,
-        HISTORY,
-        SIGNED_FROM,
-        USER_INDEX,
-        Project,
-        outcome,
-        signed,
-    )
+from tests.compiler.cache_support import (
+    ADD_LANGUAGE,
+    AUTHORS,
+    CACHED,
+    COMMENTS,
+    CREATE_DOCS,
+    HISTORY,
+    SIGNED_FROM,
+    USER_INDEX,
+    Project,
+    outcome,
+    signed,
+)
 
 
 @dataclass

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import multiprocessing
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-if TYPE_CHECKING:
-    from cache_support import CREATE_DOCS, Project, compile_repeatedly, outcome
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.compiler.cache_support import CREATE_DOCS, Project, compile_repeatedly, outcome
+from tests.compiler.cache_support import CREATE_DOCS, Project, compile_repeatedly, outcome
 
 
 def test_two_compiles_of_one_project_at_once_never_fail(tmp_path: Path) -> None:

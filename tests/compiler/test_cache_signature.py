@@ -9,25 +9,20 @@ import os
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
 from pgshift.compiler import cache_file
 from pgshift.compiler.stored_map import Stored
 from pgshift.dsl.parser_cache import cache_directory
-
-if TYPE_CHECKING:
-    from cache_support import CACHED, HISTORY, SIGNED_FROM, Project, outcome, signed
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.compiler.cache_support import (
-        CACHED,
-        HISTORY,
-        SIGNED_FROM,
-        Project,
-        outcome,
-        signed,
-    )
+from tests.compiler.cache_support import (
+    CACHED,
+    HISTORY,
+    SIGNED_FROM,
+    Project,
+    outcome,
+    signed,
+)
 
 
 class _Plant:

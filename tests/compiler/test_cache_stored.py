@@ -8,19 +8,13 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
 from pgshift.compiler.model import ColumnModel, ColumnType, TableModel
 from pgshift.compiler.stored_map import Stored, StoredMap
-
-if TYPE_CHECKING:
-    from cache_support import Project, outcome
-    from corpus_support import generate_history
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.compiler.cache_support import Project, outcome
-    from tests.corpus_support import generate_history
+from tests.compiler.cache_support import Project, outcome
+from tests.corpus_support import generate_history
 
 BASE = [
     ("0.0.1_base.shift", """extension vector

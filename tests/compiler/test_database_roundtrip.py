@@ -9,17 +9,13 @@ again, each of which must reproduce the snapshot of the first pass.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 import pytest
 
 from pgshift.runner.catalog import snapshot
-
-if TYPE_CHECKING:
-    import shift_cases as cases
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.compiler import shift_cases as cases
+from tests.compiler import shift_cases as cases
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 

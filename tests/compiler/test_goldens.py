@@ -15,16 +15,11 @@ delete the entry and regenerate.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
 from pgshift.dsl import Severity
-
-if TYPE_CHECKING:
-    import shift_cases as cases
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.compiler import shift_cases as cases
+from tests.compiler import shift_cases as cases
 
 CASES = [path.stem for path in cases.case_paths(cases.TESTDATA)]
 ERROR_CASES = [path.stem for path in cases.case_paths(cases.ERRORS)]

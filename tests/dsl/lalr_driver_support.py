@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lark import Lark, Tree
 from lark import Token as LarkToken
@@ -18,11 +18,7 @@ from pgshift.dsl.lalr_from_lark import filtering_of, tables_from_lark
 from pgshift.dsl.parser import lark_parser
 from pgshift.dsl.source import Span
 from pgshift.dsl.token import Token
-
-if TYPE_CHECKING:
-    from corpus_support import generate_history
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.corpus_support import generate_history
+from tests.corpus_support import generate_history
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHIFT_FILES = sorted(

@@ -7,55 +7,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hypothesis import strategies as st
 
-if TYPE_CHECKING:
-    from properties_support import (
-        DURATION_UNITS,
-        FREE,
-        QUOTED,
-        VALUE_RESERVED,
-        QName,
-        Summary,
-        Writer,
-        backtick,
-        choice,
-        column_list,
-        distinct_names,
-        idents,
-        name,
-        number,
-        qname,
-        quote,
-        string_literal,
-        triple,
-    )
-    from properties_tables_support import alter_table, create_table
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.properties_support import (
-        DURATION_UNITS,
-        FREE,
-        QUOTED,
-        VALUE_RESERVED,
-        QName,
-        Summary,
-        Writer,
-        backtick,
-        choice,
-        column_list,
-        distinct_names,
-        idents,
-        name,
-        number,
-        qname,
-        quote,
-        string_literal,
-        triple,
-    )
-    from tests.dsl.properties_tables_support import alter_table, create_table
-
+from tests.dsl.properties_support import (
+    DURATION_UNITS,
+    FREE,
+    QUOTED,
+    VALUE_RESERVED,
+    QName,
+    Summary,
+    Writer,
+    backtick,
+    choice,
+    column_list,
+    distinct_names,
+    idents,
+    name,
+    number,
+    qname,
+    quote,
+    string_literal,
+    triple,
+)
+from tests.dsl.properties_tables_support import alter_table, create_table
 
 # ------------------------------------------------------------------ statements
 

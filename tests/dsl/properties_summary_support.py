@@ -5,15 +5,9 @@ expectations in, so a failing property test shows the difference.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from pgshift.dsl import ast
-
-if TYPE_CHECKING:
-    from properties_support import QName, Summary
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.properties_support import QName, Summary
-
+from tests.dsl.properties_support import QName, Summary
 
 # ------------------------------------------------------------------ the AST, summarised
 

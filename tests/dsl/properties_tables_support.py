@@ -4,52 +4,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from hypothesis import strategies as st
 
 from pgshift.dsl.transform import SPECIAL_VALUES
 from pgshift.dsl.types import canonical, suggestion
-
-if TYPE_CHECKING:
-    from properties_support import (
-        AFTER_LIST_RESERVED,
-        COLUMN_RESERVED,
-        FIRST_COLUMN_RESERVED,
-        FREE,
-        INTERVAL_FIELDS,
-        SIMPLE_TYPES,
-        TYPE_RESERVED,
-        VALUE_RESERVED,
-        Summary,
-        Writer,
-        backtick,
-        column_list,
-        idents,
-        literal,
-        name,
-        qname,
-    )
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.properties_support import (
-        AFTER_LIST_RESERVED,
-        COLUMN_RESERVED,
-        FIRST_COLUMN_RESERVED,
-        FREE,
-        INTERVAL_FIELDS,
-        SIMPLE_TYPES,
-        TYPE_RESERVED,
-        VALUE_RESERVED,
-        Summary,
-        Writer,
-        backtick,
-        column_list,
-        idents,
-        literal,
-        name,
-        qname,
-    )
-
+from tests.dsl.properties_support import (
+    AFTER_LIST_RESERVED,
+    COLUMN_RESERVED,
+    FIRST_COLUMN_RESERVED,
+    FREE,
+    INTERVAL_FIELDS,
+    SIMPLE_TYPES,
+    TYPE_RESERVED,
+    VALUE_RESERVED,
+    Summary,
+    Writer,
+    backtick,
+    column_list,
+    idents,
+    literal,
+    name,
+    qname,
+)
 
 # ------------------------------------------------------------------ values and types
 

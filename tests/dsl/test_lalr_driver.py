@@ -9,7 +9,6 @@ compared here field by field (Token.__eq__ alone compares only the text).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,34 +18,18 @@ from lark.exceptions import UnexpectedInput
 
 from pgshift.dsl.lalr_driver import Refused
 from pgshift.dsl.token import Token
-
-if TYPE_CHECKING:
-    from lalr_driver_support import (
-        REFUSED_SNIPPETS,
-        SHIFT_FILES,
-        SNIPPETS,
-        corpus_texts,
-        driver_shape,
-        lark_shape,
-        shape,
-        shift_text,
-        tree_driver,
-        tree_driver_for,
-    )
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.lalr_driver_support import (
-        REFUSED_SNIPPETS,
-        SHIFT_FILES,
-        SNIPPETS,
-        corpus_texts,
-        driver_shape,
-        lark_shape,
-        shape,
-        shift_text,
-        tree_driver,
-        tree_driver_for,
-    )
-
+from tests.dsl.lalr_driver_support import (
+    REFUSED_SNIPPETS,
+    SHIFT_FILES,
+    SNIPPETS,
+    corpus_texts,
+    driver_shape,
+    lark_shape,
+    shape,
+    shift_text,
+    tree_driver,
+    tree_driver_for,
+)
 
 # ------------------------------------------------------------------ the same trees as Lark
 

@@ -5,7 +5,7 @@ loop to Lark's trees)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from lark import Tree
@@ -15,18 +15,10 @@ from pgshift.dsl.lalr_driver import LalrDriver
 from pgshift.dsl.parser import lark_parser, parse_text
 from pgshift.dsl.source import Span
 from pgshift.dsl.token import Token
-
-if TYPE_CHECKING:
-    from lalr_driver_support import (
-        Build,
-        tree_driver_for,
-    )
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.lalr_driver_support import (
-        Build,
-        tree_driver_for,
-    )
-
+from tests.dsl.lalr_driver_support import (
+    Build,
+    tree_driver_for,
+)
 
 # ------------------------------------------------------------------ the AST parser uses it
 

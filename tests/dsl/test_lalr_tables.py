@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,11 +16,7 @@ from pgshift.dsl.lalr_driver import LalrDriver, Refused
 from pgshift.dsl.lalr_from_lark import grammar_tables as read_out
 from pgshift.dsl.lalr_tables import FORMAT, dump, load
 from pgshift.dsl.transform import ToAst
-
-if TYPE_CHECKING:
-    from lalr_driver_support import SHIFT_FILES, SNIPPETS, corpus_texts, shift_text
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.lalr_driver_support import SHIFT_FILES, SNIPPETS, corpus_texts, shift_text
+from tests.dsl.lalr_driver_support import SHIFT_FILES, SNIPPETS, corpus_texts, shift_text
 
 GRAMMAR_TEXT = parser.GRAMMAR.read_text(encoding="utf-8")
 

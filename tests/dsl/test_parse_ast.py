@@ -4,57 +4,31 @@ every statement shares (comments, line breaks, names, quoting, keywords)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
 from pgshift.dsl import ast, parse_text
-
-if TYPE_CHECKING:
-    from parse_ast_support import (
-        ANY,
-        CALL,
-        COL,
-        ELEMENT,
-        INDEX,
-        LABEL,
-        NUM,
-        PATH,
-        RAW,
-        REFS,
-        N,
-        Q,
-        S,
-        T,
-        names,
-        nospan,
-        only,
-        parse,
-        statements,
-    )
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.parse_ast_support import (
-        ANY,
-        CALL,
-        COL,
-        ELEMENT,
-        INDEX,
-        LABEL,
-        NUM,
-        PATH,
-        RAW,
-        REFS,
-        N,
-        Q,
-        S,
-        T,
-        names,
-        nospan,
-        only,
-        parse,
-        statements,
-    )
-
+from tests.dsl.parse_ast_support import (
+    ANY,
+    CALL,
+    COL,
+    ELEMENT,
+    INDEX,
+    LABEL,
+    NUM,
+    PATH,
+    RAW,
+    REFS,
+    N,
+    Q,
+    S,
+    T,
+    names,
+    nospan,
+    only,
+    parse,
+    statements,
+)
 
 # ---------------------------------------------------------------- the design sketch
 

@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pytest
 
 from pgshift.dsl import ast
-
-if TYPE_CHECKING:
-    from parse_ast_support import (
-        ANY,
-        CALL,
-        COL,
-        NUM,
-        RAW,
-        REFS,
-        N,
-        S,
-        T,
-        column,
-        constraints_of,
-        only,
-    )
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.parse_ast_support import (
-        ANY,
-        CALL,
-        COL,
-        NUM,
-        RAW,
-        REFS,
-        N,
-        S,
-        T,
-        column,
-        constraints_of,
-        only,
-    )
-
+from tests.dsl.parse_ast_support import (
+    ANY,
+    CALL,
+    COL,
+    NUM,
+    RAW,
+    REFS,
+    N,
+    S,
+    T,
+    column,
+    constraints_of,
+    only,
+)
 
 # ---------------------------------------------------------------- column types
 

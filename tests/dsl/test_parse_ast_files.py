@@ -4,7 +4,6 @@ of nodes, the file's name and version, and how a file on disk is read."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,12 +17,7 @@ from pgshift.dsl import (
     parse_file_name,
     parse_text,
 )
-
-if TYPE_CHECKING:
-    from parse_ast_support import ANY, COL, PATH, N, S, T, nospan, parse
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.parse_ast_support import ANY, COL, PATH, N, S, T, nospan, parse
-
+from tests.dsl.parse_ast_support import ANY, COL, PATH, N, S, T, nospan, parse
 
 # ---------------------------------------------------------------- the migration header
 

@@ -3,41 +3,24 @@ objects, raw sql and irreversible."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import pytest
 
 from pgshift.dsl import ast
-
-if TYPE_CHECKING:
-    from parse_ast_support import (
-        ANY,
-        ELEMENT,
-        INDEX,
-        LABEL,
-        NUM,
-        N,
-        Q,
-        S,
-        nospan,
-        only,
-        parse,
-    )
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.parse_ast_support import (
-        ANY,
-        ELEMENT,
-        INDEX,
-        LABEL,
-        NUM,
-        N,
-        Q,
-        S,
-        nospan,
-        only,
-        parse,
-    )
-
+from tests.dsl.parse_ast_support import (
+    ANY,
+    ELEMENT,
+    INDEX,
+    LABEL,
+    NUM,
+    N,
+    Q,
+    S,
+    nospan,
+    only,
+    parse,
+)
 
 # ---------------------------------------------------------------- extensions
 

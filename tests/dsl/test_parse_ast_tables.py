@@ -4,43 +4,23 @@ dropping tables and indexes by name."""
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING
 
 from pgshift.dsl import ast
-
-if TYPE_CHECKING:
-    from parse_ast_support import (
-        ANY,
-        CALL,
-        COL,
-        NUM,
-        RAW,
-        REFS,
-        N,
-        Q,
-        S,
-        T,
-        names,
-        only,
-        statements,
-    )
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.parse_ast_support import (
-        ANY,
-        CALL,
-        COL,
-        NUM,
-        RAW,
-        REFS,
-        N,
-        Q,
-        S,
-        T,
-        names,
-        only,
-        statements,
-    )
-
+from tests.dsl.parse_ast_support import (
+    ANY,
+    CALL,
+    COL,
+    NUM,
+    RAW,
+    REFS,
+    N,
+    Q,
+    S,
+    T,
+    names,
+    only,
+    statements,
+)
 
 # ---------------------------------------------------------------- table constraints
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,12 +15,7 @@ from hypothesis import strategies as st
 from pgshift.dsl import DiagnosticError, Source, parse_file, render, render_all
 from pgshift.dsl.diagnostics import printable
 from pgshift.dsl.source import UndecodableSource, decode, split_lines
-
-if TYPE_CHECKING:
-    from properties_programs_support import SKETCH, programs
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.properties_programs_support import SKETCH, programs
-
+from tests.dsl.properties_programs_support import SKETCH, programs
 
 # ------------------------------------------------------------------ (b) damaged files
 

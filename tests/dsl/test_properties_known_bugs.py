@@ -5,19 +5,11 @@ holding `(`, one-line messages. Kept apart so the generator's workarounds stay e
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pytest
 
 from pgshift.dsl import DiagnosticError, Source, parse_text, render
-
-if TYPE_CHECKING:
-    from properties_summary_support import statement_summary
-    from properties_support import Summary
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.properties_summary_support import statement_summary
-    from tests.dsl.properties_support import Summary
-
+from tests.dsl.properties_summary_support import statement_summary
+from tests.dsl.properties_support import Summary
 
 # ------------------------------------------------------------------ known bugs
 

@@ -6,21 +6,13 @@ was written (every statement, name, type, constraint and value is compared).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hypothesis import HealthCheck, given, settings
 
 from pgshift.dsl import ast, parse_file, parse_text
-
-if TYPE_CHECKING:
-    from properties_programs_support import SKETCH, Program, programs
-    from properties_summary_support import header_summary, statement_summary
-    from properties_support import COLUMN_RESERVED, KEYWORDS
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.properties_programs_support import SKETCH, Program, programs
-    from tests.dsl.properties_summary_support import header_summary, statement_summary
-    from tests.dsl.properties_support import COLUMN_RESERVED, KEYWORDS
-
+from tests.dsl.properties_programs_support import SKETCH, Program, programs
+from tests.dsl.properties_summary_support import header_summary, statement_summary
+from tests.dsl.properties_support import COLUMN_RESERVED, KEYWORDS
 
 # ------------------------------------------------------------------ (a) valid programs parse
 

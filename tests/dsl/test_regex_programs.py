@@ -5,18 +5,13 @@ program must fall back to `re.compile`, never fail."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import pytest
 
 from pgshift.dsl.lalr_scanner import match_pattern
 from pgshift.dsl.parser import grammar_tables
 from pgshift.dsl.regex_programs import compiled, program
-
-if TYPE_CHECKING:
-    from lalr_driver_support import SNIPPETS, corpus_texts
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.dsl.lalr_driver_support import SNIPPETS, corpus_texts
+from tests.dsl.lalr_driver_support import SNIPPETS, corpus_texts
 
 SAMPLE = corpus_texts(1)[3][:900] + "".join(SNIPPETS.values())
 

@@ -19,17 +19,14 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-if TYPE_CHECKING:
-    from cli_support import FIRST
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_support import FIRST
+from tests.e2e.cli_support import FIRST
 
 SECRET = "s3cret-pw"
 

@@ -8,16 +8,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import psycopg
 
-if TYPE_CHECKING:
-    from cli_database_support import ADD_LANGUAGE, INITIAL, Project, execute
-    from cli_support import load_generated
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import ADD_LANGUAGE, INITIAL, Project, execute
-    from tests.e2e.cli_support import load_generated
+from tests.e2e.cli_database_support import ADD_LANGUAGE, INITIAL, Project, execute
+from tests.e2e.cli_support import load_generated
 
 # What INITIAL compiles to, written by hand the way the database was made before pgshift.
 LEGACY_SCHEMA = """

@@ -5,41 +5,23 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
 from pgshift.fingerprint import sources_hash
-
-if TYPE_CHECKING:
-    from cli_support import (
-        BROKEN,
-        CONCURRENT,
-        FIRST,
-        IRREVERSIBLE,
-        SECOND,
-        error_blocks,
-        load_generated,
-        pgshift,
-        project_with,
-        snapshot,
-        write,
-    )
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_support import (
-        BROKEN,
-        CONCURRENT,
-        FIRST,
-        IRREVERSIBLE,
-        SECOND,
-        error_blocks,
-        load_generated,
-        pgshift,
-        project_with,
-        snapshot,
-        write,
-    )
-
+from tests.e2e.cli_support import (
+    BROKEN,
+    CONCURRENT,
+    FIRST,
+    IRREVERSIBLE,
+    SECOND,
+    error_blocks,
+    load_generated,
+    pgshift,
+    project_with,
+    snapshot,
+    write,
+)
 
 # ---------------------------------------------------------------- compile and check
 

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
-if TYPE_CHECKING:
-    from cli_support import FIRST, SECOND, pgshift, project_with
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_support import FIRST, SECOND, pgshift, project_with
+from tests.e2e.cli_support import FIRST, SECOND, pgshift, project_with
 
 THIRD = "comment on table documents is 'kept'\n"
 NOTICE = ("pgshift: ignoring the compile cache .pgshift/cache/compile.pickle: not written by"

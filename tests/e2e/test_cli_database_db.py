@@ -8,23 +8,18 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
-if TYPE_CHECKING:
-    from cli_database_support import UNIQUE_TITLE_CONCURRENTLY, Project, as_uri, execute, lock_key
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import (
-        UNIQUE_TITLE_CONCURRENTLY,
-        Project,
-        as_uri,
-        execute,
-        lock_key,
-    )
-
+from tests.e2e.cli_database_support import (
+    UNIQUE_TITLE_CONCURRENTLY,
+    Project,
+    as_uri,
+    execute,
+    lock_key,
+)
 
 
 def test_db_prints_the_masked_url(three: Project) -> None:

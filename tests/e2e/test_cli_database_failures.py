@@ -9,45 +9,25 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import psycopg
 
-if TYPE_CHECKING:
-    from cli_database_support import (
-        ADD_LANGUAGE,
-        BACKFILL,
-        INITIAL,
-        SECRET,
-        TITLE_INDEX,
-        TITLE_RULES,
-        UNIQUE_TITLE_CONCURRENTLY,
-        Project,
-        columns,
-        environment,
-        execute,
-        indexes,
-        lock_key,
-        unused_port,
-    )
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import (
-        ADD_LANGUAGE,
-        BACKFILL,
-        INITIAL,
-        SECRET,
-        TITLE_INDEX,
-        TITLE_RULES,
-        UNIQUE_TITLE_CONCURRENTLY,
-        Project,
-        columns,
-        environment,
-        execute,
-        indexes,
-        lock_key,
-        unused_port,
-    )
-
+from tests.e2e.cli_database_support import (
+    ADD_LANGUAGE,
+    BACKFILL,
+    INITIAL,
+    SECRET,
+    TITLE_INDEX,
+    TITLE_RULES,
+    UNIQUE_TITLE_CONCURRENTLY,
+    Project,
+    columns,
+    environment,
+    execute,
+    indexes,
+    lock_key,
+    unused_port,
+)
 
 
 def test_stale_generated_exits_4_and_no_check_applies_anyway(project: Project) -> None:

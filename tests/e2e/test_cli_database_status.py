@@ -4,32 +4,18 @@ and `drift`."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 import psycopg
 
-if TYPE_CHECKING:
-    from cli_database_support import (
-        APPLIED_KEYS,
-        INITIAL,
-        PENDING_KEYS,
-        STATUS_KEYS,
-        UNIQUE_TITLE_CONCURRENTLY,
-        Project,
-        execute,
-    )
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import (
-        APPLIED_KEYS,
-        INITIAL,
-        PENDING_KEYS,
-        STATUS_KEYS,
-        UNIQUE_TITLE_CONCURRENTLY,
-        Project,
-        execute,
-    )
-
-
+from tests.e2e.cli_database_support import (
+    APPLIED_KEYS,
+    INITIAL,
+    PENDING_KEYS,
+    STATUS_KEYS,
+    UNIQUE_TITLE_CONCURRENTLY,
+    Project,
+    execute,
+)
 
 # ------------------------------------------------------------------ status and history
 

@@ -3,16 +3,9 @@ and recording a version without running it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import psycopg
 
-if TYPE_CHECKING:
-    from cli_database_support import Project, columns, indexes
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import Project, columns, indexes
-
-
+from tests.e2e.cli_database_support import Project, columns, indexes
 
 # ------------------------------------------------------------------ up and down
 

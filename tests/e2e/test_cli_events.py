@@ -7,20 +7,17 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 
-if TYPE_CHECKING:
-    from cli_database_support import ADD_LANGUAGE, INITIAL, TITLE_INDEX, Project, execute
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import (
-        ADD_LANGUAGE,
-        INITIAL,
-        TITLE_INDEX,
-        Project,
-        execute,
-    )
+from tests.e2e.cli_database_support import (
+    ADD_LANGUAGE,
+    INITIAL,
+    TITLE_INDEX,
+    Project,
+    execute,
+)
 
 REQUIRED = {"timestamp", "level", "event", "message"}
 

@@ -5,16 +5,11 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
 from pgshift.cli import build_parser
-
-if TYPE_CHECKING:
-    from cli_support import pgshift
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_support import pgshift
+from tests.e2e.cli_support import pgshift
 
 
 def _command_names() -> list[str]:

@@ -10,21 +10,17 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
 
-if TYPE_CHECKING:
-    from cli_database_support import ADD_LANGUAGE, INITIAL, TITLE_INDEX, Project, environment
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import (
-        ADD_LANGUAGE,
-        INITIAL,
-        TITLE_INDEX,
-        Project,
-        environment,
-    )
+from tests.e2e.cli_database_support import (
+    ADD_LANGUAGE,
+    INITIAL,
+    TITLE_INDEX,
+    Project,
+    environment,
+)
 
 
 def test_a_migration_merged_below_an_applied_one_is_refused_unless_asked(

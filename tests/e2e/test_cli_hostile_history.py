@@ -6,20 +6,16 @@ role that may not write the history."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-if TYPE_CHECKING:
-    from cli_database_support import INITIAL, UNIQUE_TITLE_CONCURRENTLY, Project, execute
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import (
-        INITIAL,
-        UNIQUE_TITLE_CONCURRENTLY,
-        Project,
-        execute,
-    )
+from tests.e2e.cli_database_support import (
+    INITIAL,
+    UNIQUE_TITLE_CONCURRENTLY,
+    Project,
+    execute,
+)
 
 
 @pytest.fixture

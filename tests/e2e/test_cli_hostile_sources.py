@@ -6,20 +6,16 @@ endings compiles every statement in it."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
-if TYPE_CHECKING:
-    from cli_support import error_blocks, load_generated, pgshift, project_with, snapshot
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_support import (
-        error_blocks,
-        load_generated,
-        pgshift,
-        project_with,
-        snapshot,
-    )
+from tests.e2e.cli_support import (
+    error_blocks,
+    load_generated,
+    pgshift,
+    project_with,
+    snapshot,
+)
 
 SMUGGLED = "table t {\n    x integer check `x > 0); DROP TABLE victim; --`\n}\n"
 COMMITS = 'irreversible\nsql """\n    CREATE TABLE x (id int);\n    COMMIT;\n"""\n'

@@ -13,15 +13,11 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
 
-if TYPE_CHECKING:
-    from cli_database_support import INITIAL, Project, columns, index_validity
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import INITIAL, Project, columns, index_validity
+from tests.e2e.cli_database_support import INITIAL, Project, columns, index_validity
 
 NO_TIMEOUT_WRITTEN = """\
 alter table documents {

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from cli_support import FIRST, SECOND, pgshift, project_with
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_support import FIRST, SECOND, pgshift, project_with
+from tests.e2e.cli_support import FIRST, SECOND, pgshift, project_with
 
 
 def test_new_numbers_migrations_from_0_0_1(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import psycopg
@@ -19,14 +18,9 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-if TYPE_CHECKING:
-    from cli_database_support import environment
-    from cli_forks_support import run_all
-    from cli_support import pgshift, write
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import environment
-    from tests.e2e.cli_forks_support import run_all
-    from tests.e2e.cli_support import pgshift, write
+from tests.e2e.cli_database_support import environment
+from tests.e2e.cli_forks_support import run_all
+from tests.e2e.cli_support import pgshift, write
 
 # Each URL, and what of it must never show: the password and the pieces libpq would cut
 # it into. Every host is a socket directory that does not exist: nothing leaves the machine.

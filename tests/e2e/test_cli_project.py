@@ -4,23 +4,18 @@ configuration errors (exit 5) for bad settings and paths."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
-if TYPE_CHECKING:
-    from cli_support import FIRST, SECOND, load_generated, pgshift, project_with, snapshot, write
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_support import (
-        FIRST,
-        SECOND,
-        load_generated,
-        pgshift,
-        project_with,
-        snapshot,
-        write,
-    )
-
+from tests.e2e.cli_support import (
+    FIRST,
+    SECOND,
+    load_generated,
+    pgshift,
+    project_with,
+    snapshot,
+    write,
+)
 
 # ---------------------------------------------------------------- [tool.pgshift]
 

@@ -10,23 +10,17 @@ enabled, materialized views being populated, and every comment (functions' inclu
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 import pytest
-from psycopg import sql
 
+from pgshift.commands.scratch import throwaway_database
 from pgshift.runner.catalog import snapshot
 from pgshift.runner.drift import compare
-from pgshift.runner.embedded import with_database
-
-if TYPE_CHECKING:
-    from cli_database_support import Project, execute, with_password
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import Project, execute, with_password
+from tests.e2e.cli_database_support import Project, execute, with_password
 
 CORPUS = Path(__file__).parent / "testdata" / "pull"
 CASES = sorted(CORPUS.glob("*.sql"))
@@ -75,14 +69,8 @@ _BEYOND_SNAPSHOT = {
 def target_url(server_url: str) -> Iterator[str]:
     """A second fresh, empty database on the test server, for `up` to rebuild the schema in,
     with the same password as the `project` fixture's URL (any output showing it fails)."""
-    name = f"pgshift_target_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield with_password(with_database(server_url, name))[0]
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    with throwaway_database(server_url, "pgshift_target") as url:
+        yield with_password(url)[0]
 
 
 def _catalog(url: str) -> dict[str, list[tuple[Any, ...]]]:

@@ -4,23 +4,19 @@ or with --rehearse-on-server on the target's own."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 import pytest
 
 from pgshift.runner.catalog import snapshot
-
-if TYPE_CHECKING:
-    from cli_database_support import ADD_LANGUAGE, INITIAL, TITLE_INDEX, Project, execute
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import (
-        ADD_LANGUAGE,
-        INITIAL,
-        TITLE_INDEX,
-        Project,
-        execute,
-    )
+from tests.e2e.cli_database_support import (
+    ADD_LANGUAGE,
+    INITIAL,
+    TITLE_INDEX,
+    Project,
+    execute,
+)
 
 
 def _everything(url: str) -> tuple[Any, ...]:

@@ -10,16 +10,12 @@ import subprocess
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 
 from pgshift.runner.catalog import snapshot
-
-if TYPE_CHECKING:
-    from cli_database_support import INITIAL, Project, execute, index_validity
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import INITIAL, Project, execute, index_validity
+from tests.e2e.cli_database_support import INITIAL, Project, execute, index_validity
 
 UNIQUE_TITLE = "unique index concurrently documents_title on documents (title)\n"
 SUMMARY_THEN_UNIQUE_TITLE = "alter table documents {\n    add column summary text\n}\n" \

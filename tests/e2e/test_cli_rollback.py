@@ -20,17 +20,13 @@ import signal
 import subprocess
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 import pytest
 
 from pgshift.runner.catalog import snapshot
-
-if TYPE_CHECKING:
-    from cli_database_support import INITIAL, Project, execute, index_validity
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import INITIAL, Project, execute, index_validity
+from tests.e2e.cli_database_support import INITIAL, Project, execute, index_validity
 
 MIXED = """\
 alter table documents {

@@ -14,31 +14,20 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 import pytest
 
 from pgshift.runner.catalog import snapshot
-
-if TYPE_CHECKING:
-    from cli_database_support import (
-        INITIAL,
-        Project,
-        columns,
-        execute,
-        index_validity,
-        indexes,
-    )
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import (
-        INITIAL,
-        Project,
-        columns,
-        execute,
-        index_validity,
-        indexes,
-    )
+from tests.e2e.cli_database_support import (
+    INITIAL,
+    Project,
+    columns,
+    execute,
+    index_validity,
+    indexes,
+)
 
 MIXED_FILE = "0.0.2_mixed.shift"
 ADD_SUMMARY = """\

@@ -5,16 +5,12 @@ given as the server to make the scratch database on, and must come out untouched
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 
 from pgshift.runner.catalog import snapshot
-
-if TYPE_CHECKING:
-    from cli_database_support import INITIAL, Project
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_database_support import INITIAL, Project
+from tests.e2e.cli_database_support import INITIAL, Project
 
 SAFE_CHANGES = """\
 unique index concurrently documents_title on documents (title)

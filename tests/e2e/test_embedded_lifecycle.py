@@ -17,15 +17,11 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
 
-if TYPE_CHECKING:
-    from cli_support import FIRST, SECOND, pgshift, write
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.e2e.cli_support import FIRST, SECOND, pgshift, write
+from tests.e2e.cli_support import FIRST, SECOND, pgshift, write
 
 SLOW = '-- pgshift: allow raw-sql\nsql """SELECT pg_sleep({seconds})""" down """SELECT 1"""\n'
 READER_GONE = 128 + signal.SIGPIPE

@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 import pytest
 
 from pgshift.runner.postgres import PostgresMigrator
 from pgshift.runner.protocol import Migrator
-
-if TYPE_CHECKING:
-    import runner_support as support
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.runner import runner_support as support
+from tests.runner import runner_support as support
 
 
 @dataclass

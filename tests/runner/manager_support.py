@@ -6,7 +6,7 @@ Its fixtures are registered by tests/conftest.py.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 import pytest
@@ -14,11 +14,7 @@ import pytest
 from pgshift.runner.manager import Manager, new_migration_manager
 from pgshift.runner.migration import Migration
 from pgshift.runner.postgres import PostgresMigrator
-
-if TYPE_CHECKING:
-    import runner_support as support
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.runner import runner_support as support
+from tests.runner import runner_support as support
 
 migration = support.migration
 Opener = Callable[..., PostgresMigrator]

@@ -10,17 +10,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from typing import TYPE_CHECKING
 
 import pytest
 
 from pgshift.runner import LockHeld, migrate
 from pgshift.runner.postgres import PostgresMigrator
-
-if TYPE_CHECKING:
-    import runner_support as support
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.runner import runner_support as support
+from tests.runner import runner_support as support
 
 migration = support.migration
 PROCESSES = 16

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import psycopg
 import pytest
@@ -23,11 +23,7 @@ from pgshift.runner.errors import LockHeld
 from pgshift.runner.manager import new_migration_manager
 from pgshift.runner.migration import Migration
 from pgshift.runner.postgres import PostgresMigrator
-
-if TYPE_CHECKING:
-    import runner_support as support
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.runner import runner_support as support
+from tests.runner import runner_support as support
 
 migration = support.migration
 TIMEOUT = 120  # seconds; only so that a deadlocked runner fails the test instead of hanging

@@ -4,19 +4,12 @@ rewriting the history (clearing a dirty version) without running any migration.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pytest
 
 from pgshift.runner.errors import MigrationFailed
 from pgshift.runner.protocol import VersionState
-
-if TYPE_CHECKING:
-    import runner_support as support
-    from conformance_support import Subject, conforming
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.runner import runner_support as support
-    from tests.runner.conformance_support import Subject, conforming
+from tests.runner import runner_support as support
+from tests.runner.conformance_support import Subject, conforming
 
 migration = support.migration
 

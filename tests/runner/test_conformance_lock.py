@@ -6,20 +6,15 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 import pytest
 
 from pgshift.runner.errors import LockHeld, LockReleaseError
 from pgshift.runner.postgres import PostgresMigrator, lock_key
-
-if TYPE_CHECKING:
-    import runner_support as support
-    from conformance_support import Subject, conforming
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.runner import runner_support as support
-    from tests.runner.conformance_support import Subject, conforming
+from tests.runner import runner_support as support
+from tests.runner.conformance_support import Subject, conforming
 
 
 def advisory_holders(admin: psycopg.Connection[Any]) -> list[int]:

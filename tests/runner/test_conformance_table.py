@@ -6,20 +6,14 @@ table in a missing schema is a TableError.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
 
 import pytest
 
 from pgshift.runner.errors import TableError
 from pgshift.runner.postgres import PostgresMigrator
 from pgshift.runner.protocol import Migrator, VersionState
-
-if TYPE_CHECKING:
-    import runner_support as support
-    from conformance_support import Subject, conforming
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.runner import runner_support as support
-    from tests.runner.conformance_support import Subject, conforming
+from tests.runner import runner_support as support
+from tests.runner.conformance_support import Subject, conforming
 
 migration = support.migration
 

@@ -9,18 +9,14 @@ what is applied nor which statement a failure names, however many statements the
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
 from pgshift.runner.errors import MigrationFailed
 from pgshift.runner.manager import Manager
 from pgshift.runner.postgres import PostgresMigrator
-
-if TYPE_CHECKING:
-    import runner_support as support
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.runner import runner_support as support
+from tests.runner import runner_support as support
 
 migration = support.migration
 LOGGER = "pgshift.test.events"

@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 import pytest
 
 from pgshift.runner.errors import MigrationFailed, OutOfOrder, TableError
 from pgshift.runner.manager import Manager
-
-if TYPE_CHECKING:
-    import runner_support as support
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.runner import runner_support as support
+from tests.runner import runner_support as support
 
 migration = support.migration
 

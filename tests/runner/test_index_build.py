@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 import pytest
@@ -18,11 +18,7 @@ from pgshift.runner.index_build import (
     shown,
 )
 from pgshift.runner.locks import SHARE, Lock
-
-if TYPE_CHECKING:
-    import runner_support as support
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.runner import runner_support as support
+from tests.runner import runner_support as support
 
 ITEMS = Lock("public", "items", SHARE)
 

@@ -5,7 +5,7 @@ the table and PostgreSQL's error, changes nothing and frees the migration lock.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 import pytest
@@ -14,13 +14,8 @@ from psycopg.conninfo import make_conninfo
 
 from pgshift.runner.errors import TableError
 from pgshift.runner.manager import new_migration_manager
-
-if TYPE_CHECKING:
-    import runner_support as support
-    from manager_support import Opener, logged
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.runner import runner_support as support
-    from tests.runner.manager_support import Opener, logged
+from tests.runner import runner_support as support
+from tests.runner.manager_support import Opener, logged
 
 
 def test_table_error_when_the_history_table_cannot_be_created(

@@ -5,7 +5,7 @@ or lost during the run, and the error (or note) each of these gives.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 import pytest
@@ -13,13 +13,8 @@ from psycopg.conninfo import make_conninfo
 
 from pgshift.runner.errors import LockError, LockHeld, LockReleaseError, MigrationFailed
 from pgshift.runner.manager import Manager, new_migration_manager
-
-if TYPE_CHECKING:
-    import runner_support as support
-    from manager_support import Opener, logged
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.runner import runner_support as support
-    from tests.runner.manager_support import Opener, logged
+from tests.runner import runner_support as support
+from tests.runner.manager_support import Opener, logged
 
 migration = support.migration
 

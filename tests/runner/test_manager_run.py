@@ -4,20 +4,15 @@ applies, in which order, up to which target, and how it reports its progress.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 import pytest
 
 from pgshift.runner.errors import MigrationFailed, NoSuchVersion
 from pgshift.runner.manager import Manager
-
-if TYPE_CHECKING:
-    import runner_support as support
-    from manager_support import log_of, logged
-else:  # pytest imports the test modules by their path from the repository root
-    from tests.runner import runner_support as support
-    from tests.runner.manager_support import log_of, logged
+from tests.runner import runner_support as support
+from tests.runner.manager_support import log_of, logged
 
 migration = support.migration
 
