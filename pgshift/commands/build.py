@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from ..compiler.codegen import migration_sql, render_module, render_schema_file
 from ..compiler.history import History, compile_history
 from ..compiler.migration import CompiledMigration
+from ..compiler.sql_scan import statements
 from ..compiler.statement import WORK_WORDS, Statement
 from ..dsl import Severity, render
 from ..exit_codes import CommandFailed, ExitCode
@@ -175,10 +176,18 @@ def plan_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
         suffix = f"  [{', '.join(flags)}]" if flags else ""
         print(f"{migration.version}  {migration.description}{suffix}", file=out)
         for statement in migration.up_statements:
-            first = statement.sql.splitlines()[0] if statement.sql.strip() else ""
-            print(f"    {shown(first[:96])}{'…' if len(first) > 96 else ''}", file=out)
+            for line in _command_lines(statement.sql):
+                print(f"    {shown(line[:96])}{'…' if len(line) > 96 else ''}", file=out)
             print(f"        {_effects(statement)}", file=out)
     return int(ExitCode.OK)
+
+
+def _command_lines(sql: str) -> list[str]:
+    """The first line of each command a statement holds: one for what the compiler wrote,
+    one per command of a `sql` block that holds several, so that none runs unseen."""
+    starts = [found.start for found in statements(sql)] or [0]
+    return [sql[start:].strip().splitlines()[0] if sql[start:].strip() else ""
+            for start in starts]
 
 
 def _effects(statement: Statement) -> str:
