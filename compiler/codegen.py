@@ -18,7 +18,7 @@ from .. import __version__
 from ..runner.index_build import IndexBuild
 from ..runner.locks import Lock
 from ..runner.migration import sql_script
-from .migration import CompiledMigration
+from .compiled_migration import CompiledMigration
 from .render import render_schema
 from .statement import Statement
 

@@ -35,13 +35,13 @@ from ..dsl.source import Source
 from ..fingerprint import combined_hash, digest
 from . import cache_file as signed
 from .codegen import render_block
-from .migration import CompiledMigration, compile_migration
+from .compiled_migration import CompiledMigration, compile_migration
 from .model import SchemaModel
 from .render import index_pieces, table_pieces
 from .sources import MigrationSource, discover, duplicate_versions
 from .suppressions import apply_allow_comments
 
-CACHE_FORMAT = 8  # 8: literals with a backslash are E'…'; backtick and sql text checked
+CACHE_FORMAT = 9  # 9: CompiledMigration lives in compiled_migration.py (the pickle names it)
 _GENERATED_SOURCE = re.compile(r"# source (\d+(?:\.\d+)*) (.+)")
 
 

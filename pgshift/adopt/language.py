@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Column, Index, IndexKey, Key
+from .records import Column, Index, IndexKey, Key
 
 _PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
 # Words that would continue a column or start a constraint where a name stands, or that the

@@ -12,7 +12,7 @@ from typing import Any
 
 import psycopg
 
-from .model import RawObject
+from .records import RawObject
 
 _NOT_FROM_AN_EXTENSION = """NOT EXISTS (SELECT 1 FROM pg_depend x_dep WHERE x_dep.objid = {oid}
     AND x_dep.classid = '{catalog}'::regclass AND x_dep.deptype = 'e')"""

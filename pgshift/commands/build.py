@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..compiler.codegen import migration_sql, render_module, render_schema_file
+from ..compiler.compiled_migration import CompiledMigration
 from ..compiler.history import History, compile_history
-from ..compiler.migration import CompiledMigration
 from ..compiler.sql_scan import statements
 from ..compiler.statement import WORK_WORDS, Statement
 from ..dsl import Severity, render

@@ -6,8 +6,8 @@ from typing import TextIO
 
 import psycopg
 
-from ..adopt.catalog import read_database
-from ..adopt.migration import PullError, write_migration
+from ..adopt.reading import read_database
+from ..adopt.writing import PullError, write_migration
 from ..atomic import write_whole
 from ..compiler.sources import discover
 from ..dsl.filename import BadFileName, parse_file_name

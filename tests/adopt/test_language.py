@@ -10,8 +10,8 @@ import pytest
 from lark.lexer import PatternRE, PatternStr
 
 from pgshift.adopt.language import name, reparseable, type_name, unwrapped, value
-from pgshift.adopt.migration import write_migration
-from pgshift.adopt.model import Column, Constraint, Database, Index, IndexKey, Table
+from pgshift.adopt.records import Column, Constraint, Database, Index, IndexKey, Table
+from pgshift.adopt.writing import write_migration
 from pgshift.compiler.history import compile_texts
 from pgshift.dsl.parser import lark_parser
 

@@ -19,7 +19,7 @@ from ..compiler.naming import column_addition, make_object_name
 from ..compiler.quoting import quote_ident
 from . import language
 from .language import Unwritable, name, qualified, string
-from .model import Column, Constraint, Database, Index, Key, RawObject, Sequence, Table
+from .records import Column, Constraint, Database, Index, Key, RawObject, Sequence, Table
 from .sql_blocks import literal
 
 HEADER = """\

@@ -11,7 +11,7 @@ from typing import Any
 
 import psycopg
 
-from .model import (
+from .records import (
     Column,
     Constraint,
     Database,
