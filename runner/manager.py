@@ -264,14 +264,22 @@ def _check_atomic(pending: Sequence[Migration]) -> None:
             " up to the version before it with --to")
 
 
-def _require(migrations: Sequence[Migration], version: str) -> Migration:
-    """The migration with this version (0.0.03 is 0.0.3), or NoSuchVersion."""
+def migration_named(migrations: Sequence[Migration], version: str) -> Migration | None:
+    """The migration a user's VERSION names (0.0.03 is 0.0.3), if there is one."""
     if all(part.isdigit() for part in version.split(".")):
         for migration in migrations:
             if migration.version_key == version_key(version):
                 return migration
-    known = ", ".join(m.version for m in migrations) or "none"
-    raise NoSuchVersion(f"no migration with version {version} (known: {known})")
+    return None
+
+
+def _require(migrations: Sequence[Migration], version: str) -> Migration:
+    """The migration with this version, or NoSuchVersion."""
+    found = migration_named(migrations, version)
+    if found is None:
+        known = ", ".join(m.version for m in migrations) or "none"
+        raise NoSuchVersion(f"no migration with version {version} (known: {known})")
+    return found
 
 
 def new_migration_manager(migrator: Migrator, logger: logging.Logger | None = None) -> Manager:

@@ -9,7 +9,6 @@ import itertools
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -47,6 +46,16 @@ from .segments import (
     still_at,
     undo_failed,
     undone_left,
+)
+from .session_sql import (
+    NOT_OURS_SQLSTATE,
+    RELATION_KINDS,
+    RESETS,
+    TRANSACTION_ENDED,
+    HistoryStatements,
+    default_connect_timeout,
+    literal,
+    session_settings,
 )
 from .urls import mask_password
 from .waits import RETRYABLE, Attempts, RetryPolicy, Timeouts
@@ -88,10 +97,10 @@ class PostgresMigrator:
         self._current: str | None = None  # the version being applied or reverted
         database = connection.info.dbname
         self.lock_key = lock_key(database, self.schema, self.table_name)
-        self._statements = _HistoryStatements.for_table(self.table, connection)
+        self._statements = HistoryStatements.for_table(self.table, connection)
         self._history_row = (f"INSERT INTO {self.schema}.{self.table_name} … (the migration's"
                              " history row)")
-        self._fresh_session = session_settings(connection.info.server_version)
+        self._fresh_session = [*RESETS, *session_settings(connection.info.server_version)]
 
     @classmethod
     def connect(cls, url: str, table: str = DEFAULT_TABLE, application_name: str = "pgshift",
@@ -99,14 +108,13 @@ class PostgresMigrator:
         """Connect to `url`; `options` are the constructor's (timeouts, retry, logger)."""
         try:
             connection = psycopg.connect(url, autocommit=True, application_name=application_name,
-                                         **_default_connect_timeout(url))
+                                         **default_connect_timeout(url))
         except psycopg.Error as error:
             message = f"cannot connect to the database: {_first_line(error)}"
             raise ConnectionFailed(mask_password(message, url)) from None
-        migrator = cls(connection, table, **options)
-        for setting in migrator._fresh_session:
-            connection.execute(setting)
-        return migrator
+        for setting in session_settings(connection.info.server_version):
+            connection.execute(setting)  # a new session needs no RESET: only the settings
+        return cls(connection, table, **options)
 
     def close(self) -> None:
         self.connection.close()
@@ -122,7 +130,7 @@ class PostgresMigrator:
         if row is None:
             return False
         if row[0] not in ("r", "p"):
-            kind = _RELATION_KINDS.get(row[0], "not a table")
+            kind = RELATION_KINDS.get(row[0], "not a table")
             raise TableError(
                 f"{self.schema}.{self.table_name} is {kind}, not pgshift's migration table:"
                 " name another one with --table (or `table` in [tool.pgshift])")
@@ -747,7 +755,7 @@ class PostgresMigrator:
         lock_timeout = (migration.lock_timeout_ms if migration.lock_timeout_ms is not None
                         else self.timeouts.lock_timeout_ms)
         settings = [*self._fresh_session,
-                    f"SET LOCAL pgshift.migration = '{_literal(migration.version)}'".encode(),
+                    f"SET LOCAL pgshift.migration = '{literal(migration.version)}'".encode(),
                     f"SET LOCAL lock_timeout = '{int(lock_timeout)}ms'".encode()]
         statement_timeout = self._statement_timeout(migration)
         if statement_timeout is not None:
@@ -805,7 +813,7 @@ class PostgresMigrator:
             return ConnectionLost(migration.version, migration.description,
                                   ServerError.of(failed.error))
         statements = migration.statements(direction)
-        if failed.index == len(statements) and failed.error.sqlstate == _NOT_OURS_SQLSTATE:
+        if failed.index == len(statements) and failed.error.sqlstate == NOT_OURS_SQLSTATE:
             left = TRANSACTION_ENDED  # the history row's guard (_STILL_OURS) refused it
         # Past its statements: its history row, then its COMMIT (a deferred constraint).
         total = len(statements) + (failed.index >= len(statements))
@@ -900,84 +908,6 @@ class PostgresMigrator:
                     self._record(migration, False, None)
             self.connection.execute(sql.SQL("UPDATE {} SET dirty = false, failed_statement"
                                             " = NULL").format(self.table))
-
-
-_SERVER_DURATION = (
-    "round(extract(epoch FROM clock_timestamp() - transaction_timestamp()) * 1000)")
-_REPLACE = (" ON CONFLICT (version) DO UPDATE SET description = excluded.description,"
-            " checksum = excluded.checksum, dirty = excluded.dirty,"
-            " execution_ms = excluded.execution_ms, applied_at = now(),"
-            " applied_by = current_user, failed_statement = NULL")
-
-
-# A migration's transaction sets pgshift.migration to its version (SET LOCAL): when a
-# statement in it ended that transaction (COMMIT or ROLLBACK in a sql block), the setting
-# is gone and the history row fails with this message instead of recording a migration
-# whose changes were never committed with it. The CASE is not constant, so it is only
-# evaluated, and only fails, when the row is written.
-_RELATION_KINDS = {"v": "a view", "m": "a materialized view", "f": "a foreign table",
-                   "S": "a sequence", "i": "an index", "c": "a composite type"}
-_NOT_OURS_SQLSTATE = "22P02"  # the history row's only text cast is the guard's
-TRANSACTION_ENDED = (
-    "A statement of it ended the transaction pgshift had opened for it (a COMMIT or"
-    " ROLLBACK in a sql block), so it is not recorded; what ran before that statement, and"
-    " what ran after it outside any transaction, may remain: check the schema by hand, then"
-    " `pgshift force` the version it is at.")
-_STILL_OURS = (
-    "CAST(CASE WHEN current_setting('pgshift.migration', true) = %s THEN 'false' ELSE"
-    " 'pgshift: a statement of this migration ended the transaction pgshift opened for it"
-    " (COMMIT or ROLLBACK); it is not recorded, and what ran before that statement may"
-    " remain: check the schema by hand' END AS boolean)")
-
-
-@dataclass(frozen=True, slots=True)
-class _HistoryStatements:
-    """The history row's INSERTs, composed once per migrator instead of once per migration:
-    the same text each time also lets psycopg prepare them."""
-
-    insert_timed: bytes  # inside the migration's transaction, duration from the server
-    upsert_timed: bytes  # the same, only while that transaction is still pgshift's
-    upsert: bytes  # outside any transaction, duration from the client
-
-    @classmethod
-    def for_table(cls, table: sql.Identifier,
-                  connection: psycopg.Connection[Any]) -> _HistoryStatements:
-        def insert(values: str, on_conflict: str = "") -> bytes:
-            return sql.SQL(
-                "INSERT INTO {} (version, description, checksum, dirty, execution_ms)"
-                " VALUES ({})" + on_conflict).format(table, sql.SQL(values)).as_bytes(connection)
-
-        return cls(insert(f"%s, %s, %s, false, {_SERVER_DURATION}"),
-                   insert(f"%s, %s, %s, {_STILL_OURS}, {_SERVER_DURATION}", _REPLACE),
-                   insert("%s, %s, %s, %s, %s", _REPLACE))
-
-
-def session_settings(server_version: int) -> list[bytes]:
-    """The session every migration starts from: the connection's own role and settings
-    (the RESETs return to what the URL and the role's defaults set), string literals read
-    as the SQL standard says whatever the server's default (as pg_dump pins it), and, on
-    PostgreSQL 14+, a vanished client noticed even while a statement waits."""
-    settings = [b"RESET SESSION AUTHORIZATION", b"RESET ROLE",  # which RESET ALL leaves
-                b"RESET ALL", b"SET standard_conforming_strings = on"]
-    if server_version >= 140000:
-        settings.append(b"SET client_connection_check_interval = '2s'")
-    return settings
-
-
-def _default_connect_timeout(url: str) -> dict[str, Any]:
-    """10 s to connect, unless the URL says otherwise (connect_timeout=…)."""
-    from psycopg.conninfo import conninfo_to_dict
-
-    try:
-        given = conninfo_to_dict(url).get("connect_timeout")
-    except psycopg.Error:
-        given = None  # psycopg.connect says what is wrong with the URL
-    return {} if given else {"connect_timeout": 10}
-
-
-def _literal(text: str) -> str:
-    """Text inside a standard string literal (standard_conforming_strings is pinned on)."""
-    return text.replace("'", "''")
 
 
 def _ms(started: float) -> int:

@@ -21,7 +21,7 @@ from ..runner.catalog import snapshot
 from ..runner.drift import Difference, Snapshot, compare
 from ..runner.errors import DirtyDatabase, UnknownVersions
 from ..runner.events import emit
-from ..runner.manager import Manager, Status, new_migration_manager
+from ..runner.manager import Manager, Status, migration_named, new_migration_manager
 from ..runner.migration import Migration, version_key
 from ..runner.postgres import split_table_name
 from ..runner.segments import REPAIR_HINT
@@ -84,10 +84,9 @@ def _record(manager: Manager, migrations: list[Migration], upto: list[Migration]
 
 def _chosen(migrations: Sequence[Migration], version: str) -> Migration:
     """The compiled migration VERSION names (0.0.01 is 0.0.1); a usage error otherwise."""
-    if all(part.isdigit() for part in version.split(".")):
-        for migration in migrations:
-            if migration.version_key == version_key(version):
-                return migration
+    found = migration_named(migrations, version)
+    if found is not None:
+        return found
     known = ", ".join(m.version for m in migrations) or "none (run `pgshift compile`)"
     raise CommandFailed(f"no compiled migration with version {version} (known: {known})",
                         ExitCode.USAGE)

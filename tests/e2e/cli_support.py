@@ -96,3 +96,20 @@ def error_blocks(stderr: str) -> list[str]:
     """The diagnostics' first lines, without pgshift's closing summary line."""
     return [line for line in stderr.splitlines()
             if re.search(r": error\[[a-z0-9-]+\]: ", line) and not line.startswith("pgshift: ")]
+
+
+def server_processes(project: Path) -> list[int]:
+    """Pids of the live postgres processes over this project's data directory (a zombie
+    has no command line, so it is not counted)."""
+    needle = str((project / ".pgshift").resolve())
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:  # the process ended while we looked
+            continue
+        if needle in command and "postgres" in command:
+            found.append(int(entry.name))
+    return found

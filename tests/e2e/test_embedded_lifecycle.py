@@ -21,27 +21,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.e2e.cli_support import FIRST, SECOND, pgshift, write
+from tests.e2e.cli_support import FIRST, SECOND, pgshift, server_processes, write
 
 SLOW = '-- pgshift: allow raw-sql\nsql """SELECT pg_sleep({seconds})""" down """SELECT 1"""\n'
 READER_GONE = 128 + signal.SIGPIPE
-
-
-def server_processes(project: Path) -> list[int]:
-    """Pids of the live postgres processes over this project's data directory (a zombie
-    has no command line, so it is not counted)."""
-    needle = str((project / ".pgshift").resolve())
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:  # the process ended while we looked
-            continue
-        if needle in command and "postgres" in command:
-            found.append(int(entry.name))
-    return found
 
 
 @pytest.fixture

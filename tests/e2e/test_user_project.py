@@ -20,6 +20,8 @@ from pathlib import Path
 
 import psycopg
 
+from tests.e2e.cli_support import server_processes
+
 DOCUMENTS = """\
 extension vector
 
@@ -110,22 +112,6 @@ def test_project_lifecycle_from_another_directory(tmp_path: Path, database_url: 
     assert sorted(p.name for p in elsewhere.iterdir()) == [], "nothing lands outside the project"
 
 
-def _server_processes(directory: Path) -> list[str]:
-    """Command lines of running processes that name `directory` (our postgres, if any)."""
-    needle = str(directory.resolve())
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:  # the process ended while we looked
-            continue
-        if needle in command and "postgres" in command:
-            found.append(f"{entry.name}: {command}")
-    return found
-
-
 def test_embedded_default_without_a_url(tmp_path: Path) -> None:
     root = tmp_path / "app"
     ok("init", "--project", str(root), cwd=tmp_path)
@@ -140,7 +126,7 @@ def test_embedded_default_without_a_url(tmp_path: Path) -> None:
         assert ".pgshift/postgres" in up.stderr
         assert "0.0.1" in up.stdout
         assert (data / "PG_VERSION").is_file(), "the data lives in the project"
-        assert _server_processes(root / ".pgshift") == [], "up left its server running"
+        assert server_processes(root) == [], "up left its server running"
 
         status = pgshift("status", "--json", "--project", str(root), cwd=tmp_path)
         assert status.returncode == 0, status.stderr
@@ -149,7 +135,7 @@ def test_embedded_default_without_a_url(tmp_path: Path) -> None:
         assert document["current_version"] == "0.0.1"
         assert document["dirty"] is False
         assert document["pending"] == []
-        assert _server_processes(root / ".pgshift") == [], "status left its server running"
+        assert server_processes(root) == [], "status left its server running"
         assert not (data / "postmaster.pid").exists()
 
         # A failing migration: the error is reported, and the server is stopped all the same.
@@ -159,10 +145,10 @@ def test_embedded_default_without_a_url(tmp_path: Path) -> None:
         failed = pgshift("up", cwd=root)
         assert failed.returncode == 14, failed.stderr
         assert "22012" in failed.stderr
-        assert _server_processes(root / ".pgshift") == [], "a failed up left its server running"
+        assert server_processes(root) == [], "a failed up left its server running"
     finally:
         # Whatever happened, nothing we started outlives the test: a postmaster left behind
         # is the one whose command line names this project's .pgshift/ (found by its pid).
-        for line in _server_processes(root / ".pgshift"):
+        for pid in server_processes(root):
             with contextlib.suppress(ProcessLookupError):
-                os.kill(int(line.split(":", 1)[0]), signal.SIGTERM)
+                os.kill(pid, signal.SIGTERM)
