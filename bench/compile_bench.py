@@ -33,7 +33,7 @@ from corpus import write_history
 
 from pgshift.compiler.codegen import render_module, render_schema_file
 from pgshift.compiler.history import compile_history
-from pgshift.dsl.parser import lark_parser
+from pgshift.dsl.parser import tree_parser
 
 NEW_MIGRATION = """\
 table benchmark_added {
@@ -94,7 +94,7 @@ def main() -> None:
         texts = [p.read_text(encoding="utf-8") for p in paths]
         lines = sum(t.count("\n") for t in texts)
 
-        lark = lark_parser()
+        lark = tree_parser()
 
         def lark_alone() -> None:
             for text in texts:

@@ -6,7 +6,7 @@ Builds the synthetic history of bench/corpus.py (1,000 files is about 50,000 lin
 times three ways of parsing every file, each over the same texts:
 
   pgshift      `pgshift.dsl.parse_text`: text → typed AST with positions and checks
-  lark         `pgshift.dsl.parser.lark_parser().parse`: Lark alone, text → parse tree
+  lark         `pgshift.dsl.parser.tree_parser().parse`: Lark alone, text → parse tree
   lark-plain   a Lark built here from the same grammar file (lalr, contextual lexer, no
                propagate_positions, default options otherwise): the floor
 
@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate_history
 
 from pgshift.dsl import parse_text
-from pgshift.dsl.parser import GRAMMAR, lark_parser
+from pgshift.dsl.parser import GRAMMAR, tree_parser
 
 Corpus = Sequence[tuple[str, str]]
 
@@ -85,11 +85,11 @@ def peak_memory(parse: Callable[[str, str], Any], corpus: Corpus) -> float:
 
 def measure(corpus: Corpus, repeat: int) -> tuple[int, list[Result]]:
     lines = sum(text.count("\n") for _, text in corpus)
-    tree_parser = lark_parser()
+    lark_alone = tree_parser()
     floor = plain_lark()
     contenders: list[tuple[str, str, Callable[[str, str], Any]]] = [
         ("pgshift", "pgshift.dsl.parse_text (text -> AST)", parse_text),
-        ("lark", "lark_parser().parse (text -> tree)", lambda text, _: tree_parser.parse(text)),
+        ("lark", "tree_parser().parse (text -> tree)", lambda text, _: lark_alone.parse(text)),
         ("lark-plain", "Lark(lalr, contextual), same grammar", lambda text, _: floor.parse(text)),
     ]
     for _, _, parse in contenders:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from lark import Token
 
 from . import ast
 from .diagnostics import Diagnostic, error
-from .source import Span
-from .token import Token
+from .source import Source, Span, line_starts
 
 SPECIAL_VALUES = frozenset({
     "current_timestamp", "current_date", "current_time", "localtime", "localtimestamp",
@@ -65,50 +66,43 @@ def token_of(items: Sequence[Any], *types: str) -> Token | None:
 
 _new_span = tuple.__new__
 Meta = Span  # what each rule's method gets: the span of the text it was reduced from
-
-
-@dataclass(frozen=True, slots=True)
-class Filtering:
-    """Which tokens a parse tree would leave out: keywords, punctuation. A few terminals
-    (`not`, `null`, `with`) are left out by some rules and kept by others."""
-
-    dropped: frozenset[str]
-    kept_by_rule: dict[str, frozenset[str]]
-    rules: frozenset[str]  # every rule of the grammar, inlined ones (`_name`) included
-
-    def drops(self) -> dict[str, frozenset[str]]:
-        """The token types each rule's method never sees: the keywords and punctuation a
-        parse tree would leave out."""
-        return {rule: self.dropped - self.kept_by_rule.get(rule, frozenset())
-                for rule in self.rules}
+_NO_TEXT = line_starts("")
 
 
 class Builder:
-    """The state of one parse (file, diagnostics) and the method the parser calls per rule."""
+    """The state of one parse (file, diagnostics); one builder serves every parse of a
+    process, `reset` to each file in turn."""
 
-    def __init__(self, path: str, filtering: Filtering) -> None:
-        self.path = path
-        self.filtering = filtering
+    def __init__(self) -> None:
+        self.reset(None)
+
+    def reset(self, source: Source | None) -> None:
+        """Start on another file (None: between files, holding nothing)."""
+        self.path = source.path if source is not None else "<none>"
+        # Where each line starts: positions are found from offsets, a line ending at LF,
+        # CRLF or a lone CR, as PostgreSQL counts them (Lark's own count only LFs).
+        self._starts = line_starts(source.text) if source is not None else _NO_TEXT
         self.diagnostics: list[Diagnostic] = []
         self.expressions: list[ast.RawExpression] = []  # every backtick expression, in order
 
-    def reset(self, path: str) -> None:
-        """Start on another file: one builder serves every parse of a process."""
-        self.path = path
-        self.diagnostics = []
-        self.expressions = []
-
-    def builds(self) -> dict[str, Any]:
-        """The method for each rule the parser reduces, by the rule's name."""
-        return {rule: getattr(self, rule) for rule in self.filtering.rules
-                if not rule.startswith("_")}
-
     # ------------------------------------------------------------ positions and helpers
 
-    def token_span(self, token: Token) -> Span:
-        """The parser fills every token's position (built as a tuple: this runs per name)."""
-        return _new_span(Span, (self.path, token.line, token.column, token.end_line,
-                                token.end_column))
+    def span_between(self, start: int, end: int) -> Span:
+        """The span of the text from offset `start` to `end` (built as a tuple: this runs
+        for every rule and name)."""
+        starts = self._starts
+        line = bisect.bisect_right(starts, start)
+        end_line = bisect.bisect_right(starts, end)
+        return _new_span(Span, (self.path, line, start - starts[line - 1] + 1,
+                                end_line, end - starts[end_line - 1] + 1))
+
+    def token_span(self, token: Token, last: Token | None = None) -> Span:
+        """Where a token is, or the tokens from `token` to `last` (the parser gives each
+        token its offsets)."""
+        end = (token if last is None else last).end_pos
+        assert token.start_pos is not None
+        assert end is not None
+        return self.span_between(token.start_pos, end)
 
     def name(self, token: Token) -> ast.Name:
         return ast.Name(identifier(token), self.token_span(token))

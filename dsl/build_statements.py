@@ -6,6 +6,8 @@ from __future__ import annotations
 import difflib
 from typing import Any, cast
 
+from lark import Token
+
 from . import ast
 from .build_base import (
     DURATION_UNITS,
@@ -20,7 +22,6 @@ from .build_base import (
 )
 from .build_types import TypeRules
 from .source import Span
-from .token import Token
 
 
 class StatementRules(TypeRules):
@@ -215,9 +216,7 @@ class StatementRules(TypeRules):
             parts = parts[: wanted[-1]] if len(parts) > wanted[-1] else parts * 2
         column = self.name(parts[-1]) if target == "column" else None
         object_parts = parts[:-1] if target == "column" else parts
-        first = self.token_span(object_parts[0])
-        last = self.token_span(object_parts[-1])
-        object_span = Span(self.path, first.line, first.column, last.end_line, last.end_column)
+        object_span = self.token_span(object_parts[0], object_parts[-1])
         names = [identifier(p) for p in object_parts]
         qualified = ast.QualifiedName(names[-1], names[0] if len(names) == 2 else None, object_span)
         return ast.Comment(target, qualified, column, text, span)

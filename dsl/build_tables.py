@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any, cast
 
+from lark import Token
+
 from . import ast
 from .build_base import (
     CONSTRAINT_LABELS,
@@ -14,7 +16,6 @@ from .build_base import (
 )
 from .build_types import TypeRules
 from .source import Span
-from .token import Token
 from .types import edit_distance
 
 
@@ -160,11 +161,10 @@ class TableRules(TypeRules):
         span = meta
         keyword = items[0]
         if keyword.type == "TABLE_CHECK":  # the token starts at the line break before `check`
-            offset = len(str(keyword)) - len(str(keyword).lstrip())
-            line, column = keyword.line or 1, keyword.column or 1
-            for ch in str(keyword)[:offset]:
-                line, column = (line + 1, 1) if ch == "\n" else (line, column + 1)
-            span = Span(self.path, line, column, span.end_line, span.end_column)
+            assert keyword.start_pos is not None
+            start = keyword.start_pos + len(keyword) - len(keyword.lstrip())
+            span = self.span_between(start, start)._replace(end_line=span.end_line,
+                                                            end_column=span.end_column)
         return ast.CheckConstraint(None, self.raw(items[-1]), span)
 
     def add_check_constraint(self, meta: Meta, items: list[Token]) -> ast.AddConstraint:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from typing import Any, cast
 
+from lark import Token
+
 from . import ast
 from .build_base import (
     SPECIAL_VALUES,
@@ -16,7 +18,6 @@ from .build_base import (
     token_of,
 )
 from .source import Span
-from .token import Token
 from .types import BuiltinType, canonical, suggestion
 
 # How deeply bare function calls may nest in a value. PostgreSQL has no need of more, and

@@ -1,71 +1,50 @@
-"""Parse `.shift` files: bytes → Source → AST (Lark's tables, our loop), or diagnostics."""
+"""Parse `.shift` files: bytes → Source → AST (Lark's LALR parser), or diagnostics."""
 
 from __future__ import annotations
 
 import functools
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import cast
 
-from ..atomic import write_whole
+from lark import Lark
+from lark.exceptions import UnexpectedInput
+
 from ..collector import paused
 from .ast import MigrationFile
-from .diagnostics import Diagnostic, DiagnosticError, error
-from .lalr_driver import LalrDriver, Refused
-from .lalr_tables import GrammarTables, dump, load
-from .parser_cache import lark_cache, tables_cache
+from .diagnostics import DiagnosticError, error
+from .parser_cache import lark_cache
+from .reducer import Reduced, Reducer, dropped_tokens
 from .source import Source, Span, UndecodableSource, decode
+from .syntax_errors import diagnose
 from .transform import ToAst
 
-if TYPE_CHECKING:
-    from lark import Lark
-
 GRAMMAR = Path(__file__).with_name("shift.lark")
+_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True}
 
 
 @functools.cache
-def lark_parser() -> Lark:
-    """The grammar's LALR parser: its tables are what pgshift's parse runs (read out once,
-    see grammar_tables), and it parses on its own (building a plain parse tree) to explain
-    a file that does not parse, and in benchmarks.
+def tree_parser() -> Lark:
+    """The grammar's parser as Lark builds it by default, making a plain parse tree: it
+    says which tokens each rule's tree leaves out (what the AST builder's methods do not
+    see), and it is what benchmarks compare the AST parse with.
 
-    Its tables are kept in the user's cache directory (see parser_cache), keyed by the
-    grammar, so a new process loads them in milliseconds instead of building them.
-    """
-    from lark import Lark  # here: a process that parses only valid files never needs it
-
+    Lark keeps its tables in the user's cache directory (see parser_cache), keyed by the
+    grammar, so a new process loads them in milliseconds instead of building them."""
     grammar = GRAMMAR.read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=True,
-                cache=lark_cache("tree", grammar))
+    return Lark(grammar, **_OPTIONS, cache=lark_cache("tree", grammar))
 
 
 @functools.cache
-def grammar_tables() -> GrammarTables:
-    """The parse loop's tables: from the user's cache directory when an earlier process
-    kept them for this grammar, Lark and Python, else read out of Lark and kept."""
-    path = tables_cache(GRAMMAR.read_text(encoding="utf-8"))
-    if path is not None:
-        try:
-            kept = load(path.read_bytes())
-        except OSError:
-            kept = None
-        if kept is not None:
-            return kept
-    from .lalr_from_lark import grammar_tables as read_out
-
-    tables = read_out(lark_parser())
-    if path is not None:
-        data = dump(tables)
-        write_whole(path, lambda stream: stream.write(data))
-    return tables
-
-
-@functools.cache
-def _ast_parser() -> tuple[LalrDriver, ToAst]:
-    """The grammar's tables driven by our loop, calling the AST builder's method per rule."""
-    filtering, tables = grammar_tables()
-    builder = ToAst("<none>", filtering)
-    return LalrDriver(tables, builder.builds()), builder
+def _ast_parser() -> tuple[Lark, ToAst]:
+    """The parser that builds the AST as it goes: Lark calls the builder's method for each
+    rule it reduces (reducer.py), so no parse tree is made."""
+    grammar = GRAMMAR.read_text(encoding="utf-8")
+    builder = ToAst()
+    reducer = Reducer(builder, dropped_tokens(tree_parser()), builder.span_between)
+    parser = Lark(grammar, **_OPTIONS, keep_all_tokens=True, transformer=reducer,
+                  cache=lark_cache("ast", grammar))
+    return parser, builder
 
 
 def prepare_parser() -> None:
@@ -74,7 +53,7 @@ def prepare_parser() -> None:
     _ast_parser()
 
 
-_PARSING = threading.Lock()
+_PARSING = threading.Lock()  # one builder serves every parse: one file at a time
 
 
 def parse_source(source: Source) -> MigrationFile:
@@ -85,35 +64,22 @@ def parse_source(source: Source) -> MigrationFile:
             "nul-character", "this file contains a NUL character (U+0000): PostgreSQL cannot"
             " store it in any name, string or statement, and would cut the text short there",
             source.span_at(nul, 1))])
-    driver, builder = _ast_parser()
+    parser, builder = _ast_parser()
     with _PARSING:
-        builder.reset(source.path)
+        builder.reset(source)
         try:
             with paused():  # many small objects, no garbage cycles
-                migration: MigrationFile = driver.parse(source.text, source.path)
-        except Refused:
-            raise DiagnosticError([_syntax_error(source)]) from None
+                reduced = cast(Reduced, parser.parse(source.text))
+        except UnexpectedInput as failure:
+            terminals = {t.name: t for t in parser.terminals}
+            raise DiagnosticError([diagnose(source, failure, terminals)]) from None
         finally:
             diagnostics = builder.diagnostics
-            builder.reset("<none>")
+            builder.reset(None)
     if diagnostics:
         raise DiagnosticError(diagnostics)
+    migration: MigrationFile = reduced.value
     return migration
-
-
-def _syntax_error(source: Source) -> Diagnostic:
-    """What Lark itself says about text the tables refuse, in a user's words."""
-    from lark.exceptions import UnexpectedInput
-
-    from .syntax_errors import diagnose
-
-    parser = lark_parser()
-    try:
-        parser.parse(source.text)
-    except UnexpectedInput as failure:
-        terminals = {t.name: t for t in parser.terminals}
-        return diagnose(source, failure, terminals)
-    raise AssertionError(f"{source.path}: Lark parses what pgshift's parse loop refused")
 
 
 def parse_text(text: str, path: str = "<text>") -> MigrationFile:

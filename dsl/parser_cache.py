@@ -1,25 +1,20 @@
-"""Where the parser's tables are kept between processes.
+"""Where Lark keeps the parser's tables between processes.
 
-Two files per grammar: Lark's own tables (what `Lark(cache=...)` loads instead of building
-them) and the parse loop's (lalr_tables.py). Lark's own `cache=True` keeps its tables as a
-pickle in the shared temporary directory, where another local user could leave a file for
-us to unpickle. So both go to the user's own cache directory ($XDG_CACHE_HOME/pgshift,
-else ~/.cache/pgshift), created private. Where that directory cannot be made, Lark's
-default is used and the loop's tables are not kept; a cache that cannot be read or written
-only costs the next process the time to build the parser again.
+What `Lark(cache=...)` loads instead of building the tables (one file per grammar and
+parser options). Lark's own `cache=True` keeps them as a pickle in the shared temporary
+directory, where another local user could leave a file for us to unpickle. So they go to
+the user's own cache directory ($XDG_CACHE_HOME/pgshift, else ~/.cache/pgshift), created
+private. Where that directory cannot be made, Lark's default is used; a cache that cannot
+be read or written only costs the next process the time to build the parser again.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import os
 import sys
 from pathlib import Path
-
-from .. import __version__
-from .lalr_tables import FORMAT
 
 
 @functools.cache
@@ -48,26 +43,3 @@ def lark_cache(kind: str, grammar: str) -> str | bool:
     if directory is None:
         return True
     return str(directory / f"lark-{kind}-{_key(grammar)}.pickle")
-
-
-def tables_cache(grammar: str) -> Path | None:
-    """The file for the parse loop's tables, None when the cache directory is unusable.
-
-    Its name is a hash of what the tables were read out of and how they are written: the
-    grammar, this pgshift and its tables' format, this Python (whose regex engine runs the
-    kept programs), and the installed Lark, known by its file's place, size and time
-    (importing Lark to ask its version would cost what keeping the tables saves)."""
-    directory = cache_directory()
-    if directory is None:
-        return None
-    spec = importlib.util.find_spec("lark")
-    origin = spec.origin if spec is not None else None
-    if origin is None:
-        return None
-    try:
-        installed = os.stat(origin)
-    except OSError:
-        return None
-    text = "\0".join((grammar, __version__, str(FORMAT), sys.version, origin,
-                      str(installed.st_size), str(installed.st_mtime_ns)))
-    return directory / f"lalr-tables-{hashlib.sha256(text.encode()).hexdigest()[:32]}.marshal"

@@ -10,8 +10,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Collection, Iterable, Mapping
-from copy import copy
-from typing import Any
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -162,9 +160,10 @@ def _did_you_mean(
     return close[0] if close else None
 
 
-def _unclosed_brace(error: UnexpectedToken) -> Token | None:
-    state = getattr(error, "state", None)
-    stack = getattr(state, "value_stack", None) or []
+def _unclosed_brace(failure: UnexpectedInput) -> Token | None:
+    """The innermost '{' the parser had shifted and not yet closed when it failed."""
+    parser = getattr(failure, "interactive_parser", None)
+    stack = parser.parser_state.value_stack if parser is not None else []
     braces = [v for v in stack if isinstance(v, Token) and v.type == "LBRACE"]
     return braces[-1] if braces else None
 
@@ -257,38 +256,21 @@ def _token_span(source: Source, token: Token) -> Span:
     return source.span_at(token.start_pos + lead, max(len(body), 1))
 
 
-def _state_accepts(failure: UnexpectedInput, terminals: Mapping[str, TerminalDef]) -> set[str]:
-    if getattr(failure, "state", None) is None:
-        return set()
-    return _expected(failure, terminals)  # type: ignore[arg-type]
+def _expected(failure: UnexpectedInput, terminals: Mapping[str, TerminalDef]) -> set[str]:
+    """What the parser could really take next, as the parser at the failure says.
 
-
-def _expected(failure: UnexpectedToken, terminals: Mapping[str, TerminalDef]) -> set[str]:
-    """What the parser could really take next.
-
-    Lark's own list is either the lexer's (where keywords hide inside NAME) or the LALR
-    state's lookaheads, which merging states filled with tokens from other statements.
-    Feeding each candidate to a copy of the parser keeps only those that fit.
+    Lark's own list on the exception is either the lexer's (where keywords hide inside
+    NAME) or the LALR state's lookaheads, which merging states filled with tokens from
+    other statements. `accepts()` feeds each candidate to a copy of the parser and keeps
+    only those that fit.
     """
-    state: Any = getattr(failure, "state", None)
-    try:
-        actions = state.parse_conf.parse_table.states[state.position]
-    except (AttributeError, KeyError, IndexError):
-        return set(failure.expected)
-    quiet = copy(state.parse_conf)
-    quiet.callbacks = {}
-    accepted = set()
-    for name in actions:
-        if name not in terminals and name != "$END":
-            continue
-        cursor = state.copy(deepcopy_values=False)
-        cursor.parse_conf = quiet
-        try:
-            cursor.feed_token(Token(name, ""), is_end=name == "$END")
-        except (UnexpectedToken, AssertionError, KeyError):
-            continue
-        accepted.add(name)
-    return accepted or {name for name in actions if name in terminals}
+    lark_says = set(getattr(failure, "expected", None) or getattr(failure, "allowed", None)
+                    or ())
+    parser = getattr(failure, "interactive_parser", None)
+    if parser is None:
+        return lark_says
+    accepted = {name for name in parser.accepts() if name in terminals or name == "$END"}
+    return accepted or lark_says
 
 
 def from_unexpected_token(source: Source, failure: UnexpectedToken,
@@ -384,13 +366,13 @@ def from_unexpected_characters(source: Source, failure: UnexpectedCharacters,
                      span)
     number = _NUMBER_RUN.match(rest)
     if number is not None:
-        allowed = _state_accepts(failure, terminals) or set(failure.allowed or ())
+        allowed = _expected(failure, terminals)
         wanted = describe_expected(allowed, terminals) if allowed else "a number"
         return error("bad-number", f"bad number '{number.group()}'; expected {wanted}",
                      source.span_at(offset, len(number.group())))
     char = rest[0]
     shown = f"'{char}'" if char.isprintable() else f"U+{ord(char):04X}"
-    allowed = _state_accepts(failure, terminals) or set(failure.allowed or ())
+    allowed = _expected(failure, terminals)
     tail = f"; expected {describe_expected(allowed, terminals)}" if allowed else ""
     return error("syntax", f"unexpected character {shown}{tail}", span)
 

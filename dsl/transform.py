@@ -9,7 +9,6 @@ from __future__ import annotations
 from .build_base import (
     SETTINGS,
     SPECIAL_VALUES,
-    Filtering,
     Meta,
     identifier,
     string_value,
@@ -22,13 +21,13 @@ from .build_tables import TableRules
 class ToAst(StatementRules, TableRules):
     """Builds `ast` nodes while the parser runs; read `diagnostics` afterwards.
 
-    The parser (lalr_driver) calls the method named after each rule as it reduces it, with
+    The parser (reducer.py) calls the method named after each rule as it reduces it, with
     the rule's span and its children, keyword tokens left out: no parse tree is built. The
     methods live in one module per part of the grammar.
     """
 
 
 __all__ = [
-    "SETTINGS", "SPECIAL_VALUES", "Filtering", "Meta", "ToAst", "identifier", "string_value",
+    "SETTINGS", "SPECIAL_VALUES", "Meta", "ToAst", "identifier", "string_value",
     "triple_value",
 ]

@@ -13,13 +13,13 @@ from pgshift.adopt.language import name, reparseable, type_name, unwrapped, valu
 from pgshift.adopt.records import Column, Constraint, Database, Index, IndexKey, Table
 from pgshift.adopt.writing import write_migration
 from pgshift.compiler.history import compile_texts
-from pgshift.dsl.parser import lark_parser
+from pgshift.dsl.parser import tree_parser
 
 
 def _grammar_words() -> list[str]:
     """Every word the grammar knows as a keyword, or inside a keyword's pattern."""
     words = set()
-    for terminal in lark_parser().terminals:
+    for terminal in tree_parser().terminals:
         if isinstance(terminal.pattern, PatternStr):
             words.update(re.findall(r"[a-z]+", terminal.pattern.value.lower()))
         elif isinstance(terminal.pattern, PatternRE):

@@ -13,7 +13,8 @@ from pgshift.dsl import parser, parser_cache
 
 def _forget() -> None:
     parser_cache.cache_directory.cache_clear()
-    parser.grammar_tables.cache_clear()
+    parser.tree_parser.cache_clear()
+    parser._ast_parser.cache_clear()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import pytest
 
 from pgshift.dsl import DiagnosticError, Severity, Source, load_source, parse_file, render_all
 from pgshift.dsl.diagnostics import Diagnostic
-from pgshift.dsl.parser import lark_parser
+from pgshift.dsl.parser import tree_parser
 from pgshift.dsl.syntax_errors import describe_terminal
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -141,7 +141,7 @@ def test_messages_show_no_parser_internals(case: str) -> None:
 
 def test_every_terminal_the_parser_can_expect_is_described_in_words() -> None:
     """A terminal without a description would reach a message as its grammar name."""
-    parser = lark_parser()
+    parser = tree_parser()
     terminals = {t.name: t for t in parser.terminals}
     ignored = set(parser.lexer_conf.ignore)
     for name in sorted(set(terminals) - ignored):

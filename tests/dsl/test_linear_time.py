@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import pgshift.dsl.source as source_module
 from pgshift.dsl import DiagnosticError, ast, parse_text, render_all
-from pgshift.dsl.parser import lark_parser
+from pgshift.dsl.parser import tree_parser
 from pgshift.dsl.source import Source, newlines_only, split_lines
 from pgshift.dsl.syntax_errors import content_end
 
@@ -35,7 +35,7 @@ BACKTRACKING = {
 
 
 def terminal(name: str) -> re.Pattern[str]:
-    found = next(t for t in lark_parser().terminals if t.name == name)
+    found = next(t for t in tree_parser().terminals if t.name == name)
     flags = re.IGNORECASE if "i" in found.pattern.flags else 0
     return re.compile(found.pattern.to_regexp(), flags)
 
