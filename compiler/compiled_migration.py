@@ -12,6 +12,7 @@ from ..dsl.diagnostics import Diagnostic
 from ..dsl.filename import MigrationName
 from . import alter, indexes, objects, tables  # noqa: F401  (they register the step builders)
 from .context import Context, Step, StepError
+from .history_table import holds_history_table, refuse_history_table
 from .lint import lint_statement
 from .model import Key, SchemaModel
 from .registry import builder_for
@@ -89,17 +90,24 @@ def _walk(node: object) -> Iterator[object]:
 
 
 def compile_migration(model: SchemaModel, parsed: ast.MigrationFile, name: MigrationName,
-                      display_path: str) -> tuple[CompiledMigration, list[Diagnostic]]:
-    """Fold `parsed` into `model` (in place) and return its SQL and diagnostics."""
-    ctx = Context(model, display_path)
+                      display_path: str, history_table: Key | None = None
+                      ) -> tuple[CompiledMigration, list[Diagnostic]]:
+    """Fold `parsed` into `model` (in place) and return its SQL and diagnostics; a statement
+    that makes the name of `history_table` (schema, table) is refused."""
+    ctx = Context(model, display_path, history_table=history_table)
     check_sql_text(ctx, parsed)
     steps: list[Step] = []
+    held = holds_history_table(ctx)
     for statement in parsed.statements:
         fresh_before = set(ctx.created_tables)
         try:
             built = builder_for(statement)(ctx, statement)
         except StepError:
             continue
+        finally:
+            held, was_held = holds_history_table(ctx), held
+            if held and not was_held:
+                refuse_history_table(ctx, statement)
         made = built if isinstance(built, list) else [built] if built else []
         lint_statement(ctx, statement, made, fresh_before)
         steps += made

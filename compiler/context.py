@@ -20,7 +20,7 @@ from .model import (
     TableModel,
 )
 from .naming import MAX_IDENTIFIER_BYTES
-from .quoting import quote_literal, quote_qualified
+from .quoting import quote_ident, quote_literal, quote_qualified
 from .sql_scan import parenthesised
 from .statement import Statement
 
@@ -56,6 +56,8 @@ class Context:
     # Tables this migration created (under their current names): changes to them cannot
     # disturb an application, which has never seen them.
     created_tables: set[Key] = field(default_factory=set)
+    # pgshift's history table (schema, table), which no migration may make; None: unchecked
+    history_table: Key | None = None
 
     # ------------------------------------------------------------ reporting
 
@@ -80,9 +82,22 @@ class Context:
                         f" longer than {MAX_IDENTIFIER_BYTES} bytes", span)
 
     def check_qualified(self, name: ast.QualifiedName, what: str) -> None:
+        """A name for something this migration creates: in a schema that exists, and no
+        longer than PostgreSQL keeps."""
         if name.schema is not None:
             self.check_identifier(name.schema, name.span, "schema name")
+            if not self.schema_exists(name.schema):
+                self.report("unknown-schema", f"schema '{name.schema}' does not exist: no"
+                            " migration so far creates it; add `schema "
+                            f"{quote_ident(name.schema)}` in this migration or an earlier one",
+                            name.span)
         self.check_identifier(name.name, name.span, what)
+
+    def schema_exists(self, schema: str) -> bool:
+        """`public`, a schema a migration made, or the history table's, which exists before
+        any migration runs (`pgshift up` needs it to create the table)."""
+        return schema == DEFAULT_SCHEMA or schema in self.model.schemas or (
+            self.history_table is not None and schema == self.history_table[0])
 
     def check_identifier(self, name: str, span: Span, what: str = "name") -> None:
         size = len(name.encode())

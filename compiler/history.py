@@ -1,7 +1,9 @@
 """Compile a project's whole history: discover, parse, fold in version order, cache.
 
 Each file's result depends on every file before it, so results are cached under a chain
-key (the previous key, the file's name and content, the compiler version). The cache holds
+key (the previous key, the file's name and content, the compiler version), which starts
+from the history table's name: a migration that creates that table is an error, so
+changing history_table compiles every file again. The cache holds
 the model after every file but the newest, the one an author is most likely still editing:
 editing it, or adding the next one, reuses everything before it. Changing an earlier file
 changes every later key and compiles the history again.
@@ -36,12 +38,15 @@ from ..fingerprint import combined_hash, digest
 from . import cache_file as signed
 from .codegen import render_block
 from .compiled_migration import CompiledMigration, compile_migration
-from .model import SchemaModel
+from .history_table import DEFAULT_HISTORY_TABLE
+from .model import Key, SchemaModel
 from .render import index_pieces, table_pieces
 from .sources import MigrationSource, discover, duplicate_versions
 from .suppressions import apply_allow_comments
 
-CACHE_FORMAT = 9  # 9: CompiledMigration lives in compiled_migration.py (the pickle names it)
+# 9: CompiledMigration lives in compiled_migration.py (the pickle names it); 10: the chain
+# of keys starts from the history table's name
+CACHE_FORMAT = 10
 _GENERATED_SOURCE = re.compile(r"# source (\d+(?:\.\d+)*) (.+)")
 
 
@@ -90,6 +95,14 @@ class _Cache:
 
 def _chain(previous: str, name: str, content: str) -> str:
     return hashlib.sha256(f"{previous}\0{name}\0{content}\0{__version__}".encode()).hexdigest()
+
+
+def _chain_start(history_table: Key | None) -> str:
+    """The key before the first file's: what every file's result depends on besides the
+    files before it (the history table's name, which no migration may create)."""
+    if history_table is None:
+        return ""
+    return hashlib.sha256("\0".join(("history_table", *history_table)).encode()).hexdigest()
 
 
 def _load_cache(path: Path | None) -> tuple[_Cache | None, str | None]:
@@ -141,9 +154,11 @@ Progress = Callable[[int, int, str], None]  # (number, of how many, file) as eac
 @fewer_collections()
 def compile_history(migrations_dir: Path, root: Path, cache_file: Path | None = None,
                     generated_module: Path | None = None,
-                    progress: Progress | None = None) -> History:
+                    progress: Progress | None = None,
+                    history_table: Key | None = DEFAULT_HISTORY_TABLE) -> History:
     """Compile every migration file of a project, in version order; `progress` hears of
-    each file compiled (not of those the cache holds)."""
+    each file compiled (not of those the cache holds). A migration that makes the name of
+    `history_table` (schema, table: the project's history_table) is an error."""
     history = History()
     found, problems = discover(migrations_dir, root)
     history.diagnostics += problems
@@ -154,11 +169,12 @@ def compile_history(migrations_dir: Path, root: Path, cache_file: Path | None = 
         _check_not_in_the_past(history, found, history.previously_compiled)
     if any(d.code == "duplicate-version" for d in problems):
         return history  # which of the two files is the history? compiling either misleads
-    return _compile(history, contents, cache_file, progress)
+    return _compile(history, contents, cache_file, progress, history_table)
 
 
 @fewer_collections()
-def compile_texts(files: list[tuple[str, str]]) -> History:
+def compile_texts(files: list[tuple[str, str]],
+                  history_table: Key | None = DEFAULT_HISTORY_TABLE) -> History:
     """Compile migrations given as (file name, text) pairs, without touching the disk."""
     history = History()
     contents = []
@@ -175,15 +191,16 @@ def compile_texts(files: list[tuple[str, str]]) -> History:
     if duplicates:
         history.diagnostics += duplicates
         return history
-    return _compile(history, contents, None)
+    return _compile(history, contents, None, None, history_table)
 
 
 def _compile(history: History, contents: list[tuple[MigrationSource, bytes]],
-             cache_file: Path | None, progress: Progress | None = None) -> History:
+             cache_file: Path | None, progress: Progress | None,
+             history_table: Key | None) -> History:
     history.files = [(s.path.name, digest(data)) for s, data in contents]
 
     keys: list[str] = []
-    previous = ""
+    previous = _chain_start(history_table)
     for (source, _), (_, content) in zip(contents, history.files, strict=True):
         previous = _chain(previous, source.display_path, content)
         keys.append(previous)
@@ -215,7 +232,7 @@ def _compile(history: History, contents: list[tuple[MigrationSource, bytes]],
         source, data = contents[index]
         if progress is not None:
             progress(index - start + 1, len(contents) - start, source.display_path)
-        file_diagnostics = _compile_one(history, source, data)
+        file_diagnostics = _compile_one(history, source, data, history_table)
         warnings_per_file.append(
             [d for d in file_diagnostics if d.severity is Severity.WARNING])
         history.diagnostics += file_diagnostics
@@ -224,7 +241,8 @@ def _compile(history: History, contents: list[tuple[MigrationSource, bytes]],
     return history
 
 
-def _compile_one(history: History, source: MigrationSource, data: bytes) -> list[Diagnostic]:
+def _compile_one(history: History, source: MigrationSource, data: bytes,
+                 history_table: Key | None) -> list[Diagnostic]:
     try:
         parsed_source = source_from_bytes(source.display_path, data)
         history.sources[source.display_path] = parsed_source
@@ -233,7 +251,7 @@ def _compile_one(history: History, source: MigrationSource, data: bytes) -> list
         return [_relocate(d, source.display_path) for d in failed.diagnostics]
 
     compiled, diagnostics = compile_migration(history.model, parsed, source.name,
-                                              source.display_path)
+                                              source.display_path, history_table)
     history.migrations.append(replace(compiled, block=render_block(compiled)))
     kept = apply_allow_comments(diagnostics, parsed_source,
                                 [statement.span for statement in parsed.statements])

@@ -20,6 +20,7 @@ from ..dsl.diagnostics import warning
 from ..dsl.source import Span
 from ..runner.locks import ACCESS_EXCLUSIVE, SHARE_ROW_EXCLUSIVE, what_it_blocks
 from .context import Context, Step
+from .lint_codes import register
 from .model import Key, TableModel
 from .pgvector import VECTOR_METHODS
 from .quoting import quote_ident
@@ -67,6 +68,7 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in (
     Rule("raw-sql", "a `sql` block, whose locks and effects pgshift does not analyse",
          existing_only=False),
 )}
+register(RULES.values())  # their codes join the registry of diagnostic codes (docs/errors.md)
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,7 +126,7 @@ class EnumModel:
 
 @dataclass
 class SchemaModel:
-    """Tables, indexes, enums and extensions, with name indexes kept in step by the
+    """Schemas, tables, indexes, enums and extensions, with name indexes kept in step by the
     attach/detach methods so that every name check is a lookup, however long the history.
 
     Tables and indexes are reached only through `tables` and `indexes`, by key: the
@@ -134,6 +134,7 @@ class SchemaModel:
     one no migration changed (what lets the compile cache reuse its SQL).
     """
 
+    schemas: set[str] = field(default_factory=set)  # made by migrations; `public` always is
     extensions: set[str] = field(default_factory=set)
     enums: dict[Key, EnumModel] = field(default_factory=dict)
     tables: StoredMap[Key, TableModel] = field(default_factory=StoredMap)

@@ -1,6 +1,8 @@
-"""Steps for extensions, enums, comments, raw SQL and the `irreversible` marker."""
+"""Steps for schemas, extensions, enums, comments, raw SQL and the `irreversible` marker."""
 
 from __future__ import annotations
+
+import re
 
 from ..dsl import ast
 from .context import VECTOR_TYPES, Context, Step
@@ -8,7 +10,54 @@ from .model import DEFAULT_SCHEMA, EnumModel, TableModel
 from .quoting import quote_ident, quote_literal
 from .registry import step
 from .render import comment_sql, create_enum_sql, index_ref, table_ref
+from .sql_scan import statements
 from .statement import Statement, comment_on
+
+
+@step(ast.CreateSchema)
+def create_schema(ctx: Context, s: ast.CreateSchema) -> Step:
+    name = s.name.value
+    ctx.check_identifier(name, s.name.span, "schema name")
+    if ctx.schema_exists(name):
+        where = "" if name == DEFAULT_SCHEMA or name in ctx.model.schemas else (
+            ": it holds pgshift's history table, so it is there before any migration runs")
+        raise ctx.error("duplicate-schema", f"schema '{name}' already exists{where}",
+                        s.name.span)
+    if name.startswith("pg_"):
+        raise ctx.error("reserved-schema-name", f"schema '{name}': names beginning with pg_ are"
+                        " reserved for PostgreSQL's own schemas", s.name.span)
+    ctx.model.schemas.add(name)
+    return Step([Statement(f"CREATE SCHEMA {quote_ident(name)}")],
+                [Statement(f"DROP SCHEMA {quote_ident(name)}")], s.span, node=s)
+
+
+@step(ast.DropSchema)
+def drop_schema(ctx: Context, s: ast.DropSchema) -> Step:
+    name = s.name.value
+    if name not in ctx.model.schemas:
+        known = ctx.hint(name, ctx.model.schemas)
+        raise ctx.error("unknown-schema", f"schema '{name}' was never created{known}"
+                        if name != DEFAULT_SCHEMA else "schema 'public' is PostgreSQL's own:"
+                        " pgshift does not drop it", s.name.span)
+    held = _held_by_schema(ctx, name)
+    if held is not None:
+        raise ctx.error("schema-in-use", f"schema '{name}' still holds {held}: drop or move"
+                        " what it holds first (PostgreSQL drops only an empty schema without"
+                        " CASCADE, and Down could not bring back what CASCADE dropped)",
+                        s.span)
+    ctx.model.schemas.discard(name)
+    return Step([Statement(f"DROP SCHEMA {quote_ident(name)}")],
+                [Statement(f"CREATE SCHEMA {quote_ident(name)}")], s.span, node=s)
+
+
+def _held_by_schema(ctx: Context, schema: str) -> str | None:
+    """The first object the model has in `schema`, in words, or None when it is empty."""
+    for kind, keys in (("table", ctx.model.tables), ("index", ctx.model.indexes),
+                       ("enum", ctx.model.enums)):
+        for key in sorted(keys):
+            if key[0] == schema:
+                return f"{kind} '{key[0]}.{key[1]}'"
+    return None
 
 
 @step(ast.CreateExtension)
@@ -153,12 +202,34 @@ def comment(ctx: Context, s: ast.Comment) -> Step:
 
 @step(ast.RawSql)
 def raw_sql(ctx: Context, s: ast.RawSql) -> Step:
+    ctx.model.schemas.update(schemas_created_by(s.up))
     up = Statement(s.up.strip(), work="unknown")
     if s.down is None:
         return Step([up], None, s.span,
                     irreversible_because="this sql block has no `down`", node=s)
     down = s.down.strip()
     return Step([up], [Statement(down, work="unknown")] if down else [], s.span, node=s)
+
+
+_SCHEMA_NAME = re.compile(
+    r'create\s+schema\s+(?:if\s+not\s+exists\s+)?("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)',
+    re.IGNORECASE)
+
+
+def schemas_created_by(sql: str) -> set[str]:
+    """The schemas a `sql` block's CREATE SCHEMA statements make, so that the language's
+    statements may put objects in them (`CREATE SCHEMA AUTHORIZATION role`, named after the
+    role, is not counted)."""
+    found: set[str] = set()
+    for statement in statements(sql):
+        if (statement.first, statement.second) != ("create", "schema"):
+            continue
+        match = _SCHEMA_NAME.match(sql, statement.start)
+        if match is None or match.group(1).lower() == "authorization":
+            continue
+        name = match.group(1)
+        found.add(name[1:-1].replace('""', '"') if name.startswith('"') else name.lower())
+    return found
 
 
 @step(ast.Irreversible)

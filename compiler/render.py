@@ -235,11 +235,13 @@ def recreate_index_statements(index: IndexModel) -> list[str]:
 
 
 def render_schema(model: SchemaModel) -> str:
-    """The whole model as SQL: extensions, enums, tables, foreign keys, indexes, comments.
+    """The whole model as SQL: schemas, extensions, enums, tables, foreign keys, indexes,
+    comments.
 
     Tables and indexes come as pieces, one text per section, which the compile cache keeps
     for every object no migration since has touched."""
-    head = [f"CREATE EXTENSION {quote_ident(e)}" for e in sorted(model.extensions)]
+    head = [f"CREATE SCHEMA {quote_ident(name)}" for name in sorted(model.schemas)]
+    head += [f"CREATE EXTENSION {quote_ident(e)}" for e in sorted(model.extensions)]
     head += [create_enum_sql(model.enums[k]) for k in sorted(model.enums)]
     tables = [model.tables.pieces(k, table_pieces) for k in sorted(model.tables)]
     sections = [_script(head)]

@@ -54,6 +54,18 @@ from .source import Span
 
 
 @dataclass(frozen=True, slots=True)
+class CreateSchema:
+    name: Name
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DropSchema:
+    name: Name
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class CreateExtension:
     name: Name
     span: Span
@@ -308,9 +320,9 @@ class Irreversible:
 
 
 Statement = (
-    CreateExtension | DropExtension | CreateEnum | AddEnumValue | RenameEnumValue | DropEnum
-    | CreateTable | AlterTable | RenameTable | DropTable | CreateIndex | RenameIndex
-    | DropIndex | Comment | RawSql | Irreversible
+    CreateSchema | DropSchema | CreateExtension | DropExtension | CreateEnum | AddEnumValue
+    | RenameEnumValue | DropEnum | CreateTable | AlterTable | RenameTable | DropTable
+    | CreateIndex | RenameIndex | DropIndex | Comment | RawSql | Irreversible
 )
 
 # ---------------------------------------------------------------- the file
@@ -352,8 +364,9 @@ __all__ = [
     "AddColumn", "AddConstraint", "AddConstraintUsingIndex", "AddEnumValue", "AlterAction",
     "AlterColumnType", "AlterTable",
     "Check", "CheckConstraint", "Collate", "Column", "ColumnConstraint", "Comment", "CreateEnum",
-    "CreateExtension", "CreateIndex", "CreateTable", "Default", "DropColumn", "DropConstraint",
-    "DropDefault", "DropEnum", "DropExtension", "DropIndex", "DropNotNull", "DropTable",
+    "CreateExtension", "CreateIndex", "CreateSchema", "CreateTable", "Default", "DropColumn",
+    "DropConstraint", "DropDefault", "DropEnum", "DropExtension", "DropIndex", "DropNotNull",
+    "DropSchema", "DropTable",
     "Duration", "EnumLabel", "Expression", "ForeignKeyConstraint", "FunctionCall", "Generated",
     "Identity", "IndexElement", "IndexParameter", "Irreversible", "Literal", "MigrationFile",
     "MigrationHeader", "Name", "NotNull", "Nullable", "PrimaryKey", "PrimaryKeyConstraint",

@@ -72,7 +72,13 @@ class StatementRules(TypeRules):
             int(digits) * DURATION_UNITS[unit], str(value), self.token_span(value)
         )
 
-    # ------------------------------------------------------------ extensions and enums
+    # ------------------------------------------------------------ schemas, extensions, enums
+
+    def create_schema(self, meta: Meta, items: list[Token]) -> ast.CreateSchema:
+        return ast.CreateSchema(self.name(items[0]), meta)
+
+    def drop_schema(self, meta: Meta, items: list[Token]) -> ast.DropSchema:
+        return ast.DropSchema(self.name(items[0]), meta)
 
     def create_extension(self, meta: Meta, items: list[Token]) -> ast.CreateExtension:
         return ast.CreateExtension(self.name(items[0]), meta)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from .diagnostic_codes import kind_of
 from .source import Source, Span
 
 
@@ -34,11 +35,16 @@ class Diagnostic:
 
 def error(code: str, message: str, span: Span | None, path: str = "",
           help: str | None = None) -> Diagnostic:
+    """An error; `code` must be registered as one (diagnostic_codes.py): codes are a
+    stable, documented list, never made up at a call site."""
+    assert kind_of(code) == "error", f"{code!r} is not registered as an error code"
     return Diagnostic(Severity.ERROR, code, message, span, path, help)
 
 
 def warning(code: str, message: str, span: Span | None, path: str = "",
             help: str | None = None) -> Diagnostic:
+    """A warning; `code` must be registered as a warning or a lint rule."""
+    assert kind_of(code) in ("warning", "lint"), f"{code!r} is not registered as a warning code"
     return Diagnostic(Severity.WARNING, code, message, span, path, help)
 
 

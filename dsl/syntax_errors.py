@@ -56,8 +56,8 @@ DESCRIPTIONS: Mapping[str, str] = {
 }
 
 STATEMENT_KEYWORDS = frozenset({
-    "EXTENSION", "ENUM", "TABLE", "INDEX", "UNIQUE", "ALTER", "RENAME", "DROP", "COMMENT",
-    "SQL", "IRREVERSIBLE",
+    "SCHEMA", "EXTENSION", "ENUM", "TABLE", "INDEX", "UNIQUE", "ALTER", "RENAME", "DROP",
+    "COMMENT", "SQL", "IRREVERSIBLE",
 })
 COLUMN_CONSTRAINTS = frozenset({
     "NOT", "NULL", "PRIMARY", "UNIQUE", "DEFAULT", "CHECK", "REFERENCES", "IDENTITY",
@@ -169,8 +169,8 @@ def _unclosed_brace(failure: UnexpectedInput) -> Token | None:
 
 
 _STATEMENT_START = re.compile(
-    r"(table|index|unique\s+index|alter\s+(table|enum)|enum|extension|drop|rename|comment\s+on"
-    r"|sql|irreversible)\b",
+    r"(table|index|unique\s+index|alter\s+(table|enum)|enum|schema|extension|drop|rename"
+    r"|comment\s+on|sql|irreversible)\b",
     re.IGNORECASE,
 )
 
@@ -312,7 +312,8 @@ def from_unexpected_token(source: Source, failure: UnexpectedToken,
     text = str(token).strip()
     if text.lower() == "create" and STATEMENT_KEYWORDS & expected:
         return error("syntax", "statements are written without `create`: write `table name {…}`,"
-                     " `index name on table (…)`, `enum name (…)` or `extension name`", span)
+                     " `index name on table (…)`, `enum name (…)`, `schema name` or `extension"
+                     " name`", span)
     if token.type == "COMMA" and brace is not None and "RBRACE" in expected:
         return error("syntax", "unexpected ','; the items of a { } block are separated by line"
                      " breaks, not commas", span)

@@ -69,15 +69,24 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--verbose", "-v", action="store_true",
                         help="show more detail, and a traceback for internal errors")
 
-    _command(commands, "compile", [common], "compile migrations/ into generated/",
-             "Parse and check every migration in version order, then write"
-             " generated/postgresql.py and generated/schema.sql. Exits 3, writing nothing,"
-             " when a migration does not compile.",
-             ["pgshift compile", "pgshift compile --project ~/src/rag-app"], _compile)
-    _command(commands, "check", [common], "fail when a migration is wrong or generated/ is stale",
-             "Compile in memory and compare with generated/: exits 3 when a migration does"
-             " not compile, 4 when generated/ is stale, 0 when all is well. Made for CI.",
-             ["pgshift check", "pgshift check --project services/api"], _check)
+    compile_ = _command(commands, "compile", [common], "compile migrations/ into generated/",
+                        "Parse and check every migration in version order, then write"
+                        " generated/postgresql.py and generated/schema.sql. Exits 3, writing"
+                        " nothing, when a migration does not compile. Every diagnostic has a"
+                        " code, listed in docs/errors.md.",
+                        ["pgshift compile", "pgshift compile --project ~/src/rag-app",
+                         "pgshift compile --format json | jq '.diagnostics[].code'"], _compile)
+    check = _command(commands, "check", [common],
+                     "fail when a migration is wrong or generated/ is stale",
+                     "Compile in memory and compare with generated/: exits 3 when a migration"
+                     " does not compile, 4 when generated/ is stale, 0 when all is well. Made"
+                     " for CI.",
+                     ["pgshift check", "pgshift check --project services/api",
+                      "pgshift check --format json"], _check)
+    for diagnosing in (compile_, check):
+        diagnosing.add_argument("--format", choices=["text", "json"], default="text",
+                                help="diagnostics as text for people (default), or as one"
+                                     " JSON object on stdout for scripts")
     plan = _command(commands, "plan", [common], "list what each migration does to a live table",
                     "Compile every migration and list, in version order, the statements each"
                     " one runs, each with the table locks it takes (and what they block) and"
@@ -112,8 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     database.add_argument("--database-url", metavar="URL",
                           help="the database (default: $DATABASE_URL, else the embedded"
                                " PostgreSQL in .pgshift/)")
-    database.add_argument("--table", metavar="SCHEMA.TABLE", default="public.schema_migrations",
-                          help="the migration history table (default: %(default)s)")
+    database.add_argument("--table", metavar="SCHEMA.TABLE",
+                          help="the migration history table (default: history_table in"
+                               " [tool.pgshift], else public.schema_migrations)")
     database.add_argument("--log-format", choices=["text", "json"], default="text",
                           help="how to print what happens on stderr: lines for people"
                                " (default), or one JSON object per event for machines"
@@ -327,7 +337,8 @@ def _options(args: argparse.Namespace) -> Any:
             raise CommandFailed(f"--lock-retries takes a count, 0 or more, not"
                                 f" {args.lock_retries}", ExitCode.USAGE)
         retry = replace(retry, retries=args.lock_retries)
-    return Options(project, args.database_url, args.table, args.verbose, timeouts, retry)
+    return Options(project, args.database_url, project.history_table_for(args.table),
+                   args.verbose, timeouts, retry)
 
 
 def _init(args: argparse.Namespace, out: TextIO) -> int:
@@ -433,13 +444,15 @@ def _db(args: argparse.Namespace, out: TextIO) -> int:
 def _compile(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.build import compile_project
 
-    return compile_project(Project.load(args.project), out, sys.stderr, args.verbose)
+    return compile_project(Project.load(args.project), out, sys.stderr, args.verbose,
+                           args.format == "json")
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     from .commands.build import check_project
 
-    return check_project(Project.load(args.project), out, sys.stderr, args.verbose)
+    return check_project(Project.load(args.project), out, sys.stderr, args.verbose,
+                         args.format == "json")
 
 
 def _plan(args: argparse.Namespace, out: TextIO) -> int:

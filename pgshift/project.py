@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from .durations import BadDuration, milliseconds
+from .exit_codes import CommandFailed, ExitCode
 from .runner.index_build import BadSize, BuildLimits, kilobytes
+from .runner.table_name import DEFAULT_TABLE, BadTableName, checked_table_name, parse_table_name
 from .runner.waits import (
     DEFAULT_LOCK_RETRIES,
     DEFAULT_LOCK_TIMEOUT_MS,
@@ -28,8 +30,9 @@ class ProjectError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Project:
-    """Paths, the lock waits migrations run with, and the lint's levels (`lint`: rule code
-    or `start_after` → its value, checked by the build commands, which know the rules)."""
+    """Paths, the lock waits migrations run with, the lint's levels (`lint`: rule code
+    or `start_after` → its value, checked by the build commands, which know the rules), and
+    the history table (SCHEMA.TABLE, checked: the compiler refuses a migration creating it)."""
 
     root: Path
     migrations_dir: Path
@@ -38,6 +41,7 @@ class Project:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     lint: dict[str, Any] = field(default_factory=dict)
     build_limits: BuildLimits = field(default_factory=BuildLimits)
+    history_table: str = DEFAULT_TABLE
 
     @classmethod
     def load(cls, root: str | Path = ".") -> Project:
@@ -64,12 +68,28 @@ class Project:
                 if "lock_wait_budget" in settings else DEFAULT_LOCK_WAIT_BUDGET_S),
             lint=lint,
             build_limits=_build_limits(settings),
+            history_table=_history_table(settings),
         )
 
     @property
     def cache_dir(self) -> Path:
         """Where pgshift keeps what it can rebuild (compile cache, embedded database)."""
         return self.root / ".pgshift" / "cache"
+
+    @property
+    def history_key(self) -> tuple[str, str]:
+        """The history table as (schema, table), as the compiler's model names tables."""
+        return parse_table_name(self.history_table)
+
+    def history_table_for(self, flag: str | None) -> str:
+        """The history table a database command uses: `--table` when given (a bad one is a
+        usage error, exit 2), else history_table, else public.schema_migrations."""
+        if flag is None:
+            return self.history_table
+        try:
+            return checked_table_name(flag)
+        except BadTableName as bad:
+            raise CommandFailed(f"--table {bad}", ExitCode.USAGE) from None
 
     def relative(self, path: Path) -> str:
         """A path as users see it in messages: relative to the project when inside it."""
@@ -87,6 +107,18 @@ def _path_setting(settings: dict[str, Any], key: str) -> str:
     if any(not ch.isprintable() for ch in value):
         raise ProjectError(f"[tool.pgshift] {key} contains a control character: {value!r}")
     return value
+
+
+def _history_table(settings: dict[str, Any]) -> str:
+    """history_table: "table" (in public) or "schema.table", read as --table is."""
+    value = settings.get("history_table", DEFAULT_TABLE)
+    if not isinstance(value, str):
+        raise ProjectError(f"[tool.pgshift] history_table must be a table name (a string,"
+                           f" \"schema.table\" or \"table\"), not {value!r}")
+    try:
+        return checked_table_name(value)
+    except BadTableName as bad:
+        raise ProjectError(f"[tool.pgshift] history_table {bad}") from None
 
 
 def _duration(settings: dict[str, Any], key: str, default: int | None,

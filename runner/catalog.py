@@ -14,6 +14,8 @@ from typing import Any
 
 import psycopg
 
+from .table_name import split_table_name
+
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
 
 _COLUMNS = """
@@ -71,6 +73,15 @@ GROUP BY 1, 2 ORDER BY 1, 2
 
 _EXTENSIONS = "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1"
 
+# Every schema but PostgreSQL's own (and each session's temporary ones): `public` too, so
+# that a database without it differs from one with it.
+_SCHEMAS = r"""
+SELECT n.nspname FROM pg_namespace n
+WHERE n.nspname <> ALL(%(system)s) AND n.nspname <> ALL(%(ignore_schemas)s)
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+ORDER BY 1
+"""
+
 # What a `sql` block can make besides tables: sequences' settings, views' queries,
 # functions, triggers, row-level security policies. Objects an extension owns are its own.
 _NOT_FROM_AN_EXTENSION = """NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = {oid}
@@ -118,16 +129,18 @@ FROM pg_policies WHERE schemaname <> ALL(%(system)s) ORDER BY 1, 2, 3
 """
 
 
-def snapshot(connection: psycopg.Connection[Any],
-             ignore_tables: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
-    """The user schema as sorted rows per kind of object, leaving out `ignore_tables`."""
+def snapshot(connection: psycopg.Connection[Any], ignore_tables: tuple[str, ...] = (),
+             ignore_schemas: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
+    """The user schema as sorted rows per kind of object, leaving out `ignore_tables` and
+    the schemas `ignore_schemas` (what pgshift's history table lives in, say)."""
     parameters = {
         "system": list(SYSTEM_SCHEMAS),
         "ignore": list(ignore_tables),
         "ignore_sequences": [f"{t}_id_seq" for t in ignore_tables],
+        "ignore_schemas": list(ignore_schemas),
     }
     result: dict[str, list[tuple[Any, ...]]] = {}
-    for kind, query in (("tables", _TABLES), ("columns", _COLUMNS),
+    for kind, query in (("schemas", _SCHEMAS), ("tables", _TABLES), ("columns", _COLUMNS),
                         ("constraints", _CONSTRAINTS), ("indexes", _INDEXES),
                         ("sequences", _SEQUENCES), ("views", _VIEWS),
                         ("functions", _FUNCTIONS), ("triggers", _TRIGGERS),
@@ -136,3 +149,13 @@ def snapshot(connection: psycopg.Connection[Any],
     result["enums"] = [tuple(row) for row in connection.execute(_ENUMS.encode())]
     result["extensions"] = [tuple(row) for row in connection.execute(_EXTENSIONS.encode())]
     return result
+
+
+def live_snapshot(connection: psycopg.Connection[Any], history_table: str
+                  ) -> dict[str, list[tuple[Any, ...]]]:
+    """A migrated database's schema without what pgshift keeps in it: the history table,
+    and its schema unless that is `public` (no migration may create the history table's
+    schema: it exists before the first migration runs)."""
+    schema, table = split_table_name(history_table)
+    return snapshot(connection, ignore_tables=(table,),
+                    ignore_schemas=() if schema == "public" else (schema,))

@@ -13,13 +13,13 @@ from typing import Any, Literal
 Snapshot = dict[str, list[tuple[Any, ...]]]
 
 # How many leading fields of each kind's rows name the object.
-KEY_FIELDS = {"extensions": 1, "enums": 2, "tables": 2, "columns": 3, "constraints": 3,
-              "indexes": 2, "sequences": 2, "views": 2, "functions": 2, "triggers": 3,
-              "policies": 3}
-WHAT = {"extensions": "extension", "enums": "enum", "tables": "relation", "columns": "column",
-        "constraints": "constraint", "indexes": "index", "sequences": "sequence",
-        "views": "view", "functions": "function", "triggers": "trigger",
-        "policies": "policy"}
+KEY_FIELDS = {"schemas": 1, "extensions": 1, "enums": 2, "tables": 2, "columns": 3,
+              "constraints": 3, "indexes": 2, "sequences": 2, "views": 2, "functions": 2,
+              "triggers": 3, "policies": 3}
+WHAT = {"schemas": "schema", "extensions": "extension", "enums": "enum", "tables": "relation",
+        "columns": "column", "constraints": "constraint", "indexes": "index",
+        "sequences": "sequence", "views": "view", "functions": "function",
+        "triggers": "trigger", "policies": "policy"}
 RELKINDS = {"r": "table", "p": "partitioned table", "S": "sequence", "v": "view",
             "m": "materialized view"}
 

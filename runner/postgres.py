@@ -57,18 +57,14 @@ from .session_sql import (
     literal,
     session_settings,
 )
+from .table_name import DEFAULT_TABLE as DEFAULT_TABLE  # re-exported: its home before
+from .table_name import split_table_name as split_table_name
 from .urls import mask_password
 from .waits import RETRYABLE, Attempts, RetryPolicy, Timeouts
 
-DEFAULT_TABLE = "public.schema_migrations"
 POLL_SECONDS = 0.2
 HISTORY_LOCK_WAIT_MS = 5000  # reading the history behind another session's lock on it
 _CLOCK = b"SELECT clock_timestamp()"
-
-
-def split_table_name(name: str) -> tuple[str, str]:
-    schema, _, table = name.rpartition(".")
-    return (schema or "public", table)
 
 
 def lock_key(database: str, schema: str, table: str) -> int:
@@ -133,7 +129,7 @@ class PostgresMigrator:
             kind = RELATION_KINDS.get(row[0], "not a table")
             raise TableError(
                 f"{self.schema}.{self.table_name} is {kind}, not pgshift's migration table:"
-                " name another one with --table (or `table` in [tool.pgshift])")
+                " name another one with history_table in [tool.pgshift] (or --table)")
         return True
 
     def ensure_table(self) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from ..compiler.history import History, compile_texts
+from ..compiler.history_table import DEFAULT_HISTORY_TABLE
 from ..compiler.naming import column_addition, make_object_name
 from ..compiler.quoting import quote_ident
 from . import language
@@ -84,19 +85,21 @@ class _Lines:
 
 
 def write_migration(database: Database, file_name: str,
-                    earlier: list[tuple[str, str]] | None = None) -> Pulled:
+                    earlier: list[tuple[str, str]] | None = None,
+                    history_table: Key = DEFAULT_HISTORY_TABLE) -> Pulled:
     """The migration text for `database`, checked by compiling it after `earlier` files
-    (name, text); and a warning for each object written as SQL or not written."""
+    (name, text) with `history_table` (the one the reading left out); and a warning for
+    each object written as SQL or not written."""
     choices = _Choices()
     for _ in range(_ROUNDS):
         lines, skipped = _render(database, choices, renames=[])
-        history = compile_texts([*(earlier or []), (file_name, lines.text)])
+        history = compile_texts([*(earlier or []), (file_name, lines.text)], history_table)
         if _refused(history, file_name, lines, choices) or _misnamed(database, history,
                                                                     choices):
             continue
         renames = _renames(database, history, choices)
         lines, skipped = _render(database, choices, renames)
-        history = compile_texts([*(earlier or []), (file_name, lines.text)])
+        history = compile_texts([*(earlier or []), (file_name, lines.text)], history_table)
         if history.errors:
             raise PullError(f"pgshift wrote a migration it cannot compile: "
                             f"{history.errors[0].message}")
@@ -180,7 +183,7 @@ def _render(database: Database, choices: _Choices,
     skipped: list[tuple[str, str]] = []
     lines.add(HEADER, None)
     for raw in _raw(database, "first"):
-        _sql_or_skip(lines, raw, skipped)
+        _schema(lines, raw, choices, skipped)
     for extension in database.extensions:
         owner = f"extension {extension.name}"
         if extension.schema == "public" and owner not in choices.as_sql:
@@ -633,6 +636,19 @@ def _fresh(sequence: Sequence) -> Sequence:
 
 def _raw(database: Database, stage: str) -> list[RawObject]:
     return [raw for raw in database.raw if raw.stage == stage]
+
+
+def _schema(lines: _Lines, raw: RawObject, choices: _Choices,
+            skipped: list[tuple[str, str]]) -> None:
+    """A schema in the language (`schema rag`); as SQL when it has a comment, which the
+    language cannot write, or the compiler refused the statement."""
+    owner = f"schema {raw.name}"
+    if raw.kind != "schema" or "COMMENT ON" in raw.up or owner in choices.as_sql:
+        _sql_or_skip(lines, raw, skipped)
+        return
+    unquoted = raw.name[1:-1].replace('""', '"') if raw.name.startswith('"') else raw.name
+    lines.blank()
+    lines.add(f"schema {name(unquoted)}", owner)
 
 
 def _sql_or_skip(lines: _Lines, raw: RawObject, skipped: list[tuple[str, str]]) -> None:

@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from ..exit_codes import CommandFailed, ExitCode
-from ..runner.catalog import snapshot
+from ..runner.catalog import live_snapshot
 from ..runner.drift import Difference, Snapshot, compare
 from ..runner.errors import DirtyDatabase, UnknownVersions
 from ..runner.events import emit
 from ..runner.manager import Manager, Status, migration_named, new_migration_manager
 from ..runner.migration import Migration, version_key
-from ..runner.postgres import split_table_name
 from ..runner.segments import REPAIR_HINT
 from .scratch import build_schema, scratch_database
 from .target import Options, generated_migrations, logger_for, migrator_for, open_target
@@ -56,8 +55,7 @@ def baseline(options: Options, out: TextIO, err: TextIO, *, version: str, force:
         to_record = _to_record(manager.status(module.migrations), upto, chosen)
         if not to_record:
             return _nothing_to_record(out, target.shown, chosen, as_json)
-        live = snapshot(migrator.connection,
-                        ignore_tables=(split_table_name(options.table)[1],))
+        live = live_snapshot(migrator.connection, options.table)
         with scratch_database(options.project, target.embedded, err,
                               target.url if scratch_on_server else None) as scratch:
             comparison = _compare(build_schema(scratch, upto), live)

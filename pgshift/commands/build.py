@@ -14,7 +14,7 @@ from ..compiler.compiled_migration import CompiledMigration
 from ..compiler.history import History, compile_history
 from ..compiler.sql_scan import statements
 from ..compiler.statement import WORK_WORDS, Statement
-from ..dsl import Severity, render
+from ..dsl import Diagnostic, Severity, render
 from ..exit_codes import CommandFailed, ExitCode
 from ..project import Project
 from ..runner.locks import what_it_blocks
@@ -35,14 +35,15 @@ class Outputs:
 
 def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False,
           out: TextIO | None = None, enforce_lint: bool = True,
-          count_hidden: bool = True) -> History:
+          count_hidden: bool = True, json_out: TextIO | None = None) -> History:
     """Compile the project's history, printing diagnostics; raise when it does not compile
     (exit 3), or when the lint found what the project made an error (exit 20; not for
     commands that only show the SQL, `enforce_lint=False`).
 
     Warnings about migrations that generated/ was already built from were read when they
     were new; they are counted (unless `count_hidden` is False: `sql`, which only prints
-    a migration), and shown again only with --verbose. When `out` is a
+    a migration), and shown again only with --verbose. With `json_out` (`--format json`)
+    every diagnostic goes there instead, in one JSON object, for scripts. When `out` is a
     terminal and many files need compiling (a first compile of a long history), a
     progress bar runs on it meanwhile.
     """
@@ -53,7 +54,8 @@ def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False,
     cache = project.cache_dir / "compile.pickle"
     try:
         history = compile_history(project.migrations_dir, project.root, cache, module,
-                                  None if bar is None else _drawn_by(bar))
+                                  None if bar is None else _drawn_by(bar),
+                                  project.history_key)
     finally:
         if bar is not None:
             bar.done()
@@ -62,17 +64,10 @@ def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False,
               f" {history.cache_refused}", file=err)
     history.diagnostics = [shown for shown in map(levels.apply, history.diagnostics)
                            if shown is not None]
-    compiled = set(history.previously_compiled.values())
-    hidden = 0
-    for diagnostic in history.diagnostics:
-        if (not verbose and diagnostic.severity is Severity.WARNING
-                and diagnostic.file in compiled):
-            hidden += 1
-            continue
-        print(shown(render(diagnostic, history.source(diagnostic.file))), file=err)
-    if hidden and count_hidden:
-        print(f"pgshift: {hidden} warning{'s' * (hidden != 1)} about migrations already in"
-              f" {project.relative(module)} not shown (--verbose shows them)", file=err)
+    if json_out is not None:
+        print(json.dumps(diagnostics_json(history.diagnostics), indent=2), file=json_out)
+    else:
+        _print_diagnostics(project, history, err, verbose, count_hidden)
     if verbose:
         fresh = len(history.files) - history.reused
         print(f"pgshift: compiled {fresh} migration{'s' * (fresh != 1)}, reused"
@@ -91,6 +86,44 @@ def build(project: Project, err: TextIO = sys.stderr, verbose: bool = False,
     return history
 
 
+def _print_diagnostics(project: Project, history: History, err: TextIO, verbose: bool,
+                       count_hidden: bool) -> None:
+    compiled = set(history.previously_compiled.values())
+    hidden = 0
+    for diagnostic in history.diagnostics:
+        if (not verbose and diagnostic.severity is Severity.WARNING
+                and diagnostic.file in compiled):
+            hidden += 1
+            continue
+        print(shown(render(diagnostic, history.source(diagnostic.file))), file=err)
+    if hidden and count_hidden:
+        module = project.relative(project.generated_dir / MODULE)
+        print(f"pgshift: {hidden} warning{'s' * (hidden != 1)} about migrations already in"
+              f" {module} not shown (--verbose shows them)", file=err)
+
+
+def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
+    """One diagnostic for `--format json`: its code (docs/errors.md), severity, where, what."""
+    span = diagnostic.span
+    return {
+        "code": diagnostic.code,
+        "severity": diagnostic.severity.value,
+        "message": diagnostic.message,
+        "help": diagnostic.help,
+        "file": diagnostic.file,
+        "line": span.line if span else None,
+        "column": span.column if span else None,
+        "end_line": span.end_line if span else None,
+        "end_column": span.end_column if span else None,
+    }
+
+
+def diagnostics_json(diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    return {"diagnostics": [diagnostic_json(d) for d in diagnostics], "errors": errors,
+            "warnings": len(diagnostics) - errors}
+
+
 def _drawn_by(bar: Progress) -> Callable[[int, int, str], None]:
     """A compile's progress, shown only when it has many files to compile."""
     def show(number: int, total: int, label: str) -> None:
@@ -106,9 +139,12 @@ def outputs(project: Project, history: History) -> Outputs:
 
 
 def compile_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
-                    verbose: bool = False) -> int:
+                    verbose: bool = False, as_json: bool = False) -> int:
+    """Compile and write generated/; with `as_json`, stdout holds only the diagnostics'
+    JSON object, and the line saying what was written goes to stderr."""
     try:
-        history = build(project, err, verbose, out)
+        history = build(project, err, verbose, None if as_json else out,
+                        json_out=out if as_json else None)
     except CommandFailed as failed:
         raise CommandFailed(f"{failed}: nothing was written", failed.code) from None
     result = outputs(project, history)
@@ -122,7 +158,8 @@ def compile_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
     count = len(history.migrations)
     where = project.relative(project.generated_dir / MODULE)
     state = "written" if any(changed) else "already up to date"
-    print(f"compiled {count} migration{'s' * (count != 1)}: {where} {state}", file=out)
+    print(f"compiled {count} migration{'s' * (count != 1)}: {where} {state}",
+          file=err if as_json else out)
     return int(ExitCode.OK)
 
 
@@ -139,8 +176,9 @@ def _write(path: Path, text: str) -> bool:
 
 
 def check_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
-                  verbose: bool = False) -> int:
-    history = build(project, err, verbose, out)
+                  verbose: bool = False, as_json: bool = False) -> int:
+    history = build(project, err, verbose, None if as_json else out,
+                    json_out=out if as_json else None)
     result = outputs(project, history)
     stale = [
         project.relative(path)
@@ -154,7 +192,7 @@ def check_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
     count = len(history.migrations)
     verb = "compiles" if count == 1 else "compile"
     print(f"ok: {count} migration{'s' * (count != 1)} {verb}, generated/ is up to date",
-          file=out)
+          file=err if as_json else out)
     return int(ExitCode.OK)
 
 

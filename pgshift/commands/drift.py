@@ -6,7 +6,7 @@ import json
 from typing import TextIO
 
 from ..exit_codes import ExitCode
-from ..runner.catalog import snapshot
+from ..runner.catalog import live_snapshot
 from ..runner.drift import compare
 from ..runner.errors import UnknownVersions
 from ..runner.manager import new_migration_manager, refuse_dirty
@@ -17,7 +17,6 @@ from .target import Options, generated_migrations, migrator_for, open_target
 def drift(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:
     """Compare the live schema with what its applied migrations build; exit 19 on drift."""
     module = generated_migrations(options.project, check_fresh=False)
-    history_table = options.table.rpartition(".")[2]
     with open_target(options.project, options.database_url, err) as target, \
             migrator_for(target, options) as migrator:
         state = new_migration_manager(migrator).status(module.migrations)
@@ -28,7 +27,7 @@ def drift(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:
             raise UnknownVersions(f"the database has version(s) {versions} that this build"
                                   " does not know, so its expected schema cannot be built")
         applied = {a.version for a in state.applied}
-        actual = snapshot(migrator.connection, ignore_tables=(history_table,))
+        actual = live_snapshot(migrator.connection, options.table)
         with scratch_database(options.project, target.embedded, err) as scratch:
             expected = build_schema(
                 scratch, [m for m in module.migrations if m.version in applied])

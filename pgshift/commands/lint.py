@@ -10,13 +10,13 @@ from __future__ import annotations
 import io
 import json
 import sys
-from typing import Any, TextIO
+from typing import TextIO
 
 from ..compiler.lint import RULES
-from ..dsl import Diagnostic, Severity, render
+from ..dsl import Severity, render
 from ..exit_codes import CommandFailed, ExitCode
 from ..project import Project
-from .build import build
+from .build import build, diagnostic_json
 from .lint_levels import LintLevels
 
 
@@ -31,7 +31,7 @@ def lint_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
     findings = [d for d in history.diagnostics if d.code in RULES]
     errors = sum(d.severity is Severity.ERROR for d in findings)
     if as_json:
-        print(json.dumps({"findings": [_json(d) for d in findings], "errors": errors,
+        print(json.dumps({"findings": [diagnostic_json(d) for d in findings], "errors": errors,
                           "warnings": len(findings) - errors}, indent=2), file=out)
     else:
         for finding in findings:
@@ -42,21 +42,6 @@ def lint_project(project: Project, out: TextIO, err: TextIO = sys.stderr,
               f"{'s' * (errors != 1)}, {count - errors} warning{'s' * (count - errors != 1)}",
               file=out)
     return int(ExitCode.LINT if errors else ExitCode.OK)
-
-
-def _json(finding: Diagnostic) -> dict[str, Any]:
-    span = finding.span
-    return {
-        "code": finding.code,
-        "severity": finding.severity.value,
-        "message": finding.message,
-        "help": finding.help,
-        "file": finding.file,
-        "line": span.line if span else None,
-        "column": span.column if span else None,
-        "end_line": span.end_line if span else None,
-        "end_column": span.end_column if span else None,
-    }
 
 
 def list_rules(project: Project, out: TextIO, as_json: bool = False) -> int:

@@ -47,7 +47,8 @@ def pull(options: Options, out: TextIO, err: TextIO, *, schemas: list[str],
               f" in {', '.join(schemas)}; nothing was written", file=out)
         return int(ExitCode.OK)
     try:
-        pulled = write_migration(database, file_name)
+        pulled = write_migration(database, file_name,
+                                 history_table=split_table_name(options.table))
     except PullError as failure:
         raise CommandFailed(f"{failure} (please report it, with `pgshift pull --stdout`'s"
                             " output where you can share it); nothing was written",

@@ -17,13 +17,13 @@ from typing import TextIO
 import psycopg
 
 from ..exit_codes import ExitCode
-from ..runner.catalog import snapshot
+from ..runner.catalog import live_snapshot, snapshot
 from ..runner.errors import DirtyDatabase, UnknownVersions
 from ..runner.events import NOTICE, emit
 from ..runner.loader import GeneratedModule
 from ..runner.manager import new_migration_manager
 from ..runner.migration import version_key
-from ..runner.postgres import PostgresMigrator, split_table_name
+from ..runner.postgres import PostgresMigrator
 from ..runner.repair import Assessment, assess
 from .scratch import apply_migration, scratch_database
 from .target import (
@@ -66,8 +66,7 @@ def _repair(options: Options, out: TextIO, err: TextIO, target: Target,
     migration = by_version[row.version]
     earlier = [by_version[a.version] for a in state.applied
                if a.version in by_version and version_key(a.version) < migration.version_key]
-    history_table = split_table_name(options.table)[1]
-    live = snapshot(migrator.connection, ignore_tables=(history_table,))
+    live = live_snapshot(migrator.connection, options.table)
     with scratch_database(options.project, target.embedded, err) as url, \
             psycopg.connect(url, autocommit=True) as scratch:
         for applied in earlier:

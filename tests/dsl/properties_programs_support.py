@@ -190,9 +190,9 @@ def alter_enum(w: Writer) -> Summary:
 
 def simple_statement(w: Writer) -> Summary:
     kind = w.pick([
-        "extension", "drop extension", "drop enum", "rename table", "drop table",
-        "rename index", "drop index", "comment", "sql", "irreversible"])
-    if kind in ("extension", "drop extension"):
+        "schema", "drop schema", "extension", "drop extension", "drop enum", "rename table",
+        "drop table", "rename index", "drop index", "comment", "sql", "irreversible"])
+    if kind in ("schema", "drop schema", "extension", "drop extension"):
         w.kw(*kind.split())
         return (kind, name(w, FREE))
     if kind == "drop enum":

@@ -105,6 +105,10 @@ def element_summary(e: ast.IndexElement) -> Summary:
 
 
 def statement_summary(s: ast.Statement) -> Summary:
+    if isinstance(s, ast.CreateSchema):
+        return ("schema", s.name.value)
+    if isinstance(s, ast.DropSchema):
+        return ("drop schema", s.name.value)
     if isinstance(s, ast.CreateExtension):
         return ("extension", s.name.value)
     if isinstance(s, ast.DropExtension):

@@ -1,5 +1,5 @@
-"""The statements besides tables parsed to the AST: extensions, enums, indexes, comments on
-objects, raw sql and irreversible."""
+"""The statements besides tables parsed to the AST: schemas, extensions, enums, indexes,
+comments on objects, raw sql and irreversible."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Literal
 
 import pytest
 
-from pgshift.dsl import ast
+from pgshift.dsl import DiagnosticError, ast
 from tests.dsl.parse_ast_support import (
     ANY,
     ELEMENT,
@@ -21,6 +21,32 @@ from tests.dsl.parse_ast_support import (
     only,
     parse,
 )
+
+# ---------------------------------------------------------------- schemas
+
+
+def test_schema() -> None:
+    assert only("schema rag", ast.CreateSchema) == ast.CreateSchema(N("rag"), ANY)
+
+
+def test_schema_with_quoted_name_keeps_its_case() -> None:
+    assert only('SCHEMA "Tenant One"', ast.CreateSchema).name == N("Tenant One")
+
+
+def test_drop_schema() -> None:
+    assert only("drop schema Rag", ast.DropSchema) == ast.DropSchema(N("rag"), ANY)
+
+
+def test_schema_is_still_a_column_name() -> None:
+    table = only("table t { schema text }", ast.CreateTable)
+    assert table.columns[0].name == N("schema")
+
+
+def test_a_schema_name_cannot_be_qualified() -> None:
+    with pytest.raises(DiagnosticError) as raised:
+        parse("schema a.b")
+    assert raised.value.diagnostics[0].code == "syntax"
+
 
 # ---------------------------------------------------------------- extensions
 

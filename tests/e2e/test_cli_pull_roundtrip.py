@@ -207,3 +207,7 @@ def test_pull_names_each_object_the_language_does_not_model(project: Project) ->
     text = _pulled(project)
     assert 'sql """' in text
     assert all(name in text or name in SKIPPED.get(case.name, ()) for name in UNMODELLED), text
+    # A schema is written in the language, not as SQL, and is no warning.
+    assert "\nschema rag\n" in text
+    assert "CREATE SCHEMA" not in text
+    assert "schema rag" not in warnings

@@ -1,0 +1,325 @@
+"""Registry entries (diagnostic_codes.py) for the compiler's checks against the schema the
+earlier migrations built: what PostgreSQL would refuse halfway through a deploy, said at
+compile time, and what pgshift cannot derive a Down for."""
+
+from __future__ import annotations
+
+from .diagnostic_codes import Code, Group
+
+_C = Group.SCHEMA
+_DOCUMENTS = """\
+table documents {
+    id    bigint identity primary key
+    title text
+}
+"""
+_USERS = """\
+table users {
+    id bigint identity primary key
+}
+"""
+_ITEMS = """\
+extension vector
+table items {
+    id        bigint identity primary key
+    embedding vector(3)
+}
+"""
+
+CODES: tuple[Code, ...] = (
+    Code("no-primary-key", _C, "error", "a foreign key without a column list to a table that"
+         " has no primary key", "name the referenced columns: `references tags (name)`",
+         example="""\
+table tags {
+    name text unique
+}
+table documents {
+    id  bigint identity primary key
+    tag text references tags
+}
+"""),
+    Code("foreign-key-arity", _C, "error", "a foreign key whose two column lists differ in"
+         " length, or a column that references several columns",
+         "list as many referenced columns as referencing ones; a key of several columns is a"
+         " table constraint, `foreign key (a, b) references t (x, y)`",
+         example="""\
+table users {
+    id    bigint identity primary key
+    email text
+    unique (id, email)
+}
+table documents {
+    id      bigint identity primary key
+    user_id bigint
+    foreign key (user_id) references users (id, email)
+}
+"""),
+    Code("foreign-key-target", _C, "error",
+         "a foreign key to columns that are not the primary key or a unique constraint",
+         "reference the primary key, or add a unique constraint on those columns first",
+         example="""\
+table users {
+    id    bigint identity primary key
+    email text
+}
+table documents {
+    id     bigint identity primary key
+    author text references users (email)
+}
+"""),
+    Code("foreign-key-type", _C, "error", "a foreign key between columns of different types,"
+         " or a type change of a column in a foreign key",
+         "give both columns the same type; to change it, drop the foreign key, change both"
+         " columns and add it back",
+         example=_USERS + """\
+table documents {
+    id      bigint identity primary key
+    user_id integer references users (id)
+}
+"""),
+    Code("multiple-primary-keys", _C, "error", "a second primary key on one table",
+         "keep one primary key; make the other columns `unique`",
+         example="""\
+table documents {
+    id   bigint identity primary key
+    slug text primary key
+}
+"""),
+    Code("identity-type", _C, "error", "an identity column that is not smallint, integer or"
+         " bigint", "make it bigint, or drop `identity` and give the column a default",
+         example="""\
+table documents {
+    id text identity primary key
+}
+"""),
+    Code("identity-default", _C, "error", "a default set on an identity column",
+         "an identity column takes its values from its sequence: drop `identity` first, or"
+         " leave the default out",
+         example=_DOCUMENTS + """\
+alter table documents {
+    alter column id set default 0
+}
+"""),
+    Code("identity-not-null", _C, "error", "`drop not null` on an identity column, which is"
+         " always NOT NULL", "leave it NOT NULL, or drop `identity` first",
+         example="""\
+table documents {
+    id    bigint identity
+    title text
+}
+alter table documents {
+    alter column id drop not null
+}
+"""),
+    Code("primary-key-not-null", _C, "error",
+         "`drop not null` on a column of the primary key, which keeps it NOT NULL",
+         "drop the primary key first, or leave the column NOT NULL",
+         example=_DOCUMENTS + """\
+alter table documents {
+    alter column id drop not null
+}
+"""),
+    Code("still-referenced", _C, "error", "a table, column or constraint dropped while a"
+         " foreign key of another table still needs it",
+         "drop that foreign key first, or add `cascade`, which drops it too",
+         example=_USERS + """\
+table documents {
+    id      bigint identity primary key
+    user_id bigint references users (id)
+}
+drop table users
+"""),
+    Code("still-used", _C, "error", "a column dropped or retyped while a generated column"
+         " still computes from it", "drop the generated column first (or add `cascade` to"
+         " the drop), and add it back after a type change",
+         example="""\
+table documents {
+    id    bigint identity primary key
+    title text
+    slug  text generated always as `lower(title)` stored
+}
+alter table documents {
+    drop column title
+}
+"""),
+    Code("not-valid-kind", _C, "error", "`not valid` on a unique or primary key constraint",
+         "only a check or a foreign key can be added `not valid`: build a unique index"
+         " `concurrently`, then add the constraint `using index`",
+         example=_DOCUMENTS + """\
+alter table documents {
+    add unique (title) not valid
+}
+"""),
+    Code("validate-kind", _C, "error", "`validate constraint` on a unique or primary key"
+         " constraint, which is always valid", "validate only a check or a foreign key that"
+         " was added `not valid`",
+         example="""\
+table documents {
+    id   bigint identity primary key
+    slug text
+    constraint documents_slug_key unique (slug)
+}
+alter table documents {
+    validate constraint documents_slug_key
+}
+"""),
+    Code("already-valid", _C, "error", "`validate constraint` on a constraint that is"
+         " already valid", "remove the `validate`: the constraint was not added `not valid`,"
+         " or an earlier migration validated it",
+         example=_DOCUMENTS + """\
+alter table documents {
+    add constraint documents_title_check check `title <> ''`
+}
+alter table documents {
+    validate constraint documents_title_check
+}
+"""),
+    Code("index-not-adoptable", _C, "error", "`unique using index` or `primary key using"
+         " index` with an index that cannot back a constraint",
+         "use a unique b-tree index on plain columns in their default order, with no"
+         " `where` and no `include`, on the same table",
+         example=_DOCUMENTS + """\
+index documents_title on documents (title)
+alter table documents {
+    add unique using index documents_title
+}
+"""),
+    Code("enum-in-use", _C, "error", "an enum dropped while a column still has it as its type",
+         "change that column's type, or drop it, first",
+         example="""\
+enum document_status ('draft', 'published')
+table documents {
+    id     bigint identity primary key
+    status document_status
+}
+drop enum document_status
+"""),
+    Code("schema-in-use", _C, "error", "a schema dropped while it still holds a table, index"
+         " or enum", "drop or move what it holds first: pgshift drops only an empty schema"
+         " (Down could not bring back what CASCADE dropped)",
+         example="""\
+schema rag
+table rag.documents {
+    id bigint identity primary key
+}
+drop schema rag
+"""),
+    Code("extension-in-use", _C, "error",
+         "the vector extension dropped while a column still has one of its types",
+         "drop those columns (or tables) first",
+         example=_ITEMS + "drop extension vector\n"),
+    Code("enum-value-in-same-migration", _C, "error",
+         "an enum value used in the migration that adds it",
+         "use the value in a later migration: PostgreSQL cannot use a new enum value in the"
+         " transaction that added it",
+         example="""\
+enum document_status ('draft')
+table documents {
+    id     bigint identity primary key
+    status document_status
+}
+-- migration 0.0.2
+irreversible 'enum values cannot be removed'
+alter enum document_status add value 'published'
+alter table documents {
+    alter column status set default 'published'
+}
+"""),
+    Code("irreversible", _C, "error", "a change pgshift cannot derive a Down for, in a"
+         " migration not marked `irreversible`",
+         "add `irreversible 'why'` to the migration to accept that it has no Down, or write"
+         " the change so that it can be undone (a `sql` block takes a `down \"\"\"…\"\"\"`)",
+         example="""\
+enum document_status ('draft', 'published')
+-- migration 0.0.2
+alter enum document_status add value 'archived'
+"""),
+    Code("lossy-down", _C, "warning", "a type change with `using`, whose Down converts back"
+         " with a plain cast that may not restore the values",
+         "check that the cast back restores every value; if it cannot, mark the migration"
+         " `irreversible`",
+         example="""\
+table documents {
+    id    bigint identity primary key
+    words text
+}
+alter table documents {
+    alter column words type integer using `words::integer`
+}
+"""),
+    Code("bad-expression", _C, "error", "a backtick expression that is not one expression: a"
+         " `;`, a comment, an unbalanced bracket or an unterminated string",
+         "keep one expression inside the backticks; statements go in a `sql` block",
+         example="""\
+table documents {
+    id    bigint identity primary key
+    price numeric check `price > 0); DROP TABLE users; --`
+}
+"""),
+    Code("transaction-control", _C, "error",
+         "BEGIN, COMMIT, ROLLBACK or a savepoint in a `sql` block",
+         "remove it: pgshift runs each migration in a transaction of its own; an index built"
+         " or dropped while writes go on is `index concurrently` or `drop index concurrently`",
+         example=_DOCUMENTS + '''\
+sql """
+    UPDATE documents SET title = '';
+    COMMIT;
+""" down """"""
+'''),
+    Code("unique-index-method", _C, "error", "a unique index with a method other than btree",
+         "make it a btree index, or drop `unique`",
+         example=_DOCUMENTS + "unique index documents_title on documents using gin (title)\n"),
+    Code("index-build-option", _C, "error", "a `build (…)` option that is unknown or out of"
+         " range", "use `memory = '2GB'` (a size in quotes) and `workers = N` (0 to 64)",
+         example=_DOCUMENTS
+         + "index documents_title on documents (title) build (threads = 4)\n"),
+    Code("index-parameter", _C, "error", "an hnsw or ivfflat parameter that is unknown or out"
+         " of pgvector's range", "hnsw takes `m` (2 to 100) and `ef_construction` (4 to 1000,"
+         " at least twice m); ivfflat takes `lists` (1 to 32,768)",
+         example=_ITEMS + "index items_embedding on items using hnsw (embedding vector_cosine_ops)"
+                          " with (m = 200)\n"),
+    Code("vector-opclass", _C, "error", "a vector index's operator class missing, unknown,"
+         " for another type or method, or a pgvector class on a non-vector index",
+         "name the class that fits the column's type, the method and the distance the"
+         " queries use: `vector_cosine_ops`, `halfvec_l2_ops`, … (docs/language.md, pgvector)",
+         example=_ITEMS + "index items_embedding on items using hnsw (embedding)\n"),
+    Code("vector-dimension", _C, "error", "a vector dimension beyond what pgvector stores or"
+         " indexes, or a vector index on a column without a dimension",
+         "declare the dimension (`vector(1536)`); index at most 2,000 dimensions of vector,"
+         " 4,000 of halfvec (a halfvec column, or a smaller embedding, fits)",
+         example="""\
+extension vector
+table items {
+    id        bigint identity primary key
+    embedding vector(3072)
+}
+index items_embedding on items using hnsw (embedding vector_cosine_ops)
+"""),
+    Code("vector-index-type", _C, "error", "an hnsw or ivfflat index on a column that is not a"
+         " vector type, or a type change of a column such an index covers",
+         "index a vector, halfvec, sparsevec or bit column; to change its type, drop the"
+         " index first and create it again after",
+         example="""\
+extension vector
+table items {
+    id   bigint identity primary key
+    body text
+}
+index items_body on items using hnsw (body vector_cosine_ops)
+"""),
+    Code("vector-index-unique", _C, "error", "a unique hnsw or ivfflat index",
+         "drop `unique`: a vector index cannot enforce uniqueness",
+         example=_ITEMS + "unique index items_embedding on items using hnsw"
+                          " (embedding vector_cosine_ops)\n"),
+    Code("vector-index-columns", _C, "error", "an hnsw or ivfflat index over several columns",
+         "index one vector column per index",
+         example="""\
+extension vector
+table items {
+    id        bigint identity primary key
+    embedding vector(3)
+    preview   vector(3)
+}
+index items_both on items using hnsw (embedding vector_cosine_ops, preview vector_cosine_ops)
+"""),
+)
