@@ -125,6 +125,14 @@ comment on column documents.body is 'the text'
 rename table documents to articles
 drop table articles
 """,
+    "schemas": """
+schema rag
+table rag.notes {
+    id bigint identity primary key
+}
+drop table rag.notes
+drop schema rag
+""",
     "types": """
 irreversible 'an enum value cannot be removed'
 alter enum document_status add value 'archived'
@@ -148,12 +156,13 @@ def _locks_held(connection: psycopg.Connection[Any]) -> dict[int, set[str]]:
     return held
 
 
-def _tables(connection: psycopg.Connection[Any]) -> dict[str, tuple[int, int]]:
-    """Each user table's name → (oid, relfilenode)."""
+def _tables(connection: psycopg.Connection[Any]) -> dict[tuple[str, str], tuple[int, int]]:
+    """Each user table's (schema, name) → (oid, relfilenode)."""
     rows = connection.execute(
-        "SELECT c.relname, c.oid::bigint, c.relfilenode FROM pg_class c JOIN pg_namespace n"
-        " ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public'").fetchall()
-    return {name: (oid, node) for name, oid, node in rows}
+        "SELECT n.nspname, c.relname, c.oid::bigint, c.relfilenode FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r'"
+        " AND n.nspname NOT IN ('pg_catalog', 'information_schema')").fetchall()
+    return {(schema, name): (oid, node) for schema, name, oid, node in rows}
 
 
 def _check(connection: psycopg.Connection[Any], statement: Statement) -> list[str]:
@@ -163,7 +172,7 @@ def _check(connection: psycopg.Connection[Any], statement: Statement) -> list[st
         connection.execute(statement.sql.encode())
         return [f"{lock.describe()}: a concurrent statement takes SHARE UPDATE EXCLUSIVE"
                 for lock in statement.locks if lock.mode != SHARE_UPDATE_EXCLUSIVE]
-    declared = {lock.table: lock.mode for lock in statement.locks}
+    declared = {(lock.schema, lock.table): lock.mode for lock in statement.locks}
     before = _tables(connection)
     names = {oid: name for name, (oid, _) in before.items()}
     with connection.transaction():
@@ -180,7 +189,8 @@ def _check(connection: psycopg.Connection[Any], statement: Statement) -> list[st
                  for table, mode in declared.items() if table not in held]
     rewritten = {name for name, (oid, node) in before.items()
                  if oid in after and after[oid] != node}
-    claimed = {lock.table for lock in statement.locks} if statement.work == "rewrite" else set()
+    claimed = {(lock.schema, lock.table) for lock in statement.locks} \
+        if statement.work == "rewrite" else set()
     if rewritten != claimed:
         problems.append(f"rewrote {sorted(rewritten)}, declared {sorted(claimed)}")
     return problems
