@@ -79,7 +79,7 @@ class EmbeddedPostgres:
             except Exception as failure:
                 raise EmbeddedError(
                     f"could not start the embedded PostgreSQL in {self.data_dir}: {failure}"
-                ) from failure
+                    + _log_says(self.data_dir / "log")) from failure
         return self._url
 
     def url(self, database: str | None = None) -> str:
@@ -161,3 +161,16 @@ def bundled_bin_dir() -> Path:
 def with_database(url: str, database: str) -> str:
     """The same server, another database."""
     return make_conninfo(url, dbname=database)
+
+
+def _log_says(log: Path) -> str:
+    """Why the server did not start, as its log's last FATAL or PANIC line says (pg_ctl
+    itself only says that it failed); '' when the log has none."""
+    try:
+        with log.open("rb") as stream:
+            stream.seek(max(0, log.stat().st_size - 16384))
+            lines = stream.read().decode("utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    fatal = [line for line in lines if " FATAL: " in line or " PANIC: " in line]
+    return f"; its log ({log}) says: {fatal[-1].strip()}" if fatal else ""

@@ -190,3 +190,17 @@ def test_a_server_killed_under_a_command_is_a_lost_connection(project: Path) -> 
     assert status.returncode == 0, status.stderr
     assert json.loads(status.stdout)["dirty"] is False
     assert server_processes(project) == []
+
+
+def test_a_server_that_cannot_start_says_why_from_its_log(project: Path) -> None:
+    """pg_ctl only says it failed; the reason is in the server's log, so the error quotes
+    its FATAL line."""
+    compile_(project)
+    assert pgshift("status", cwd=project).returncode == 0  # initdb, start and stop
+    config = project / ".pgshift" / "postgres" / "postgresql.conf"
+    config.write_text(config.read_text() + "\nshared_buffers = 'plenty'\n")
+    result = pgshift("status", cwd=project)
+    assert result.returncode != 0
+    assert "could not start the embedded PostgreSQL" in result.stderr
+    assert "its log" in result.stderr and "FATAL:" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
