@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
+import subprocess
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,8 +79,10 @@ class EmbeddedPostgres:
                     self._url = str(server.get_uri())
                     self._server = server
             except Exception as failure:
+                said = f"pg_ctl exited with {failure.returncode}" if isinstance(
+                    failure, subprocess.CalledProcessError) else str(failure)
                 raise EmbeddedError(
-                    f"could not start the embedded PostgreSQL in {self.data_dir}: {failure}"
+                    f"could not start the embedded PostgreSQL in {self.data_dir}: {said}"
                     + _log_says(self.data_dir / "log")) from failure
         return self._url
 
@@ -164,13 +168,24 @@ def with_database(url: str, database: str) -> str:
 
 
 def _log_says(log: Path) -> str:
-    """Why the server did not start, as its log's last FATAL or PANIC line says (pg_ctl
-    itself only says that it failed); '' when the log has none."""
+    """Why the server did not start, as its log says: the last FATAL or PANIC line and what
+    the same process logged just before it (an invalid setting, a port taken); pg_ctl
+    itself says only that it failed. '' when the log says nothing of the kind."""
     try:
         with log.open("rb") as stream:
             stream.seek(max(0, log.stat().st_size - 16384))
             lines = stream.read().decode("utf-8", errors="replace").splitlines()
     except OSError:
         return ""
-    fatal = [line for line in lines if " FATAL: " in line or " PANIC: " in line]
-    return f"; its log ({log}) says: {fatal[-1].strip()}" if fatal else ""
+    fatal = [index for index, line in enumerate(lines) if _FATAL.search(line)]
+    if not fatal:
+        return ""
+    process = _PROCESS.search(lines[fatal[-1]])
+    said = [line for line in lines[:fatal[-1] + 1]
+            if process is None or process.group() in line][-3:]
+    messages = [_PROCESS.split(line, maxsplit=1)[-1].strip() for line in said]
+    return f"; its log ({log}) says: " + " / ".join(messages)
+
+
+_FATAL = re.compile(r"\b(FATAL|PANIC): ")
+_PROCESS = re.compile(r"\[\d+\] ")

@@ -202,5 +202,6 @@ def test_a_server_that_cannot_start_says_why_from_its_log(project: Path) -> None
     result = pgshift("status", cwd=project)
     assert result.returncode != 0
     assert "could not start the embedded PostgreSQL" in result.stderr
-    assert "its log" in result.stderr and "FATAL:" in result.stderr, result.stderr
+    assert 'invalid value for parameter "shared_buffers"' in result.stderr, result.stderr
+    assert "FATAL:" in result.stderr
     assert "Traceback" not in result.stderr
