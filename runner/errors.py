@@ -170,6 +170,13 @@ def with_left(failure: MigrationFailed, left: str) -> MigrationFailed:
     return failure
 
 
+def first_line(error: BaseException) -> str:
+    """An error's first line, for a message that names it in passing; its class's name when
+    it says nothing."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 class ConnectionLost(MigrationFailed):
     """The connection ended while a migration's statements were in flight together."""
 
