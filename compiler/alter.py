@@ -58,7 +58,7 @@ def action(node: type) -> Callable[[ActionBuilder], ActionBuilder]:
 
 @step(ast.AlterTable)
 def alter_table(ctx: Context, s: ast.AlterTable) -> list[Step]:
-    table = ctx.table(s.table)
+    table = ctx.table(s.table, "alter")
     steps: list[Step] = []
     for change in s.actions:
         try:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from .. import __version__
+from ..runner.externals import External
 from ..runner.index_build import IndexBuild
 from ..runner.locks import Lock
 from ..runner.migration import sql_script
@@ -200,6 +201,23 @@ def sizes(pairs: Sequence[tuple[int, int]], indent: int) -> str:
     return "(\n" + "\n".join(pad + r for r in rows) + "\n" + " " * indent + ")"
 
 
+def externals(declared: Sequence[External], indent: int) -> str:
+    """A tuple literal of a migration's external declarations, one per item: kind, schema,
+    name and position on a line when they fit, then the stand-in's statements."""
+    pad = " " * (indent + 4)
+    items = []
+    for external in declared:
+        head = (f"{external.kind!r}, {external.schema!r}, {external.name!r},"
+                f" {external.position},")
+        if len(pad) + 4 + _columns(head) > MAX_LINE:
+            head = "\n".join(f"{part}," for part in (repr(external.kind), repr(external.schema),
+                                                    repr(external.name), str(external.position)))
+        lines = "\n".join(f"{pad}    {line}" for line in head.split("\n"))
+        items.append(f"{pad}External(\n{lines}\n{pad}    "
+                     f"{statements(external.stand_in, indent + 8)},\n{pad}),")
+    return "(\n" + "\n".join(items) + "\n" + " " * indent + ")"
+
+
 def _build(build: IndexBuild) -> str:
     """`IndexBuild(1296)`, `IndexBuild(1296, '2GB', 4)`: the arguments up to the last given."""
     arguments = [build.tuple_bytes, build.memory, build.workers]
@@ -230,6 +248,7 @@ def _environment() -> jinja2.Environment:
     environment.filters["statements"] = statements
     environment.filters["plans"] = plans
     environment.filters["sizes"] = sizes
+    environment.filters["externals"] = externals
     return environment
 
 
@@ -243,6 +262,7 @@ def render_module(history: History, migrations_dir: str) -> str:
     statements = [s for m in history.migrations
                   for s in (*m.up_statements, *(m.down_statements or ()))]
     imports = [name for name, used in (
+        ("External", any(m.externals for m in history.migrations)),
         ("IndexBuild", any(s.build is not None for s in statements)),
         ("Lock", any(s.locks for s in statements)),
         ("Migration", True), ("StatementPlan", True)) if used]

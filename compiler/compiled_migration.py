@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from ..dsl import ast
 from ..dsl.diagnostics import Diagnostic
 from ..dsl.filename import MigrationName
-from . import alter, indexes, objects, tables  # noqa: F401  (they register the step builders)
+from ..runner.externals import External
+from . import (  # noqa: F401  (they register the step builders)
+    alter,
+    externals,
+    indexes,
+    objects,
+    tables,
+)
 from .context import Context, Step, StepError
 from .history_table import holds_history_table, refuse_history_table
 from .lint import lint_statement
@@ -38,6 +45,7 @@ class CompiledMigration:
     lock_timeout_ms: int | None = None
     statement_timeout_ms: int | None = None
     step_sizes: tuple[tuple[int, int], ...] = ()  # per change: Up statements, Down statements
+    externals: tuple[External, ...] = ()  # declared `external`, where in Up (no SQL of its)
     block: str = ""
 
     @property
@@ -96,10 +104,16 @@ def compile_migration(model: SchemaModel, parsed: ast.MigrationFile, name: Migra
     that makes the name of `history_table` (schema, table) is refused."""
     ctx = Context(model, display_path, history_table=history_table)
     check_sql_text(ctx, parsed)
+    for statement in parsed.statements:  # a foreign key may point at one further down
+        if isinstance(statement, ast.CreateTable):
+            key = ctx.key(statement.name)
+            ctx.tables_to_come[key] = ctx.tables_to_come.get(key, 0) + 1
     steps: list[Step] = []
     held = holds_history_table(ctx)
+    up_so_far = 0  # where in Up an external declaration stands (its stand-in's place)
     for statement in parsed.statements:
         fresh_before = set(ctx.created_tables)
+        declared = len(ctx.externals)
         try:
             built = builder_for(statement)(ctx, statement)
         except StepError:
@@ -111,6 +125,9 @@ def compile_migration(model: SchemaModel, parsed: ast.MigrationFile, name: Migra
         made = built if isinstance(built, list) else [built] if built else []
         lint_statement(ctx, statement, made, fresh_before)
         steps += made
+        ctx.externals[declared:] = [dataclasses.replace(e, position=up_so_far)
+                                    for e in ctx.externals[declared:]]
+        up_so_far += sum(len(step.up) for step in made)
     _check_new_enum_values_unused(ctx, parsed)
     transactional = not any(s.concurrently for step in steps for s in step.up)
     down: list[Statement] | None = []
@@ -131,7 +148,7 @@ def compile_migration(model: SchemaModel, parsed: ast.MigrationFile, name: Migra
         tuple(s for step in steps for s in step.up), None if down is None else tuple(down),
         transactional, _milliseconds(header.lock_timeout if header else None),
         _milliseconds(header.statement_timeout if header else None),
-        tuple((len(step.up), len(step.down or ())) for step in steps))
+        tuple((len(step.up), len(step.down or ())) for step in steps), tuple(ctx.externals))
     return compiled, ctx.diagnostics
 
 

@@ -9,23 +9,25 @@ from dataclasses import dataclass, field
 from ..dsl import ast
 from ..dsl.diagnostics import Diagnostic, error, warning
 from ..dsl.source import Span
+from ..runner.externals import External
 from .model import (
     DEFAULT_SCHEMA,
+    EXTENSION_TYPES,
     ColumnModel,
     ColumnType,
+    ConstraintModel,
     EnumModel,
     IndexModel,
     Key,
     SchemaModel,
     TableModel,
+    extension_schema,
 )
 from .naming import MAX_IDENTIFIER_BYTES
 from .quoting import quote_ident, quote_literal, quote_qualified
 from .sql_scan import parenthesised
 from .statement import Statement
 
-VECTOR_TYPES = frozenset({"vector", "halfvec", "sparsevec"})
-EXTENSION_TYPES = {**dict.fromkeys(VECTOR_TYPES, "vector"), "citext": "citext"}
 # pgvector's storage limits (the index limits are in pgvector.py).
 MAX_STORED_DIMENSIONS = {"vector": 16_000, "halfvec": 16_000, "sparsevec": 1_000_000_000}
 
@@ -46,6 +48,19 @@ class Step:
     node: object = None
 
 
+@dataclass(slots=True, eq=False)
+class ForwardKey:
+    """A foreign key of a `table { }` to a table created further down the same migration
+    (pg_dump's order: every table, then the keys): its table, its columns, and what it
+    references, resolved and added once that table exists (tables.py)."""
+
+    table: TableModel  # followed through a rename; one dropped meanwhile takes the key along
+    constraint: ConstraintModel
+    references: ast.References
+    name: ast.Name | None
+    span: Span
+
+
 @dataclass(slots=True)
 class Context:
     model: SchemaModel
@@ -58,6 +73,13 @@ class Context:
     created_tables: set[Key] = field(default_factory=set)
     # pgshift's history table (schema, table), which no migration may make; None: unchecked
     history_table: Key | None = None
+    # What this migration declares `external`, with the stand-in each gets in a scratch
+    # database (compiler/externals.py); compile_migration sets where in Up each is made.
+    externals: list[External] = field(default_factory=list)
+    # How many `table { }` statements of this migration, not yet reached, create each key,
+    # and the foreign keys waiting for one of them (ForwardKey).
+    tables_to_come: dict[Key, int] = field(default_factory=dict)
+    forward_keys: list[ForwardKey] = field(default_factory=list)
 
     # ------------------------------------------------------------ reporting
 
@@ -86,7 +108,12 @@ class Context:
         longer than PostgreSQL keeps."""
         if name.schema is not None:
             self.check_identifier(name.schema, name.span, "schema name")
-            if not self.schema_exists(name.schema):
+            if name.schema in self.model.external_schemas:
+                self.report("external-object", f"schema '{name.schema}' is external: pgshift"
+                            " makes nothing in what it does not own (drift leaves the whole"
+                            " schema out); put the object in a schema of the migrations",
+                            name.span)
+            elif not self.schema_exists(name.schema):
                 self.report("unknown-schema", f"schema '{name.schema}' does not exist: no"
                             " migration so far creates it; add `schema "
                             f"{quote_ident(name.schema)}` in this migration or an earlier one",
@@ -94,10 +121,19 @@ class Context:
         self.check_identifier(name.name, name.span, what)
 
     def schema_exists(self, schema: str) -> bool:
-        """`public`, a schema a migration made, or the history table's, which exists before
-        any migration runs (`pgshift up` needs it to create the table)."""
+        """`public`, a schema a migration made, an external one, or the history table's,
+        which exists before any migration runs (`pgshift up` needs it to create the
+        table)."""
         return schema == DEFAULT_SCHEMA or schema in self.model.schemas or (
+            schema in self.model.external_schemas) or (
             self.history_table is not None and schema == self.history_table[0])
+
+    def external_object(self, subject: str, change: str, span: Span) -> StepError:
+        """The error for a statement that would `change` an object declared `external`;
+        `subject` says which (`table 'auth.users' is external`)."""
+        return self.error("external-object", f"{subject}: pgshift does not {change} what the"
+                          " migrations did not make (its declaration only tells the checks it"
+                          " exists); change it where it is managed, or in a `sql` block", span)
 
     def check_identifier(self, name: str, span: Span, what: str = "name") -> None:
         size = len(name.encode())
@@ -115,12 +151,20 @@ class Context:
         close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
         return f"; did you mean '{close[0]}'?" if close else ""
 
-    def table(self, name: ast.QualifiedName) -> TableModel:
+    def table(self, name: ast.QualifiedName, change: str | None = None) -> TableModel:
+        """The table `name`; `change` says what the statement does to it (drop, alter, …),
+        which an external table refuses."""
         table = self.model.tables.get(self.key(name))
         if table is None:
             known = [t.name for t in self.model.tables.values()]
-            raise self.error("unknown-table",
-                             f"unknown table '{name}'{self.hint(name.name, known)}", name.span)
+            hint = self.hint(name.name, known)
+            if not hint and change is None and name.schema is not None and (
+                    not self.schema_exists(name.schema)):  # a reference to `auth.users`?
+                hint = (f"; schema '{name.schema}' is not the migrations' either: a table made"
+                        f" outside them is declared with `external table {name} {{ … }}`")
+            raise self.error("unknown-table", f"unknown table '{name}'{hint}", name.span)
+        if change is not None and table.key in self.model.external_tables:
+            raise self.external_object(f"table '{name}' is external", change, name.span)
         return table
 
     def column(self, table: TableModel, name: ast.Name) -> ColumnModel:
@@ -137,6 +181,9 @@ class Context:
 
     def index(self, name: ast.QualifiedName) -> IndexModel:
         index = self.model.indexes.get(self.key(name))
+        if index is None and self.key(name)[0] in self.model.external_schemas:
+            raise self.external_object(f"index '{name}' is in external schema"
+                                       f" '{self.key(name)[0]}'", "change", name.span)
         if index is None:
             constraint = self.constraint_index(self.key(name))
             if constraint is not None:
@@ -155,8 +202,12 @@ class Context:
     def constraint_name_taken(self, schema: str, name: str) -> bool:
         return self.model.constraint_taken(schema, name)
 
-    def enum(self, name: ast.QualifiedName) -> EnumModel:
+    def enum(self, name: ast.QualifiedName, change: str = "change") -> EnumModel:
+        """The enum `name`, which the statement will `change`: an external one refuses."""
         enum = self.model.enums.get(self.key(name))
+        if (enum is not None and enum.external) or self.key(name) in self.model.external_types:
+            kind = "type" if enum is None else "enum"
+            raise self.external_object(f"{kind} '{name}' is external", change, name.span)
         if enum is None:
             known = [e.name for e in self.model.enums.values()]
             raise self.error("unknown-enum",
@@ -175,14 +226,15 @@ class Context:
                             f" `extension {extension}` in this or an earlier migration",
                             written.span)
             self._check_dimension(written)
-            return ColumnType(written.name, written.modifiers, written.array_bounds)
+            schema = extension_schema(self.model, extension) if extension else None
+            return ColumnType(written.name, written.modifiers, written.array_bounds, schema)
         key = (written.schema or DEFAULT_SCHEMA, written.name)
-        if key not in self.model.enums:
+        if key not in self.model.enums and key not in self.model.external_types:
             known = [e.name for e in self.model.enums.values()]
             hint = self.hint(written.name, known)
             raise self.error("unknown-type",
                              f"unknown type '{written.name}': not a PostgreSQL type nor an enum"
-                             f" declared so far{hint}", written.span)
+                             f" or `external type` declared so far{hint}", written.span)
         return ColumnType(written.name, (), written.array_bounds, key[0], builtin=False)
 
     def _check_dimension(self, written: ast.TypeName) -> None:

@@ -45,8 +45,10 @@ from .sources import MigrationSource, discover, duplicate_versions
 from .suppressions import apply_allow_comments
 
 # 9: CompiledMigration lives in compiled_migration.py (the pickle names it); 10: the chain
-# of keys starts from the history table's name
-CACHE_FORMAT = 10
+# of keys starts from the history table's name; 11: `external` declarations (the AST's
+# External, the model's external marks, CompiledMigration.externals); 12: an extension's
+# schema (the AST's `with schema`, the model's extensions by name), SQL's own spellings
+CACHE_FORMAT = 12
 _GENERATED_SOURCE = re.compile(r"# source (\d+(?:\.\d+)*) (.+)")
 
 

@@ -6,8 +6,9 @@ from ..dsl import ast
 from ..runner.index_build import BadSize, IndexBuild, kilobytes
 from ..runner.locks import ACCESS_EXCLUSIVE, SHARE_UPDATE_EXCLUSIVE
 from .context import Context, Step
-from .model import ColumnModel, IndexElementModel, IndexModel
+from .model import ColumnModel, IndexElementModel, IndexModel, extension_schema
 from .pgvector import (
+    OPCLASSES,
     VECTOR_METHODS,
     check_opclass_method,
     check_vector_index,
@@ -31,7 +32,7 @@ def _parameter_sql(value: ast.Literal) -> str:
 
 @step(ast.CreateIndex)
 def create_index(ctx: Context, s: ast.CreateIndex) -> Step:
-    table = ctx.table(s.table)
+    table = ctx.table(s.table, "index")
     name = s.name.value
     ctx.check_identifier(name, s.name.span, "index name")
     if ctx.model.relation_taken(table.schema, name):
@@ -51,8 +52,7 @@ def create_index(ctx: Context, s: ast.CreateIndex) -> Step:
     for element in s.elements:
         column = ctx.column(table, element.column) if element.column else None
         columns.append(column)
-        opclass = (quote_qualified(element.opclass.name, element.opclass.schema)
-                   if element.opclass else None)
+        opclass = _opclass_sql(ctx, element.opclass) if element.opclass else None
         elements.append(IndexElementModel(
             column.name if column else None,
             element.expression.sql.strip() if element.expression else None,
@@ -75,6 +75,15 @@ def create_index(ctx: Context, s: ast.CreateIndex) -> Step:
     ctx.model.attach_index(index)
     return Step([create_index_statement(index, s.concurrently)],
                 [drop_index_statement(index, s.concurrently)], s.span, node=s)
+
+
+def _opclass_sql(ctx: Context, opclass: ast.QualifiedName) -> str:
+    """An operator class as SQL: pgvector's, written unqualified, from the schema the
+    extension is in (PostgreSQL looks an unqualified one up in the search path only)."""
+    schema = opclass.schema
+    if schema is None and opclass.name in OPCLASSES:
+        schema = extension_schema(ctx.model, "vector")
+    return quote_qualified(opclass.name, schema)
 
 
 def drop_index_statement(index: IndexModel, concurrently: bool) -> Statement:

@@ -122,6 +122,7 @@ class EnumModel:
     schema: str
     name: str
     labels: list[str] = field(default_factory=list)
+    external: bool = False  # declared `external`: usable as a type, never changed
 
 
 @dataclass
@@ -135,7 +136,12 @@ class SchemaModel:
     """
 
     schemas: set[str] = field(default_factory=set)  # made by migrations; `public` always is
-    extensions: set[str] = field(default_factory=set)
+    # Declared `external`, or holding an external table, enum or type and made by no
+    # migration: they exist, and no migration makes, changes or drops anything in them.
+    external_schemas: set[str] = field(default_factory=set)
+    external_tables: set[Key] = field(default_factory=set)  # in `tables` as well
+    external_types: set[Key] = field(default_factory=set)  # `external type`: names only
+    extensions: dict[str, str] = field(default_factory=dict)  # name → the schema it is in
     enums: dict[Key, EnumModel] = field(default_factory=dict)
     tables: StoredMap[Key, TableModel] = field(default_factory=StoredMap)
     indexes: StoredMap[Key, IndexModel] = field(default_factory=StoredMap)
@@ -155,8 +161,8 @@ class SchemaModel:
     def type_taken(self, schema: str, name: str) -> bool:
         """Is `name` a type of the schema: an enum, or the row type of a table or sequence?"""
         key = (schema, name)
-        return key in self.enums or key in self.tables or self.owned_relations.get(
-            key) == "sequence"
+        return key in self.enums or key in self.tables or key in self.external_types or (
+            self.owned_relations.get(key) == "sequence")
 
     def constraint_taken(self, schema: str, name: str) -> bool:
         return self.constraint_names.get((schema, name), 0) > 0
@@ -260,6 +266,16 @@ class SchemaModel:
 
 
 SERIAL_TYPES = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
+VECTOR_TYPES = frozenset({"vector", "halfvec", "sparsevec"})
+# Types the language knows by name that an extension makes, in the extension's schema.
+EXTENSION_TYPES = {**dict.fromkeys(VECTOR_TYPES, "vector"), "citext": "citext"}
+
+
+def extension_schema(model: SchemaModel, extension: str) -> str | None:
+    """Where an extension's objects are named from in SQL: None in `public` (written
+    unqualified, as always), else its schema."""
+    schema = model.extensions.get(extension, DEFAULT_SCHEMA)
+    return None if schema == DEFAULT_SCHEMA else schema
 
 
 def owns_sequence(column: ColumnModel) -> bool:

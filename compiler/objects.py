@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from ..dsl import ast
-from .context import VECTOR_TYPES, Context, Step
-from .model import DEFAULT_SCHEMA, EnumModel, TableModel
+from .context import Context, Step
+from .model import DEFAULT_SCHEMA, EXTENSION_TYPES, EnumModel, TableModel
 from .quoting import quote_ident, quote_literal
 from .registry import step
 from .render import comment_sql, create_enum_sql, index_ref, table_ref
@@ -20,6 +20,8 @@ def create_schema(ctx: Context, s: ast.CreateSchema) -> Step:
     ctx.check_identifier(name, s.name.span, "schema name")
     if ctx.schema_exists(name):
         where = "" if name == DEFAULT_SCHEMA or name in ctx.model.schemas else (
+            ": it is external (an `external` declaration said it exists without the"
+            " migrations)" if name in ctx.model.external_schemas else
             ": it holds pgshift's history table, so it is there before any migration runs")
         raise ctx.error("duplicate-schema", f"schema '{name}' already exists{where}",
                         s.name.span)
@@ -34,6 +36,8 @@ def create_schema(ctx: Context, s: ast.CreateSchema) -> Step:
 @step(ast.DropSchema)
 def drop_schema(ctx: Context, s: ast.DropSchema) -> Step:
     name = s.name.value
+    if name in ctx.model.external_schemas:
+        raise ctx.external_object(f"schema '{name}' is external", "drop", s.name.span)
     if name not in ctx.model.schemas:
         known = ctx.hint(name, ctx.model.schemas)
         raise ctx.error("unknown-schema", f"schema '{name}' was never created{known}"
@@ -57,7 +61,15 @@ def _held_by_schema(ctx: Context, schema: str) -> str | None:
         for key in sorted(keys):
             if key[0] == schema:
                 return f"{kind} '{key[0]}.{key[1]}'"
-    return None
+    extensions = sorted(e for e, where in ctx.model.extensions.items() if where == schema)
+    return f"extension '{extensions[0]}'" if extensions else None
+
+
+def create_extension_sql(name: str, schema: str | None) -> str:
+    """CREATE EXTENSION, in `schema` if given (else PostgreSQL's first schema of the search
+    path, `public`, as the model takes it)."""
+    where = f" WITH SCHEMA {quote_ident(schema)}" if schema is not None else ""
+    return f"CREATE EXTENSION {quote_ident(name)}{where}"
 
 
 @step(ast.CreateExtension)
@@ -66,8 +78,14 @@ def create_extension(ctx: Context, s: ast.CreateExtension) -> Step:
     if name in ctx.model.extensions:
         raise ctx.error("duplicate-extension", f"extension '{name}' is already created",
                         s.name.span)
-    ctx.model.extensions.add(name)
-    return Step([Statement(f"CREATE EXTENSION {quote_ident(name)}")],
+    schema = s.schema.value if s.schema is not None else None
+    if s.schema is not None and not ctx.schema_exists(s.schema.value):
+        raise ctx.error("unknown-schema", f"schema '{s.schema.value}' does not exist: no"
+                        " migration so far creates it; add `schema"
+                        f" {quote_ident(s.schema.value)}` before the extension",
+                        s.schema.span)
+    ctx.model.extensions[name] = schema or DEFAULT_SCHEMA
+    return Step([Statement(create_extension_sql(name, schema))],
                 [Statement(f"DROP EXTENSION {quote_ident(name)}")], s.span, node=s)
 
 
@@ -77,16 +95,17 @@ def drop_extension(ctx: Context, s: ast.DropExtension) -> Step:
     if name not in ctx.model.extensions:
         raise ctx.error("unknown-extension", f"extension '{name}' was never created",
                         s.name.span)
-    if name == "vector":
-        for table in ctx.model.tables.values():
-            for column in table.columns.values():
-                if column.type.name in VECTOR_TYPES:
-                    raise ctx.error("extension-in-use",
-                                    f"column '{table.name}.{column.name}' is {column.type.name},"
-                                    " a pgvector type: drop it before the extension", s.span)
-    ctx.model.extensions.discard(name)
+    for table in ctx.model.tables.values():
+        for column in table.columns.values():
+            if column.type.builtin and EXTENSION_TYPES.get(column.type.name) == name:
+                origin = "a pgvector type" if name == "vector" else f"a type of extension {name}"
+                raise ctx.error("extension-in-use",
+                                f"column '{table.name}.{column.name}' is {column.type.name},"
+                                f" {origin}: drop it before the extension", s.span)
+    schema = ctx.model.extensions.pop(name)
     return Step([Statement(f"DROP EXTENSION {quote_ident(name)}")],
-                [Statement(f"CREATE EXTENSION {quote_ident(name)}")], s.span, node=s)
+                [Statement(create_extension_sql(
+                    name, None if schema == DEFAULT_SCHEMA else schema))], s.span, node=s)
 
 
 @step(ast.CreateEnum)
@@ -106,7 +125,7 @@ def create_enum(ctx: Context, s: ast.CreateEnum) -> Step:
 
 @step(ast.AddEnumValue)
 def add_enum_value(ctx: Context, s: ast.AddEnumValue) -> Step:
-    enum = ctx.enum(s.enum)
+    enum = ctx.enum(s.enum, "alter")
     label = s.label.value
     ctx.check_label(label, s.label.span)
     if label in enum.labels:
@@ -134,7 +153,7 @@ def add_enum_value(ctx: Context, s: ast.AddEnumValue) -> Step:
 
 @step(ast.RenameEnumValue)
 def rename_enum_value(ctx: Context, s: ast.RenameEnumValue) -> Step:
-    enum = ctx.enum(s.enum)
+    enum = ctx.enum(s.enum, "alter")
     old, new = s.old.value, s.new.value
     if old not in enum.labels:
         raise ctx.error("unknown-enum-value", f"enum '{enum.name}' has no value '{old}'"
@@ -158,7 +177,7 @@ def rename_enum_value(ctx: Context, s: ast.RenameEnumValue) -> Step:
 
 @step(ast.DropEnum)
 def drop_enum(ctx: Context, s: ast.DropEnum) -> Step:
-    enum = ctx.enum(s.name)
+    enum = ctx.enum(s.name, "drop")
     key = (enum.schema, enum.name)
     for table in ctx.model.tables.values():
         for column in table.columns.values():
@@ -185,7 +204,7 @@ def comment(ctx: Context, s: ast.Comment) -> Step:
         previous, index.comment = index.comment, s.text
         target = index_ref(index)
     else:
-        table = locked = ctx.table(s.object)
+        table = locked = ctx.table(s.object, "comment on")
         target = table_ref(table.schema, table.name)
         if s.target == "table":
             previous, table.comment = table.comment, s.text
@@ -202,7 +221,7 @@ def comment(ctx: Context, s: ast.Comment) -> Step:
 
 @step(ast.RawSql)
 def raw_sql(ctx: Context, s: ast.RawSql) -> Step:
-    ctx.model.schemas.update(schemas_created_by(s.up))
+    ctx.model.schemas.update(schemas_created_by(s.up) - ctx.model.external_schemas)
     up = Statement(s.up.strip(), work="unknown")
     if s.down is None:
         return Step([up], None, s.span,

@@ -33,6 +33,8 @@ def key_ref(key: Key) -> str:
 def type_sql(column_type: ColumnType) -> str:
     if not column_type.builtin:
         base = table_ref(column_type.schema or "public", column_type.name)
+    elif column_type.schema is not None:  # an extension's type, from its schema
+        base = quote_qualified(column_type.name, column_type.schema)
     else:
         base = column_type.name
     if column_type.modifiers:
@@ -241,16 +243,32 @@ def render_schema(model: SchemaModel) -> str:
     Tables and indexes come as pieces, one text per section, which the compile cache keeps
     for every object no migration since has touched."""
     head = [f"CREATE SCHEMA {quote_ident(name)}" for name in sorted(model.schemas)]
-    head += [f"CREATE EXTENSION {quote_ident(e)}" for e in sorted(model.extensions)]
-    head += [create_enum_sql(model.enums[k]) for k in sorted(model.enums)]
-    tables = [model.tables.pieces(k, table_pieces) for k in sorted(model.tables)]
-    sections = [_script(head)]
+    head += [f"CREATE EXTENSION {quote_ident(e)}" + (
+        f" WITH SCHEMA {quote_ident(model.extensions[e])}"
+        if model.extensions[e] != "public" else "") for e in sorted(model.extensions)]
+    head += [create_enum_sql(model.enums[k]) for k in sorted(model.enums)
+             if not model.enums[k].external]
+    tables = [model.tables.pieces(k, table_pieces) for k in sorted(model.tables)
+              if k not in model.external_tables]
+    sections = [_external_objects(model), _script(head)]
     sections += [pieces[0] for pieces in tables]  # CREATE TABLE, with sequences
     sections += [pieces[1] for pieces in tables]  # foreign keys, once every table exists
     sections += [model.indexes.pieces(k, index_pieces)[0] for k in sorted(model.indexes)]
     sections += [pieces[2] for pieces in tables]  # comments
     text = "".join(sections)
     return text.rstrip("\n") + "\n" if text else ""
+
+
+def _external_objects(model: SchemaModel) -> str:
+    """What the migrations declare `external`, named in comments: they use it, never make it."""
+    named = [f"schema {quote_ident(name)}" for name in sorted(model.external_schemas)]
+    named += [f"enum {key_ref(k)}" for k in sorted(model.enums) if model.enums[k].external]
+    named += [f"type {key_ref(k)}" for k in sorted(model.external_types)]
+    named += [f"table {key_ref(k)}" for k in sorted(model.external_tables)]
+    if not named:
+        return ""
+    return ("-- Declared external: made outside the migrations, which only use them.\n"
+            + "".join(f"--   {line}\n" for line in named) + "\n")
 
 
 def table_pieces(table: TableModel) -> Pieces:

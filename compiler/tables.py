@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..dsl import ast
 from ..dsl.source import Span
 from ..runner.locks import ACCESS_EXCLUSIVE, SHARE_ROW_EXCLUSIVE
-from .context import Context, Step, StepError
+from .context import Context, ForwardKey, Step, StepError
 from .model import SERIAL_TYPES, ColumnModel, ConstraintModel, TableModel, owns_sequence
 from .naming import choose_name, column_addition, make_object_name
 from .quoting import quote_ident
@@ -16,9 +16,16 @@ from .recreate import (
     restore_comments,
 )
 from .registry import step
-from .render import create_table_sql, table_ref
+from .render import add_constraint_sql, create_table_sql, drop_constraint_sql, table_ref
 from .sqltext import columns_named
-from .statement import Statement, exclusive, foreign_key_targets, locks
+from .statement import (
+    Statement,
+    add_constraint_statement,
+    drop_constraint_statement,
+    exclusive,
+    foreign_key_targets,
+    locks,
+)
 
 INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
 
@@ -27,9 +34,11 @@ Pending = list[tuple[ConstraintModel, ast.Name | None]]
 
 
 def build_column(
-    ctx: Context, table: TableModel, column: ast.Column
+    ctx: Context, table: TableModel, column: ast.Column,
+    forward: list[ForwardKey] | None = None,
 ) -> tuple[ColumnModel, Pending]:
-    """The column's model, and the constraints written on it (not yet named)."""
+    """The column's model, and the constraints written on it (not yet named); given
+    `forward`, a foreign key to a table this migration creates later goes there."""
     ctx.check_identifier(column.name.value, column.name.span, "column name")
     model = ColumnModel(column.name.value, ctx.column_type(column.type))
     constraints: list[tuple[ConstraintModel, ast.Name | None]] = []
@@ -50,10 +59,12 @@ def build_column(
             expression = ctx.expression_sql(written.expression, wrap_raw=False)
             constraints.append((ConstraintModel("", "check", (model.name,), expression), None))
         elif isinstance(written, ast.References):
-            constraints.append((ConstraintModel(
-                "", "foreign key", (model.name,), on_delete=written.on_delete,
-                on_update=written.on_update), None))
-            constraints[-1] = (_with_target(ctx, table, constraints[-1][0], written), None)
+            key = ConstraintModel("", "foreign key", (model.name,), on_delete=written.on_delete,
+                                  on_update=written.on_update)
+            if forward is not None and _created_later(ctx, table, written):
+                forward.append(ForwardKey(table, key, written, None, column.span))
+            else:
+                constraints.append((_with_target(ctx, table, key, written), None))
         elif isinstance(written, ast.Identity):
             if model.type.name not in INTEGER_TYPES or model.type.array_bounds:
                 raise ctx.error("identity-type",
@@ -131,6 +142,44 @@ def _with_target(ctx: Context, table: TableModel, constraint: ConstraintModel,
                             f" columns, like `references {target.name} (id)`", references.span)
         constraint.ref_columns = primary.columns
     return constraint
+
+
+def _created_later(ctx: Context, table: TableModel, references: ast.References) -> bool:
+    """Does the foreign key point at a table a `table { }` further down this migration
+    creates, and no table of that name exists now?"""
+    key = ctx.key(references.table)
+    return (key != table.key and key not in ctx.model.tables
+            and ctx.tables_to_come.get(key, 0) > 0)
+
+
+def _add_forward_keys(ctx: Context, target: TableModel) -> list[Step]:
+    """The foreign keys that waited for `target`, now that it exists: each checked as any
+    foreign key is, named, and added by an ALTER TABLE of its own (its Down drops it before
+    Down drops `target`). A table dropped meanwhile took its keys along."""
+    waiting = [k for k in ctx.forward_keys if ctx.key(k.references.table) == target.key]
+    ctx.forward_keys = [k for k in ctx.forward_keys if k not in waiting]
+    steps = []
+    for forward in waiting:
+        table, constraint = forward.table, forward.constraint
+        if ctx.model.tables.get(table.key) is not table:
+            continue
+        try:
+            missing = [c for c in constraint.columns if c not in table.columns]
+            if missing:
+                raise ctx.error("unknown-column", f"table '{table.name}' has no column"
+                                f" '{missing[0]}' by the time '{target.name}' is created, where"
+                                " its foreign key to that table is added", forward.span)
+            _with_target(ctx, table, constraint, forward.references)
+            check_foreign_key(ctx, table, constraint, forward.span)
+            name_constraint(ctx, table, constraint, forward.name, forward.span)
+        except StepError:
+            continue
+        ctx.model.attach_constraint(table, constraint)
+        add = add_constraint_statement(table, constraint, add_constraint_sql(table, constraint))
+        drop = drop_constraint_statement(table, constraint,
+                                         drop_constraint_sql(table, constraint.name))
+        steps.append(Step([add], [drop], forward.span, node=forward.references))
+    return steps
 
 
 def check_foreign_key(ctx: Context, table: TableModel, constraint: ConstraintModel,
@@ -248,21 +297,33 @@ def add_constraints(ctx: Context, table: TableModel,
 
 
 @step(ast.CreateTable)
-def create_table(ctx: Context, s: ast.CreateTable) -> Step:
+def create_table(ctx: Context, s: ast.CreateTable) -> list[Step]:
     key = ctx.key(s.name)
+    if ctx.tables_to_come.get(key, 0) > 0:
+        ctx.tables_to_come[key] -= 1
     ctx.check_qualified(s.name, "table name")
     if ctx.model.relation_taken(*key) or key in ctx.model.enums:
         raise ctx.error("duplicate-name", f"'{s.name}' already exists in schema '{key[0]}'",
                         s.name.span)
     table = TableModel(*key)
     pending: list[tuple[ConstraintModel, ast.Name | None, Span]] = []
+    forward: list[ForwardKey] = []
     ctx.model.attach_table(table)
     try:
         for written in s.columns:
-            column, constraints = build_column(ctx, table, written)
+            column, constraints = build_column(ctx, table, written, forward)
             ctx.model.attach_column(table, column)
             pending += [(c, n, written.span) for c, n in constraints]
         for written_constraint in s.constraints:
+            if isinstance(written_constraint, ast.ForeignKeyConstraint) and _created_later(
+                    ctx, table, written_constraint.references):
+                forward.append(ForwardKey(table, ConstraintModel(
+                    "", "foreign key", ctx.columns(table, written_constraint.columns),
+                    on_delete=written_constraint.references.on_delete,
+                    on_update=written_constraint.references.on_update),
+                    written_constraint.references, written_constraint.name,
+                    written_constraint.span))
+                continue
             constraint = table_constraint(ctx, table, written_constraint)
             pending.append((constraint, written_constraint.name, written_constraint.span))
         add_constraints(ctx, table, pending)
@@ -270,17 +331,19 @@ def create_table(ctx: Context, s: ast.CreateTable) -> Step:
         ctx.model.detach_table(table)
         raise
     ctx.created_tables.add(key)
+    ctx.forward_keys += forward
     before, after = recreate_sequences(table)  # sequences `serial` would not name itself
     create = Statement(create_table_sql(table),
                        locks(*foreign_key_targets(table, SHARE_ROW_EXCLUSIVE)))
     drop = exclusive(table, f"DROP TABLE {table_ref(*key)}", "catalog",
                      *foreign_key_targets(table, ACCESS_EXCLUSIVE))
-    return Step([*before, create, *after], [drop], s.span, node=s)
+    return [Step([*before, create, *after], [drop], s.span, node=s),
+            *_add_forward_keys(ctx, table)]
 
 
 @step(ast.DropTable)
 def drop_table(ctx: Context, s: ast.DropTable) -> Step:
-    table = ctx.table(s.table)
+    table = ctx.table(s.table, "drop")
     referencing = ctx.model.references_to(table.key)
     if referencing and not s.cascade:
         other, constraint = referencing[0]
@@ -312,7 +375,7 @@ def drop_table(ctx: Context, s: ast.DropTable) -> Step:
 
 @step(ast.RenameTable)
 def rename_table(ctx: Context, s: ast.RenameTable) -> Step:
-    table = ctx.table(s.table)
+    table = ctx.table(s.table, "rename")
     new = s.new_name.value
     ctx.check_identifier(new, s.new_name.span, "table name")
     if ctx.model.relation_taken(table.schema, new) or (table.schema, new) in ctx.model.enums:

@@ -67,8 +67,12 @@ class DropSchema:
 
 @dataclass(frozen=True, slots=True)
 class CreateExtension:
+    """`extension X [with schema S]`: S holds its objects (pgvector's types, operator
+    classes); without it, `public`."""
+
     name: Name
     span: Span
+    schema: Name | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,10 +323,28 @@ class Irreversible:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class ExternalType:
+    """`type NAME` after `external`: a type made elsewhere (a domain, an extension's type)."""
+
+    name: QualifiedName
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class External:
+    """`external schema|table|enum|type …`: an object that exists without the migrations (a
+    platform's, another tool's, a `sql` block's). The checks use it; Up and Down never touch
+    it. `object` is the declaration as the statement of that kind would parse it."""
+
+    object: CreateSchema | CreateTable | CreateEnum | ExternalType
+    span: Span
+
+
 Statement = (
     CreateSchema | DropSchema | CreateExtension | DropExtension | CreateEnum | AddEnumValue
     | RenameEnumValue | DropEnum | CreateTable | AlterTable | RenameTable | DropTable
-    | CreateIndex | RenameIndex | DropIndex | Comment | RawSql | Irreversible
+    | CreateIndex | RenameIndex | DropIndex | Comment | RawSql | Irreversible | External
 )
 
 # ---------------------------------------------------------------- the file
@@ -367,7 +389,8 @@ __all__ = [
     "CreateExtension", "CreateIndex", "CreateSchema", "CreateTable", "Default", "DropColumn",
     "DropConstraint", "DropDefault", "DropEnum", "DropExtension", "DropIndex", "DropNotNull",
     "DropSchema", "DropTable",
-    "Duration", "EnumLabel", "Expression", "ForeignKeyConstraint", "FunctionCall", "Generated",
+    "Duration", "EnumLabel", "Expression", "External", "ExternalType", "ForeignKeyConstraint",
+    "FunctionCall", "Generated",
     "Identity", "IndexElement", "IndexParameter", "Irreversible", "Literal", "MigrationFile",
     "MigrationHeader", "Name", "NotNull", "Nullable", "PrimaryKey", "PrimaryKeyConstraint",
     "QualifiedName", "RawExpression", "RawSql", "References", "ReferentialAction", "RenameColumn",

@@ -80,8 +80,15 @@ class StatementRules(TypeRules):
     def drop_schema(self, meta: Meta, items: list[Token]) -> ast.DropSchema:
         return ast.DropSchema(self.name(items[0]), meta)
 
+    def external(self, meta: Meta, items: list[Any]) -> ast.External:
+        return ast.External(items[0], meta)
+
+    def external_type(self, meta: Meta, items: list[Any]) -> ast.ExternalType:
+        return ast.ExternalType(items[0], meta)
+
     def create_extension(self, meta: Meta, items: list[Token]) -> ast.CreateExtension:
-        return ast.CreateExtension(self.name(items[0]), meta)
+        schema = self.name(items[1]) if len(items) > 1 else None
+        return ast.CreateExtension(self.name(items[0]), meta, schema)
 
     def drop_extension(self, meta: Meta, items: list[Token]) -> ast.DropExtension:
         return ast.DropExtension(self.name(items[0]), meta)

@@ -63,10 +63,10 @@ table documents {
     title varchar(0)
 }
 """),
-    Code("unknown-value", _S, "error", "a bare word used as a value, or a name in double"
-         " quotes where a string belongs",
+    Code("unknown-value", _S, "error", "a bare word used as a value, a name in double"
+         " quotes where a string belongs, or a cast (`'doc'::kind`) outside backticks",
          "quote strings with single quotes (`'draft'`), call functions with parentheses"
-         " (`now()`), put other SQL in backticks",
+         " (`now()`), put other SQL in backticks (`` `'doc'::kind` ``)",
          example="""\
 table documents {
     id     bigint identity primary key

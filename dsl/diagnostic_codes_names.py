@@ -49,7 +49,8 @@ alter table documents {
 }
 """),
     Code("unknown-schema", _N, "error", "a schema that no migration so far created, named"
-         " by an object put in it or by `drop schema`", "add `schema NAME` in this or an"
+         " by an object put in it, by `extension X with schema S` or by `drop schema`",
+         "add `schema NAME` in this or an"
          " earlier migration; `public` is PostgreSQL's own and never dropped",
          example="""\
 table rag.documents {

@@ -194,9 +194,9 @@ table documents {
 }
 drop enum document_status
 """),
-    Code("schema-in-use", _C, "error", "a schema dropped while it still holds a table, index"
-         " or enum", "drop or move what it holds first: pgshift drops only an empty schema"
-         " (Down could not bring back what CASCADE dropped)",
+    Code("schema-in-use", _C, "error", "a schema dropped while it still holds a table, index,"
+         " enum or extension", "drop or move what it holds first: pgshift drops only an empty"
+         " schema (Down could not bring back what CASCADE dropped)",
          example="""\
 schema rag
 table rag.documents {
@@ -204,8 +204,30 @@ table rag.documents {
 }
 drop schema rag
 """),
+    Code("external-object", _C, "error", "a statement that would make, change or drop an"
+         " object declared `external`, or make something in an external schema",
+         "change it where it is managed (the platform, the other tool), or in a `sql` block;"
+         " put the migrations' own objects in their own schemas",
+         example="""\
+external table auth.users {
+    id uuid primary key
+}
+alter table auth.users {
+    add column nickname text
+}
+"""),
+    Code("external-declaration", _C, "error", "an external table that declares a default, a"
+         " check, a reference, an identity or a generated column",
+         "declare only what the migrations reference: the columns with their types, `not"
+         " null`, `primary key` and `unique`",
+         example="""\
+external table auth.users {
+    id         uuid primary key
+    created_at timestamptz default now()
+}
+"""),
     Code("extension-in-use", _C, "error",
-         "the vector extension dropped while a column still has one of its types",
+         "an extension (vector, citext) dropped while a column still has one of its types",
          "drop those columns (or tables) first",
          example=_ITEMS + "drop extension vector\n"),
     Code("enum-value-in-same-migration", _C, "error",

@@ -18,6 +18,7 @@ from lark.lexer import PatternStr, TerminalDef
 from .build_base import CONSTRAINT_WORDS
 from .diagnostics import Diagnostic, error
 from .source import Source, Span
+from .syntax_hints import WORDS, cast_outside_backticks, default_without_value, misspelt_keyword
 
 # Terminals whose pattern is a regular expression, in words.
 DESCRIPTIONS: Mapping[str, str] = {
@@ -31,6 +32,8 @@ DESCRIPTIONS: Mapping[str, str] = {
     "DURATION": "a duration such as 5s or 1min",
     "TABLE_PRIMARY": "'primary key (…)'",
     "_ACTION_ADD": "'add'",
+    "_ACTION_ADD_BARE": "'add'",
+    "_ACTION_RENAME_BARE": "'rename'",
     "_ACTION_DROP": "'drop'",
     "_ACTION_RENAME": "'rename column'",
     "_ACTION_ALTER": "'alter column'",
@@ -57,7 +60,7 @@ DESCRIPTIONS: Mapping[str, str] = {
 
 STATEMENT_KEYWORDS = frozenset({
     "SCHEMA", "EXTENSION", "ENUM", "TABLE", "INDEX", "UNIQUE", "ALTER", "RENAME", "DROP",
-    "COMMENT", "SQL", "IRREVERSIBLE",
+    "COMMENT", "SQL", "IRREVERSIBLE", "EXTERNAL",
 })
 COLUMN_CONSTRAINTS = frozenset({
     "NOT", "NULL", "PRIMARY", "UNIQUE", "DEFAULT", "CHECK", "REFERENCES", "IDENTITY",
@@ -65,16 +68,21 @@ COLUMN_CONSTRAINTS = frozenset({
 })
 TYPE_STARTERS = frozenset({"TIME", "TIMESTAMP", "CHARACTER", "BIT", "DOUBLE_PRECISION", "INTERVAL"})
 ALTER_ACTIONS = frozenset({"_ACTION_ADD", "_ACTION_DROP", "_ACTION_RENAME", "_ACTION_ALTER",
-                           "_ACTION_VALIDATE"})
-# An action's first word alone, as SQL's optional COLUMN allows: the word pgshift wants
-# after it, and the other forms the action has.
-ACTION_FORMS: Mapping[str, tuple[str, str]] = {
-    "add": ("column", " (or `add constraint NAME …`, `add unique (…)`, `add check `…`` for a"
-                      " constraint)"),
-    "drop": ("column", " (or `drop constraint NAME`)"),
-    "rename": ("column", ""),
-    "alter": ("column", ""),
-    "validate": ("constraint", ""),
+                           "_ACTION_VALIDATE", "_ACTION_ADD_BARE", "_ACTION_RENAME_BARE"})
+# An action's first word where it was not read as one: what the action takes. `add` and
+# `rename` may leave out COLUMN, as SQL does, when what follows stands on their line (the
+# grammar's _ACTION_ADD_BARE, _ACTION_RENAME_BARE); `drop x` and `alter x` would read the
+# same as a column named `drop` or `alter`, so these want the word after them.
+ACTION_FORMS: Mapping[str, str] = {
+    "add": "'add' takes a column, its name and type on the line of `add`: write `add {rest}"
+           " TYPE` (or `add column …`), or a constraint: `add constraint NAME …`,"
+           " `add unique (…)`, `add check `…``",
+    "drop": "'drop' must say what it acts on: write `drop column {rest}` (or `drop constraint"
+            " NAME`)",
+    "rename": "'rename' takes the old name and `to` on its line: write `rename {rest} to NEW`"
+              " (or `rename column …`)",
+    "alter": "'alter' must say what it acts on: write `alter column {rest}`",
+    "validate": "'validate' must say what it acts on: write `validate constraint {rest}`",
 }
 VALUE_STARTERS = frozenset({"STRING", "TRUE", "FALSE", "NULL", "BACKTICK", "NAME"})
 
@@ -189,47 +197,10 @@ def _statement_inside_block(source: Source, brace: Token, error_line: int) -> in
     return None
 
 
-_WORDS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|--.*|([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def _misspelt_keyword(source: Source, span: Span) -> Diagnostic | None:
-    """A word on the failing line, after a column's name and type, that is a typo of a
-    column-constraint keyword: the parser took it for something else and failed later."""
-    from .types import edit_distance
-
-    line = source.line(span.line)
-    words = [m for m in _WORDS.finditer(line) if m.group(1)]
-    for match in words[2:]:
-        word = match.group(1).lower()
-        if match.start() + 1 >= span.column or len(word) < 4 or word in CONSTRAINT_WORDS:
-            continue
-        close = sorted((edit_distance(word, k), k) for k in CONSTRAINT_WORDS)[0]
-        if 0 < close[0] <= (1 if len(word) < 6 else 2):
-            where = Span(source.path, span.line, match.start() + 1, span.line, match.end() + 1)
-            return error("unknown-keyword", f"unknown keyword '{match.group(1)}'; did you mean"
-                         f" '{close[1]}'?", where)
-    return None
-
-
 _NAMELESS_INDEX = re.compile(r"\s*(unique\s+)?index\s+(concurrently\s+)?(?=on\s)", re.IGNORECASE)
 _RENAME_TO = re.compile(r"\s*rename\s+(table|index)\s+\S+\s+to\s+[^.\s]+$|\s*rename\s+(table|index)"
                         r"\s+\S+\s+to\s+\S+\.", re.IGNORECASE)
 RESERVED_IN_BODIES = frozenset({*CONSTRAINT_WORDS, "constraint", "foreign"})
-
-
-_TRAILING_DEFAULT = re.compile(r"\bdefault\s*(--.*)?$", re.IGNORECASE)
-
-
-def _default_without_value(source: Source, span: Span) -> Diagnostic | None:
-    """`default` at the end of a line takes the next line's first word as its value, and the
-    parse fails later; the mistake is the `default` with nothing after it."""
-    for number in range(span.line - 1, max(span.line - 3, 0), -1):
-        match = _TRAILING_DEFAULT.search(source.line(number))
-        if match is not None:
-            where = Span(source.path, number, match.start() + 1, number, match.start() + 8)
-            return error("missing-value", "'default' has no value: write one after it, such as"
-                         " default 0, default now() or default `…`", where)
-    return None
 
 
 # Blanks and `--` comments, matched on the reversed text (a comment reversed is the rest of
@@ -296,7 +267,7 @@ def from_unexpected_token(source: Source, failure: UnexpectedToken,
                          f"this '{{' is never closed: line {line} starts a new statement before"
                          " its '}'", source.span_at(brace.start_pos, 1))
 
-    typo = _misspelt_keyword(source, span) or _default_without_value(source, span)
+    typo = misspelt_keyword(source, span) or default_without_value(source, span)
     if typo is not None:
         return typo
     source_line = source.line(span.line)
@@ -318,10 +289,11 @@ def from_unexpected_token(source: Source, failure: UnexpectedToken,
         return error("syntax", "unexpected ','; the items of a { } block are separated by line"
                      " breaks, not commas", span)
     if text.lower() in ACTION_FORMS and expected >= ALTER_ACTIONS:
-        word, others = ACTION_FORMS[text.lower()]
         rest = source_line[span.column - 1 + len(text):].split("--")[0].strip()
-        return error("syntax", f"'{text}' must say what it acts on: write `{text} {word}"
-                     f"{' ' + rest if rest else ''}`{others}", span)
+        if not rest or (text.lower() in ("add", "rename") and len(rest.split()) > 1):
+            rest = "NAME"  # more than the name: the message shows the form, not the line
+        form = ACTION_FORMS[text.lower()].replace("'" + text.lower() + "'", f"'{text}'", 1)
+        return error("syntax", form.format(rest=rest), span)
     if token.type == "NAME" and "NAME" not in expected:
         close = _did_you_mean(text, expected, terminals)
         if close is not None:
@@ -330,7 +302,7 @@ def from_unexpected_token(source: Source, failure: UnexpectedToken,
             return error("unknown-keyword", message, span)
     message = f"unexpected {found}; expected {wanted}"
     stripped = source_line.lstrip()
-    first = _WORDS.match(stripped)
+    first = WORDS.match(stripped)
     indent = len(source_line) - len(stripped)
     if first and first.group(1) and first.group(1).lower() in RESERVED_IN_BODIES and (
             span.column == indent + len(first.group(0)) + 2):
@@ -352,6 +324,8 @@ def from_unexpected_characters(source: Source, failure: UnexpectedCharacters,
     offset = failure.pos_in_stream or 0
     rest = source.text[offset:]
     span = source.span_at(offset, 1)
+    if rest.startswith("::"):
+        return cast_outside_backticks(source, offset)
     if rest.startswith('"""'):
         return error("unterminated", 'unterminated """ block: no closing """ before the end of'
                      " the file", source.span_at(offset, 3))

@@ -151,17 +151,26 @@ def build_parser() -> argparse.ArgumentParser:
                               " (default: statement_timeout in [tool.pgshift], else the"
                               " server's)")
     db_parents = [common, database]
+    scratch = _Parser(add_help=False)  # the commands that rebuild a schema in a scratch database
+    scratch.add_argument("--scratch-database-url", metavar="URL",
+                         help="make the scratch database on this server (its role needs"
+                              " CREATEDB; default: $PGSHIFT_SCRATCH_DATABASE_URL, else"
+                              " scratch_database_url in [tool.pgshift], else the embedded"
+                              " PostgreSQL); a script named in [tool.pgshift] runs in it"
+                              " first, for what a platform provides (roles, extensions):"
+                              " scratch_setup = \"db/platform.sql\" (docs/cli.md#platforms)")
 
     _command(commands, "init", [common], "scaffold a pgshift project",
              "Create migrations/ and generated/, a [tool.pgshift] section in pyproject.toml,"
              " and a .gitignore entry for .pgshift/ (where the embedded database lives).",
              ["pgshift init", "pgshift init --project ~/src/new-app"], _init)
-    up = _command(commands, "up", [*db_parents, guarded], "apply pending migrations",
+    up = _command(commands, "up", [*db_parents, guarded, scratch], "apply pending migrations",
                   "Apply pending migrations in version order under the migration lock, each"
                   " in its own transaction with its history row (non-transactional ones are"
                   " marked dirty while they run). Stops with exit 4 when generated/ is stale.",
                   ["pgshift up", "pgshift up --to 0.0.3", "pgshift up --dry-run > plan.sql",
                    "pgshift up --atomic", "pgshift up --rehearse",
+                   "pgshift up --rehearse --scratch-database-url postgresql://ci@db/postgres",
                    "DATABASE_URL=postgresql://app@db/rag pgshift up --wait 60"], _up)
     up.add_argument("--to", metavar="VERSION", help="apply up to and including VERSION")
     up.add_argument("--dry-run", action="store_true",
@@ -223,16 +232,18 @@ def build_parser() -> argparse.ArgumentParser:
                      ["pgshift force 0.0.2", "pgshift force none"], _force)
     force.add_argument("version", metavar="VERSION",
                        help="the version the database is now at, or none")
-    drift = _command(commands, "drift", db_parents,
+    drift = _command(commands, "drift", [*db_parents, scratch],
                      "compare the live schema with what its migrations build",
-                     "Build, in a scratch database on the embedded PostgreSQL, the schema that"
+                     "Build, in a scratch database (on the embedded PostgreSQL, or the scratch"
+                     " server; the scratch_setup script run there first), the schema that"
                      " the database's applied migrations should have made, and compare it with"
                      " the live one object by object: exit 19 when something was changed by"
                      " hand, 0 when they match. Nothing in the live database is changed.",
-                     ["pgshift drift", "pgshift drift --json --database-url $DATABASE_URL"],
+                     ["pgshift drift", "pgshift drift --json --database-url $DATABASE_URL",
+                      "pgshift drift --scratch-database-url postgresql://ci@db/postgres"],
                      _drift)
     drift.add_argument("--json", action="store_true", help="print one JSON object")
-    repair = _command(commands, "repair", db_parents,
+    repair = _command(commands, "repair", [*db_parents, scratch],
                       "settle a dirty database where that is safe",
                       "Compare a dirty version (a non-transactional migration that stopped"
                       " part-way) with what it should make, object by object, in a scratch"
@@ -240,7 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
                       " nothing is (an INVALID index from its failed concurrent build is"
                       " dropped), remove its row so that `up` retries it; otherwise explain"
                       " each object and leave it for `pgshift force` (exit 13).",
-                      ["pgshift repair --dry-run", "pgshift repair", "pgshift up --repair"],
+                      ["pgshift repair --dry-run", "pgshift repair", "pgshift up --repair",
+                       "PGSHIFT_SCRATCH_DATABASE_URL=postgresql://ci@db/postgres pgshift repair"],
                       _repair)
     repair.add_argument("--dry-run", action="store_true",
                         help="say what it finds and would do; change nothing")
@@ -268,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="print the migration instead of writing a file")
     pull.add_argument("--force", action="store_true",
                       help="overwrite a migration file that already exists")
-    baseline = _command(commands, "baseline", db_parents,
+    baseline = _command(commands, "baseline", [*db_parents, scratch],
                         "record an existing schema's migrations as applied",
                         "Record every migration up to VERSION as applied without running it,"
                         " after building them in a scratch database and checking that what"
@@ -276,7 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
                         " 19), listing each difference, when it does not, unless --force."
                         " Objects the migrations do not create are listed and left alone.",
                         ["pgshift baseline 0.0.1", "pgshift baseline 0.0.1 --dry-run",
-                         "pgshift baseline 0.0.3 --force"], _baseline)
+                         "pgshift baseline 0.0.3 --force",
+                         "pgshift baseline 0.0.1 --scratch-database-url postgresql://ci@db/pg"],
+                        _baseline)
     baseline.add_argument("version", metavar="VERSION")
     baseline.add_argument("--force", action="store_true",
                           help="record it even when the live schema differs")
@@ -287,9 +301,11 @@ def build_parser() -> argparse.ArgumentParser:
                           help="build the migrations in a throwaway database on the target's"
                                " server (its role needs CREATEDB) instead of the embedded"
                                " PostgreSQL: for extensions the embedded one lacks")
-    verify = _command(commands, "verify", db_parents, "prove every Down on a scratch database",
+    verify = _command(commands, "verify", [*db_parents, scratch],
+                      "prove every Down on a scratch database",
                       "On a scratch database (a new one on the embedded PostgreSQL, or on the"
-                      " server of --database-url, dropped afterwards), apply each migration's"
+                      " server of --database-url or the scratch server, dropped afterwards;"
+                      " the scratch_setup script run there first), apply each migration's"
                       " Up, its Down and its Up again, comparing full catalog snapshots: exit"
                       " 21 naming the first migration whose Down does not restore the catalog,"
                       " with the difference. No database of yours is touched.",
@@ -338,7 +354,8 @@ def _options(args: argparse.Namespace) -> Any:
                                 f" {args.lock_retries}", ExitCode.USAGE)
         retry = replace(retry, retries=args.lock_retries)
     return Options(project, args.database_url, project.history_table_for(args.table),
-                   args.verbose, timeouts, retry)
+                   args.verbose, timeouts, retry,
+                   scratch_url=getattr(args, "scratch_database_url", None))
 
 
 def _init(args: argparse.Namespace, out: TextIO) -> int:

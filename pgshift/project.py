@@ -42,6 +42,11 @@ class Project:
     lint: dict[str, Any] = field(default_factory=dict)
     build_limits: BuildLimits = field(default_factory=BuildLimits)
     history_table: str = DEFAULT_TABLE
+    # What a platform provides, for the scratch databases drift, verify, baseline, repair
+    # and rehearsals build in (commands/platform_setup.py): a SQL script run in each first,
+    # and the server to make them on (else the embedded one).
+    scratch_setup: Path | None = None
+    scratch_database_url: str | None = None
 
     @classmethod
     def load(cls, root: str | Path = ".") -> Project:
@@ -69,6 +74,9 @@ class Project:
             lint=lint,
             build_limits=_build_limits(settings),
             history_table=_history_table(settings),
+            scratch_setup=(base / _path_setting(settings, "scratch_setup")
+                           if "scratch_setup" in settings else None),
+            scratch_database_url=_url_setting(settings, "scratch_database_url"),
         )
 
     @property
@@ -102,11 +110,21 @@ class Project:
 def _path_setting(settings: dict[str, Any], key: str) -> str:
     value = settings.get(key, key)
     if not isinstance(value, str) or not value.strip():
-        raise ProjectError(f"[tool.pgshift] {key} must be a directory path (a string), not"
+        what = "file" if key == "scratch_setup" else "directory"
+        raise ProjectError(f"[tool.pgshift] {key} must be a {what} path (a string), not"
                            f" {value!r}")
     if any(not ch.isprintable() for ch in value):
         raise ProjectError(f"[tool.pgshift] {key} contains a control character: {value!r}")
     return value
+
+
+def _url_setting(settings: dict[str, Any], key: str) -> str | None:
+    """A database URL setting, as given (never echoed: it may carry a password)."""
+    value = settings.get(key)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ProjectError(f"[tool.pgshift] {key} must be a database URL (a string such as"
+                           " \"postgresql://postgres@localhost:54322/postgres\")")
+    return None if value is None else str(value)
 
 
 def _history_table(settings: dict[str, Any]) -> str:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         TableError,
         UnknownVersions,
     )
+    from .externals import External
     from .index_build import IndexBuild
     from .locks import Lock
     from .manager import Manager, new_migration_manager
@@ -39,7 +40,8 @@ if TYPE_CHECKING:
     from .waits import RetryPolicy, Timeouts
 
 _WHERE = {
-    "migrate": ".api", "IndexBuild": ".index_build", "Lock": ".locks",
+    "migrate": ".api", "External": ".externals", "IndexBuild": ".index_build",
+    "Lock": ".locks",
     "Manager": ".manager", "new_migration_manager": ".manager",
     "IrreversibleMigration": ".migration", "Migration": ".migration",
     "StatementPlan": ".migration", "PostgresMigrator": ".postgres", "Migrator": ".protocol",
@@ -58,7 +60,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "ChecksumMismatch", "ConnectionFailed", "DirtyDatabase", "IndexBuild", "IrreversibleError",
+    "ChecksumMismatch", "ConnectionFailed", "DirtyDatabase", "External", "IndexBuild",
+    "IrreversibleError",
     "IrreversibleMigration", "Lock", "LockError", "LockHeld", "LockReleaseError",
     "LocksUnavailable", "Manager", "Migration", "MigrationFailed", "Migrator",
     "PostgresMigrator", "RetryPolicy", "RunnerError", "StatementPlan", "TableError",

@@ -2,10 +2,10 @@
 
 Columns with their types, nullability, defaults, identity and generation; constraints via
 pg_get_constraintdef; indexes via pg_get_indexdef, with whether they are valid; enums with
-their labels in order; comments; extensions; and what `sql` blocks make: sequences' settings,
-views, functions, triggers and row-level security policies. Two snapshots compare equal
-exactly when the schemas are the same, which is how Up-then-Down is proven to leave nothing
-behind (`pgshift verify`), and how drift is found.
+their labels in order; comments; extensions with their schema; and what `sql` blocks make:
+sequences' settings, views, functions, triggers and row-level security policies. Two
+snapshots compare equal exactly when the schemas are the same, which is how Up-then-Down is
+proven to leave nothing behind (`pgshift verify`), and how drift is found.
 """
 
 from __future__ import annotations
@@ -14,11 +14,44 @@ from typing import Any
 
 import psycopg
 
+from .externals import NO_EXTERNALS, ExternalObjects
 from .table_name import split_table_name
 
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
 
-_COLUMNS = """
+# What the migrations declare `external` (runner/externals.py) is left out: every object in
+# an external schema, and each external table with what hangs off it (its columns,
+# constraints, indexes, triggers, policies, and the sequences it owns) and each external
+# type, by schema and name. `_EXTERNAL_RELATIONS` is computed once per query (an InitPlan).
+_EXTERNAL_RELATIONS = """ARRAY(SELECT xc.oid FROM pg_class xc
+    JOIN pg_namespace xn ON xn.oid = xc.relnamespace
+    JOIN unnest(%(external_object_schemas)s::text[], %(external_object_names)s::text[])
+      AS x(s, t) ON x.s = xn.nspname AND x.t = xc.relname)"""
+
+
+def _owned(schema: str, relation: str | None = None) -> str:
+    """SQL true for an object in `schema` (and of the table `relation`, an oid) that is not
+    external."""
+    condition = f"{schema} <> ALL(%(external_schemas)s)"
+    if relation is not None:
+        condition += f" AND {relation} <> ALL({_EXTERNAL_RELATIONS})"
+    return condition
+
+
+def _named_owned(schema: str, name: str) -> str:
+    """SQL true for an object named (`schema`, `name`) that is not external."""
+    return (f"{schema} <> ALL(%(external_schemas)s) AND NOT EXISTS (SELECT 1 FROM"
+            " unnest(%(external_object_schemas)s::text[], %(external_object_names)s::text[])"
+            f" AS x(s, t) WHERE x.s = {schema} AND x.t = {name})")
+
+
+# A sequence an external table owns (serial, identity) is the table's.
+_NOT_OWNED_BY_AN_EXTERNAL_TABLE = f"""NOT EXISTS (SELECT 1 FROM pg_depend od
+    WHERE od.classid = 'pg_class'::regclass AND od.objid = c.oid
+      AND od.refclassid = 'pg_class'::regclass AND od.deptype IN ('a', 'i')
+      AND od.refobjid = ANY({_EXTERNAL_RELATIONS}))"""
+
+_COLUMNS = f"""
 SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
        a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,
        coll.collname, col_description(c.oid, a.attnum)
@@ -29,10 +62,11 @@ LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN pg_collation coll ON coll.oid = a.attcollation AND a.attcollation <> 100
 WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
   AND n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore)s))
+  AND {_owned("n.nspname", "c.oid")}
 ORDER BY 1, 2, 3
 """
 
-_CONSTRAINTS = """
+_CONSTRAINTS = f"""
 SELECT n.nspname, c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid),
        comment.description
 FROM pg_constraint con
@@ -41,10 +75,11 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description comment ON comment.objoid = con.oid
   AND comment.classoid = 'pg_constraint'::regclass AND comment.objsubid = 0
 WHERE n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore)s))
+  AND {_owned("n.nspname", "c.oid")}
 ORDER BY 1, 2, 3
 """
 
-_INDEXES = """
+_INDEXES = f"""
 SELECT n.nspname, i.relname, pg_get_indexdef(i.oid), obj_description(i.oid, 'pg_class'),
        x.indisvalid
 FROM pg_index x
@@ -52,33 +87,39 @@ JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class t ON t.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = i.relnamespace
 WHERE n.nspname <> ALL(%(system)s) AND NOT (t.relname = ANY(%(ignore)s))
+  AND {_owned("n.nspname", "t.oid")}
 ORDER BY 1, 2
 """
 
-_TABLES = """
+_TABLES = f"""
 SELECT n.nspname, c.relname, c.relkind, obj_description(c.oid, 'pg_class')
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'S', 'v', 'm') AND n.nspname <> ALL(%(system)s)
   AND NOT (c.relname = ANY(%(ignore)s))
   AND NOT (c.relkind = 'S' AND c.relname = ANY(%(ignore_sequences)s))
+  AND {_owned("n.nspname", "c.oid")} AND {_NOT_OWNED_BY_AN_EXTERNAL_TABLE}
 ORDER BY 1, 2
 """
 
-_ENUMS = """
+_ENUMS = f"""
 SELECT n.nspname, t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder)
 FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
 JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE {_named_owned("n.nspname", "t.typname")}
 GROUP BY 1, 2 ORDER BY 1, 2
 """
 
-_EXTENSIONS = "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1"
+_EXTENSIONS = """
+SELECT x.extname, n.nspname FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
+WHERE x.extname <> 'plpgsql' ORDER BY 1
+"""
 
 # Every schema but PostgreSQL's own (and each session's temporary ones): `public` too, so
 # that a database without it differs from one with it.
-_SCHEMAS = r"""
+_SCHEMAS = rf"""
 SELECT n.nspname FROM pg_namespace n
 WHERE n.nspname <> ALL(%(system)s) AND n.nspname <> ALL(%(ignore_schemas)s)
-  AND n.nspname !~ '^pg_(toast_)?temp_'
+  AND n.nspname !~ '^pg_(toast_)?temp_' AND {_owned("n.nspname")}
 ORDER BY 1
 """
 
@@ -94,6 +135,7 @@ FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore_sequences)s))
   AND {_NOT_FROM_AN_EXTENSION.format(oid="c.oid", catalog="pg_class")}
+  AND {_owned("n.nspname", "c.oid")} AND {_NOT_OWNED_BY_AN_EXTERNAL_TABLE}
 ORDER BY 1, 2
 """
 
@@ -102,6 +144,7 @@ SELECT n.nspname, c.relname, pg_get_viewdef(c.oid)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm') AND n.nspname <> ALL(%(system)s)
   AND {_NOT_FROM_AN_EXTENSION.format(oid="c.oid", catalog="pg_class")}
+  AND {_owned("n.nspname")}
 ORDER BY 1, 2
 """
 
@@ -111,33 +154,41 @@ SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) 
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname <> ALL(%(system)s) AND p.prokind IN ('f', 'p')
   AND {_NOT_FROM_AN_EXTENSION.format(oid="p.oid", catalog="pg_proc")}
+  AND {_owned("n.nspname")}
 ORDER BY 1, 2
 """
 
-_TRIGGERS = """
+_TRIGGERS = f"""
 SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid)
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT t.tgisinternal AND n.nspname <> ALL(%(system)s)
-  AND NOT (c.relname = ANY(%(ignore)s))
+  AND NOT (c.relname = ANY(%(ignore)s)) AND {_owned("n.nspname", "c.oid")}
 ORDER BY 1, 2, 3
 """
 
-_POLICIES = """
+_POLICIES = f"""
 SELECT schemaname, tablename, policyname, permissive, roles::text[], cmd, qual, with_check
-FROM pg_policies WHERE schemaname <> ALL(%(system)s) ORDER BY 1, 2, 3
+FROM pg_policies WHERE schemaname <> ALL(%(system)s)
+  AND {_named_owned("schemaname", "tablename")}
+ORDER BY 1, 2, 3
 """
 
 
 def snapshot(connection: psycopg.Connection[Any], ignore_tables: tuple[str, ...] = (),
-             ignore_schemas: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
+             ignore_schemas: tuple[str, ...] = (),
+             external: ExternalObjects = NO_EXTERNALS) -> dict[str, list[tuple[Any, ...]]]:
     """The user schema as sorted rows per kind of object, leaving out `ignore_tables` and
-    the schemas `ignore_schemas` (what pgshift's history table lives in, say)."""
+    the schemas `ignore_schemas` (what pgshift's history table lives in, say), and what
+    the migrations declare `external`."""
     parameters = {
         "system": list(SYSTEM_SCHEMAS),
         "ignore": list(ignore_tables),
         "ignore_sequences": [f"{t}_id_seq" for t in ignore_tables],
         "ignore_schemas": list(ignore_schemas),
+        "external_schemas": list(external.schemas),
+        "external_object_schemas": [schema for schema, _ in external.objects],
+        "external_object_names": [name for _, name in external.objects],
     }
     result: dict[str, list[tuple[Any, ...]]] = {}
     for kind, query in (("schemas", _SCHEMAS), ("tables", _TABLES), ("columns", _COLUMNS),
@@ -146,16 +197,18 @@ def snapshot(connection: psycopg.Connection[Any], ignore_tables: tuple[str, ...]
                         ("functions", _FUNCTIONS), ("triggers", _TRIGGERS),
                         ("policies", _POLICIES)):
         result[kind] = [tuple(row) for row in connection.execute(query.encode(), parameters)]
-    result["enums"] = [tuple(row) for row in connection.execute(_ENUMS.encode())]
+    result["enums"] = [tuple(row) for row in connection.execute(_ENUMS.encode(), parameters)]
     result["extensions"] = [tuple(row) for row in connection.execute(_EXTENSIONS.encode())]
     return result
 
 
-def live_snapshot(connection: psycopg.Connection[Any], history_table: str
+def live_snapshot(connection: psycopg.Connection[Any], history_table: str,
+                  external: ExternalObjects = NO_EXTERNALS
                   ) -> dict[str, list[tuple[Any, ...]]]:
     """A migrated database's schema without what pgshift keeps in it: the history table,
     and its schema unless that is `public` (no migration may create the history table's
-    schema: it exists before the first migration runs)."""
+    schema: it exists before the first migration runs); and without what the migrations
+    declare `external`."""
     schema, table = split_table_name(history_table)
     return snapshot(connection, ignore_tables=(table,),
-                    ignore_schemas=() if schema == "public" else (schema,))
+                    ignore_schemas=() if schema == "public" else (schema,), external=external)

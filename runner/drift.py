@@ -84,6 +84,8 @@ def describe_row(kind: str, row: tuple[Any, ...]) -> str:
         return RELKINDS.get(row[2], str(row[2])) + (f", comment {row[3]!r}" if row[3] else "")
     if kind == "enums":
         return "(" + ", ".join(map(repr, row[2])) + ")"
+    if kind == "extensions" and len(row) > 1:
+        return f"installed in schema {row[1]}"
     return "installed"
 
 

@@ -14,6 +14,8 @@ from .locks import Lock
 if TYPE_CHECKING:  # importing the generated module must not load the database driver
     import psycopg
 
+    from .externals import External
+
 
 class IrreversibleMigration(Exception):
     """Raised by `Migration.down` for a migration that declared itself irreversible."""
@@ -87,6 +89,9 @@ class Migration:
     lock_timeout_ms: int | None = None
     statement_timeout_ms: int | None = None
     step_sizes: tuple[tuple[int, int], ...] = ()  # per change: its Up and Down statements
+    # What it declares `external`: no SQL of Up or Down, a stand-in in a scratch database
+    # and left out of catalog comparisons (runner/externals.py)
+    externals: tuple[External, ...] = ()
 
     @property
     def version_key(self) -> tuple[int, ...]:

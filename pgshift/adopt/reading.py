@@ -11,6 +11,7 @@ from typing import Any
 
 import psycopg
 
+from .externals import read_externals
 from .records import (
     Column,
     Constraint,
@@ -175,6 +176,7 @@ def read_database(connection: psycopg.Connection[Any], schemas: list[str],
     database.tables = list(tables.values())
     views = [row[0] for row in _rows(connection, _MATERIALIZED_VIEWS, parameters)]
     database.indexes = _indexes(connection, [*tables, *views], version)
+    read_externals(connection, database, list(tables))
     database.raw, database.skipped = unmodelled_objects(connection, parameters)
     return database
 

@@ -151,6 +151,9 @@ class Database:
     indexes: list[Index] = field(default_factory=list)
     raw: list[RawObject] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (object, why)
+    # Outside the pulled schemas, used by them: written as `external` (adopt/externals.py)
+    external_tables: list[Table] = field(default_factory=list)
+    external_enums: list[Enum] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field, replace
 
 from ..compiler.history import History, compile_texts
 from ..compiler.history_table import DEFAULT_HISTORY_TABLE
+from ..compiler.model import EXTENSION_TYPES
 from ..compiler.naming import column_addition, make_object_name
 from ..compiler.quoting import quote_ident
 from . import language
+from .externals import external_declarations
 from .language import Unwritable, name, qualified, string
 from .records import Column, Constraint, Database, Index, Key, RawObject, Sequence, Table
 from .sql_blocks import literal
@@ -184,11 +186,16 @@ def _render(database: Database, choices: _Choices,
     lines.add(HEADER, None)
     for raw in _raw(database, "first"):
         _schema(lines, raw, choices, skipped)
+    for text, owner in external_declarations(database):
+        if owner not in choices.as_sql:
+            lines.blank()
+            lines.add(text, owner)
     for extension in database.extensions:
         owner = f"extension {extension.name}"
-        if extension.schema == "public" and owner not in choices.as_sql:
+        if owner not in choices.as_sql:  # in a schema the file does not make: SQL, next round
+            where = "" if extension.schema == "public" else f" with schema {name(extension.schema)}"
             lines.blank()
-            lines.add(f"extension {name(extension.name)}", owner)
+            lines.add(f"extension {name(extension.name)}{where}", owner)
         else:
             _sql_or_skip(lines, RawObject(
                 "extension", extension.name,
@@ -235,7 +242,7 @@ def _tables(lines: _Lines, database: Database, choices: _Choices,
     """Each table's block, then the SQL of what in it the language cannot say; return the
     constraints to add once every table exists (foreign keys forward, NOT VALID ones)."""
     later: list[tuple[Table, list[Constraint]]] = []
-    written: set[Key] = set()
+    written: set[Key] = {table.key for table in database.external_tables}
     for table in _in_reference_order(database):
         if table.unmodelled:
             skipped.append((f"table {_display(table.key)}",
@@ -323,7 +330,8 @@ def _column_line(database: Database, table: Table, column: Column,
         language.references(foreign.references, foreign.ref_columns, foreign.on_delete,
                             foreign.on_update))
     check = by_kind.get("c")
-    type_name = _serial(database, table, column) or language.type_name(column.type)
+    type_name = _serial(database, table, column) or language.type_name(
+        _extension_type(database, column.type))
     if _unvalidated_not_null(table, column) is not None:  # added NOT VALID, after the table
         column = replace(column, not_null=False)
     text = language.column(column, type_name, primary_key="p" in by_kind,
@@ -332,6 +340,19 @@ def _column_line(database: Database, table: Table, column: Column,
                            reference=reference)
     written_name = name(column.name)
     return written_name.ljust(width) + text[len(written_name):]
+
+
+def _extension_type(database: Database, type_name: str) -> str:
+    """A type of an extension in a schema off the search path, as the language names it:
+    `vector(3)` for the server's `extensions.vector(3)` (the compiler finds it in the schema
+    `extension vector with schema extensions` put it in)."""
+    for extension in database.extensions:
+        for known, owner in EXTENSION_TYPES.items():
+            prefix = f"{quote_ident(extension.schema)}.{known}"
+            if owner == extension.name and type_name.startswith(prefix) and (
+                    type_name[len(prefix):][:1] in ("", "(", "[")):
+                return type_name[len(prefix) - len(known):]
+    return type_name
 
 
 def _table_constraint(table: Table, constraint: Constraint, *, named: bool) -> str:

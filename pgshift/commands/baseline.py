@@ -21,10 +21,12 @@ from ..runner.catalog import live_snapshot
 from ..runner.drift import Difference, Snapshot, compare
 from ..runner.errors import DirtyDatabase, UnknownVersions
 from ..runner.events import emit
+from ..runner.externals import ExternalObjects
 from ..runner.manager import Manager, Status, migration_named, new_migration_manager
 from ..runner.migration import Migration, version_key
 from ..runner.segments import REPAIR_HINT
-from .scratch import build_schema, scratch_database
+from .platform_setup import leave_out_platform, set_up_scratch
+from .scratch import build_schema
 from .target import Options, generated_migrations, logger_for, migrator_for, open_target
 
 # Objects named by their table: listed once under their table when the whole table differs.
@@ -55,10 +57,12 @@ def baseline(options: Options, out: TextIO, err: TextIO, *, version: str, force:
         to_record = _to_record(manager.status(module.migrations), upto, chosen)
         if not to_record:
             return _nothing_to_record(out, target.shown, chosen, as_json)
-        live = live_snapshot(migrator.connection, options.table)
-        with scratch_database(options.project, target.embedded, err,
-                              target.url if scratch_on_server else None) as scratch:
-            comparison = _compare(build_schema(scratch, upto), live)
+        live = live_snapshot(migrator.connection, options.table,
+                             ExternalObjects.of_migrations(upto))
+        with set_up_scratch(options, target.embedded, err,
+                            target.url if scratch_on_server else None) as scratch:
+            expected = build_schema(scratch.url, upto)
+        comparison = _compare(*leave_out_platform(scratch.platform, expected, live))
         if comparison.blocking and not force:
             _report(out, target.shown, chosen, [], comparison, dry_run, as_json, refused=True)
             raise _refusal(chosen, to_record, comparison)

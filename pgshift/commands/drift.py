@@ -9,8 +9,10 @@ from ..exit_codes import ExitCode
 from ..runner.catalog import live_snapshot
 from ..runner.drift import compare
 from ..runner.errors import UnknownVersions
+from ..runner.externals import ExternalObjects
 from ..runner.manager import new_migration_manager, refuse_dirty
-from .scratch import build_schema, scratch_database
+from .platform_setup import leave_out_platform, set_up_scratch
+from .scratch import build_schema
 from .target import Options, generated_migrations, migrator_for, open_target
 
 
@@ -27,11 +29,12 @@ def drift(options: Options, out: TextIO, err: TextIO, *, as_json: bool) -> int:
             raise UnknownVersions(f"the database has version(s) {versions} that this build"
                                   " does not know, so its expected schema cannot be built")
         applied = {a.version for a in state.applied}
-        actual = live_snapshot(migrator.connection, options.table)
-        with scratch_database(options.project, target.embedded, err) as scratch:
+        actual = live_snapshot(migrator.connection, options.table, ExternalObjects.of_migrations(
+            m for m in module.migrations if m.version in applied))
+        with set_up_scratch(options, target.embedded, err) as scratch:
             expected = build_schema(
-                scratch, [m for m in module.migrations if m.version in applied])
-    differences = compare(expected, actual)
+                scratch.url, [m for m in module.migrations if m.version in applied])
+    differences = compare(*leave_out_platform(scratch.platform, expected, actual))
     if as_json:
         print(json.dumps({"database": target.shown, "current_version": state.current_version,
                           "drifted": bool(differences),

@@ -27,7 +27,7 @@ from ..runner.manager import new_migration_manager
 from ..runner.migration import Migration
 from ..runner.postgres import PostgresMigrator, split_table_name
 from ..runner.urls import mask_password
-from .scratch import scratch_database
+from .platform_setup import set_up_scratch
 from .shell import without_password
 from .target import Options, Target, generated_migrations, migrator_for, open_target
 
@@ -59,9 +59,9 @@ def rehearse(options: Options, out: TextIO, err: TextIO, *, target_version: str 
         schema = _schema_of(target)
         history = _history_rows(live)
         server = target.url if on_server else None
-        with scratch_database(options.project, target.embedded, err, server) as url:
-            _restore(url, schema, err)
-            return _run(options, out, url, history, module.migrations, pending,
+        with set_up_scratch(options, target.embedded, err, server) as scratch:
+            _restore(scratch.url, schema, err)
+            return _run(options, out, scratch.url, history, module.migrations, pending,
                         target_version, target)
 
 

@@ -20,12 +20,14 @@ from ..exit_codes import ExitCode
 from ..runner.catalog import live_snapshot, snapshot
 from ..runner.errors import DirtyDatabase, UnknownVersions
 from ..runner.events import NOTICE, emit
+from ..runner.externals import ExternalObjects
 from ..runner.loader import GeneratedModule
 from ..runner.manager import new_migration_manager
 from ..runner.migration import version_key
 from ..runner.postgres import PostgresMigrator
 from ..runner.repair import Assessment, assess
-from .scratch import apply_migration, scratch_database
+from .platform_setup import set_up_scratch
+from .scratch import apply_migration
 from .target import (
     Options,
     Target,
@@ -66,14 +68,15 @@ def _repair(options: Options, out: TextIO, err: TextIO, target: Target,
     migration = by_version[row.version]
     earlier = [by_version[a.version] for a in state.applied
                if a.version in by_version and version_key(a.version) < migration.version_key]
-    live = live_snapshot(migrator.connection, options.table)
-    with scratch_database(options.project, target.embedded, err) as url, \
-            psycopg.connect(url, autocommit=True) as scratch:
+    external = ExternalObjects.of_migrations([*earlier, migration])  # left out: not theirs
+    live = live_snapshot(migrator.connection, options.table, external)
+    with set_up_scratch(options, target.embedded, err) as made, \
+            psycopg.connect(made.url, autocommit=True) as scratch:
         for applied in earlier:
             apply_migration(scratch, applied, "up")
-        before = snapshot(scratch)
+        before = snapshot(scratch, external=external)
         apply_migration(scratch, migration, "up")
-        after = snapshot(scratch)
+        after = snapshot(scratch, external=external)
     assessment = assess(before, after, live)
     print(f"{migration.version} ({migration.description}) is dirty"
           + (f"; it failed at:\n    {row.failed_statement.strip()}"

@@ -1,6 +1,6 @@
 """A throwaway database to build schemas in: drift and baseline build what the migrations
 should have made there, verify runs every Up and Down there. The live database is never
-touched."""
+touched. What a platform provides is set up there first (platform_setup.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from ..runner.drift import Snapshot
 from ..runner.embedded import EmbeddedPostgres, with_database
 from ..runner.errors import ConnectionFailed, MigrationFailed, ServerError
 from ..runner.events import NOTICE, emit
+from ..runner.externals import ExternalObjects, with_stand_ins
 from ..runner.migration import Migration, StatementFailed
 from ..runner.segments import segments_of
 from ..runner.urls import keep_secret, mask_password
@@ -48,9 +49,10 @@ def scratch_database(project: Project, server: EmbeddedPostgres | None, err: Tex
                 url = stack.enter_context(throwaway_database(base, "pgshift_scratch"))
             except psycopg.Error as error:
                 first_line = (str(error).strip() or type(error).__name__).splitlines()[0]
+                why = " (the role needs CREATEDB)" if error.sqlstate == "42501" else ""
                 raise ConnectionFailed(mask_password(
-                    f"cannot create a scratch database on {base}: {first_line} (the role"
-                    " needs CREATEDB)", base)) from None
+                    f"cannot create a scratch database on {base}: {first_line}{why}", base)
+                ) from None
             yield url
     finally:
         if started is not None:
@@ -79,6 +81,8 @@ def apply_migration(connection: psycopg.Connection[Any], migration: Migration,
     statements together in transactions, concurrent ones alone; `stage` ("up", "down", "up
     again") names it in the failure, a failed migration (exit 14)."""
     direction = "down" if stage == "down" else "up"
+    if direction == "up":  # stand-ins for what it declares external (runner/externals.py)
+        migration = with_stand_ins(migration)
     statements = migration.statements(direction)
 
     def execute(index: int) -> None:
@@ -102,18 +106,34 @@ def apply_migration(connection: psycopg.Connection[Any], migration: Migration,
 
 
 def _failure(migration: Migration, stage: str, failed: StatementFailed) -> MigrationFailed:
+    server = ServerError.of(failed.error)
     return MigrationFailed(migration.version, migration.description,
                            f"{stage} in the scratch database", failed.index,
                            len(migration.statements("down" if stage == "down" else "up")),
-                           failed.statement, ServerError.of(failed.error),
-                           "Only the scratch database saw it; it is dropped.")
+                           failed.statement, server,
+                           "Only the scratch database saw it; it is dropped."
+                           + platform_hint(server))
+
+
+# What a bare server lacks and a platform provides: a role, a function, a schema, a table,
+# an extension (0A000: "extension … is not available").
+_PLATFORM_SQLSTATES = ("42704", "42883", "3F000", "42P01", "0A000", "58P01")
+
+
+def platform_hint(server: ServerError) -> str:
+    """Where to make what the scratch server lacks, when that is what failed."""
+    if server.sqlstate not in _PLATFORM_SQLSTATES:
+        return ""
+    return (" If the migrations need what a platform provides (a role, an extension, a"
+            " function, a schema), make it in a scratch_setup script (docs/cli.md#platforms).")
 
 
 def build_schema(url: str, migrations: list[Migration]) -> Snapshot:
     """The catalog that applying `migrations` in order gives on the empty database at `url`:
     what a live database that ran them should hold (drift, baseline)."""
     with psycopg.connect(url, autocommit=True) as connection:
-        for migration in migrations:
+        for declared in migrations:
+            migration = with_stand_ins(declared)  # and stand-ins for its external objects
             try:
                 if migration.transactional:
                     with connection.transaction():
@@ -121,9 +141,9 @@ def build_schema(url: str, migrations: list[Migration]) -> Snapshot:
                 else:
                     migration.up(connection)
             except StatementFailed as failed:
+                server = ServerError.of(failed.error)
                 raise MigrationFailed(
                     migration.version, migration.description, "the expected-schema build",
-                    failed.index, len(migration.up_sql), failed.statement,
-                    ServerError.of(failed.error),
-                    "The live database was not touched.") from None
-        return snapshot(connection)
+                    failed.index, len(migration.up_sql), failed.statement, server,
+                    "The live database was not touched." + platform_hint(server)) from None
+        return snapshot(connection, external=ExternalObjects.of_migrations(migrations))

@@ -114,6 +114,7 @@ class Options:
     timeouts: Timeouts = field(default_factory=Timeouts)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     undo: bool = True  # undo a non-transactional migration that fails part-way
+    scratch_url: str | None = None  # --scratch-database-url (commands/platform_setup.py)
 
 
 @contextmanager

@@ -22,9 +22,11 @@ from ..exit_codes import ExitCode
 from ..runner.catalog import snapshot
 from ..runner.drift import Difference, compare
 from ..runner.errors import NoSuchVersion
+from ..runner.externals import ExternalObjects
 from ..runner.migration import Migration, version_key
+from .platform_setup import set_up_scratch
 from .progress import Progress
-from .scratch import apply_migration, scratch_database
+from .scratch import apply_migration
 from .target import Options, generated_migrations
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
@@ -49,8 +51,9 @@ def verify(options: Options, out: TextIO, err: TextIO, *, start: str | None,
         known = ", ".join(m.version for m in migrations) or "none"
         raise NoSuchVersion(f"no migration with version {start} (known: {known})")
     progress = Progress(out if not as_json else err, "verifying")
-    with scratch_database(options.project, None, err, options.database_url) as url, \
-            psycopg.connect(url, autocommit=True) as connection:
+    server = None if options.scratch_url else options.database_url  # the flag beats it
+    with set_up_scratch(options, None, err, server) as scratch, \
+            psycopg.connect(scratch.url, autocommit=True) as connection:
         verdict = _verify(connection, migrations, start, progress.step)
     progress.done()
     if as_json:
@@ -78,25 +81,26 @@ def verify(options: Options, out: TextIO, err: TextIO, *, start: str | None,
 def _verify(connection: psycopg.Connection[Any], migrations: list[Migration],
             start: str | None, step: Callable[[int, int, Migration], None]) -> Verdict:
     verdict = Verdict()
+    external = ExternalObjects.of_migrations(migrations)  # stand-ins, not theirs
     started = time.monotonic()
     first = version_key(start) if start is not None else None
-    before = snapshot(connection) if first is None else {}
+    before = snapshot(connection, external=external) if first is None else {}
     for number, migration in enumerate(migrations, 1):
         step(number, len(migrations), migration)
         checking = first is None or migration.version_key >= first
         if checking and not before:
-            before = snapshot(connection)
+            before = snapshot(connection, external=external)
         apply_migration(connection, migration, "up")
         if not checking or not migration.reversible:
             verdict.applied_only.append(migration.version)
-            before = snapshot(connection) if checking else {}
+            before = snapshot(connection, external=external) if checking else {}
             continue
-        after = snapshot(connection)
+        after = snapshot(connection, external=external)
         apply_migration(connection, migration, "down")
-        differences = compare(before, snapshot(connection))
+        differences = compare(before, snapshot(connection, external=external))
         if not differences:
             apply_migration(connection, migration, "up again")
-            differences = compare(after, snapshot(connection))
+            differences = compare(after, snapshot(connection, external=external))
             stage = "up again"
         else:
             stage = "down"

@@ -285,3 +285,18 @@ def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path, clock: Clock
     assert outcome(compiled) == project.uncached()
     assert project.cache.is_dir()
     assert [p.name for p in project.cache.parent.iterdir()] == [project.cache.name]
+
+
+def test_external_declarations_held_by_the_cache_still_count(project: Project) -> None:
+    """The model the cache keeps knows what earlier files declared external: a later file
+    references it, and refuses to change it, exactly as a compile without the cache does."""
+    project.write([("0.0.5_platform.shift", "external table auth.users {\n"
+                                            "    id uuid primary key\n}\n"),
+                   ("0.0.6_profiles.shift", "table profiles {\n    id uuid primary key"
+                                            " references auth.users (id)\n}\n")])
+    project.compile()
+    project.write([("0.0.7_change.shift", "drop table auth.users\n")])
+    warm = project.compile()
+    assert warm.reused == 5  # the declaration among them: the newest is never cached
+    assert [d.code for d in warm.errors] == ["external-object"]
+    assert outcome(warm) == project.uncached()

@@ -158,8 +158,24 @@ def _many_versions_case() -> Case:
     return Case(list(reversed(files)), ('"t10"""""""', "'''"))
 
 
+def _externals_case() -> Case:
+    """External declarations carry names into the module's `externals`, stand-ins and all;
+    one of them referenced, so the names reach the compiled SQL too."""
+    lines = []
+    for key, name in NAMES.items():
+        lines.append(f"external table {q(name)}.{q(name + '_t')} {{\n    {q(name)} text"
+                     " primary key\n}")
+        lines.append(f"external enum {q(name + '_s')}.{q(name)} ({s(key)}, {s(name)})")
+        lines.append(f"external type {q(name + '_s')}.{q(name + '_type')}")
+    lines.append(f"table refs {{\n    x text references {q(NAMES['jinja'])}."
+                 f"{q(NAMES['jinja'] + '_t')}\n}}")
+    return Case([("0.0.1_externals.shift", "\n".join(lines) + "\n")],
+                (NAMES["jinja"] + "_t",))
+
+
 CASES: dict[str, Case] = {
     "names": _names_case(),
+    "externals": _externals_case(),
     "comments": _comments_case(),
     "sql_blocks": _sql_case(),
     "sql_line_endings": _sql_line_endings_case(),
@@ -240,6 +256,7 @@ def test_generated_module_carries_the_statements_exactly(case_id: str,
         assert generated.description == compiled.description
         assert generated.checksum == compiled.checksum
         assert generated.transactional == compiled.transactional
+        assert generated.externals == compiled.externals
 
 
 def test_generated_modules_are_ruff_and_mypy_clean(generated_dir: Path,
@@ -356,3 +373,27 @@ def _comments(connection: psycopg.Connection[Any]) -> tuple[str | None, str | No
         (ROUND_TRIP_TABLE, ROUND_TRIP_COLUMN)).fetchone()
     assert row is not None
     return row[0], row[1]
+
+
+def test_hostile_external_stand_ins_make_their_objects_once(database_url: str,
+                                                            tmp_path: Path) -> None:
+    """The stand-ins of hostile external names, as a scratch database runs them from the
+    generated module: each object made, under its exact name, and made once only."""
+    from pgshift.runner.externals import stand_in_up, with_stand_ins
+
+    path = tmp_path / "hostile_externals.py"
+    path.write_text(render_module(_compile(CASES["externals"]), "migrations"), encoding="utf-8")
+    (migration,) = _migrations(_load(path))
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        with connection.transaction():
+            with_stand_ins(migration).up(connection)  # `refs` references one of them
+        with connection.transaction():  # every object exists now: each stand-in does nothing
+            for statement in stand_in_up((), migration.externals):
+                connection.execute(statement.encode())
+        for name in NAMES.values():
+            found = connection.execute(
+                "SELECT to_regclass(format('%%I.%%I', %s::text, %s::text)) IS NOT NULL,"
+                " to_regtype(format('%%I.%%I', %s::text, %s::text)) IS NOT NULL,"
+                " to_regtype(format('%%I.%%I', %s::text, %s::text)) IS NOT NULL",
+                (name, name + "_t", name + "_s", name, name + "_s", name + "_type")).fetchone()
+            assert found == (True, True, True), name

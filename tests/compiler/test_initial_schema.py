@@ -33,7 +33,7 @@ def _columns(catalog: dict[str, list[tuple[Any, ...]]], table: str) -> dict[str,
 
 def test_initial_schema_matches_the_specification(database_url: str) -> None:
     catalog = _apply_initial(database_url)
-    assert catalog["extensions"] == [("vector",)]
+    assert catalog["extensions"] == [("vector", "public")]
     assert _columns(catalog, "datasources") == {
         "uuid": ("uuid", True, None),
         "name": ("text", True, None),

@@ -192,7 +192,15 @@ def simple_statement(w: Writer) -> Summary:
     kind = w.pick([
         "schema", "drop schema", "extension", "drop extension", "drop enum", "rename table",
         "drop table", "rename index", "drop index", "comment", "sql", "irreversible"])
-    if kind in ("schema", "drop schema", "extension", "drop extension"):
+    if kind == "extension":
+        w.kw(kind)
+        extension = name(w, FREE)
+        schema = None
+        if w.flag():
+            w.kw("with", "schema")
+            schema = name(w, FREE)
+        return (kind, extension, schema)
+    if kind in ("schema", "drop schema", "drop extension"):
         w.kw(*kind.split())
         return (kind, name(w, FREE))
     if kind == "drop enum":
@@ -250,9 +258,22 @@ def comment(w: Writer) -> Summary:
     return ("comment", target, obj, column_name, text)
 
 
+def external(w: Writer) -> Summary:
+    """`external` before a schema, table or enum as their statements write them, or a type."""
+    w.kw("external")
+    kind = w.pick(["schema", "table", "enum", "type"])
+    if kind == "table":
+        return ("external", create_table(w))
+    if kind == "enum":
+        return ("external", create_enum(w))
+    w.kw(kind)
+    return ("external", (kind, name(w, FREE) if kind == "schema" else qname(w)))
+
+
 STATEMENTS: dict[str, Callable[[Writer], Summary]] = {
     "table": create_table, "alter table": alter_table, "index": create_index,
     "enum": create_enum, "alter enum": alter_enum, "other": simple_statement,
+    "external": external,
 }
 
 

@@ -110,7 +110,7 @@ def statement_summary(s: ast.Statement) -> Summary:
     if isinstance(s, ast.DropSchema):
         return ("drop schema", s.name.value)
     if isinstance(s, ast.CreateExtension):
-        return ("extension", s.name.value)
+        return ("extension", s.name.value, s.schema.value if s.schema else None)
     if isinstance(s, ast.DropExtension):
         return ("drop extension", s.name.value)
     if isinstance(s, ast.CreateEnum):
@@ -145,6 +145,11 @@ def statement_summary(s: ast.Statement) -> Summary:
         return ("comment", s.target, qn(s.object), s.column.value if s.column else None, s.text)
     if isinstance(s, ast.RawSql):
         return ("sql", s.up, s.down)
+    if isinstance(s, ast.External):
+        inner = s.object
+        if isinstance(inner, ast.ExternalType):
+            return ("external", ("type", qn(inner.name)))
+        return ("external", statement_summary(inner))
     assert isinstance(s, ast.Irreversible)
     return ("irreversible", s.reason)
 

@@ -85,8 +85,21 @@ CUSTOM_TYPES = idents(TYPE_RESERVED).filter(
     lambda i: i.text.startswith('"') or custom_type_name(i.value))
 
 
-def column_type(w: Writer) -> Summary:
-    """(canonical name, modifiers, array bounds, schema, builtin) of a drawn type."""
+# Words that may not begin the type of a column added without `column`: after `add NAME`
+# on its line they would read as the column `add` of type NAME, then a constraint or the
+# rest of a type (the grammar's _ACTION_ADD_BARE).
+BARE_ADD_TYPE_RESERVED = TYPE_RESERVED | {
+    "not", "null", "primary", "unique", "default", "check", "references", "identity",
+    "generated", "collate", "constraint", "foreign", "with", "without", "varying",
+    "precision", "year", "month", "day", "hour", "minute", "second"}
+BARE_ADD_TYPES = idents(BARE_ADD_TYPE_RESERVED).filter(
+    lambda i: i.text.startswith('"') or custom_type_name(i.value))
+
+
+def column_type(w: Writer, sep: str = "any") -> Summary:
+    """(canonical name, modifiers, array bounds, schema, builtin) of a drawn type; `sep`
+    goes before its first word ("line": on the line of the column's name, for `add`
+    without `column`)."""
     kind = w.pick(
         ["simple", "double", "character", "bit", "time", "interval", "custom"])
     schema: str | None = None
@@ -94,18 +107,19 @@ def column_type(w: Writer) -> Summary:
     if kind == "simple":
         spelling = w.pick(SIMPLE_TYPES)
         if w.int(0, 9) == 0:
-            w.tok(w.case("pg_catalog"))
+            w.tok(w.case("pg_catalog"), sep)
             w.tok(".")
-        w.tok(w.case(spelling))
+            sep = "any"
+        w.tok(w.case(spelling), sep)
         known = canonical(spelling)
         assert known is not None
         largest = 16000 if known.name in ("vector", "halfvec", "sparsevec") else 1000
         type_name, mods = known.name, modifiers(w, known.max_modifiers, largest)
     elif kind == "double":
-        w.multi("double", "precision")
+        w.multi("double", "precision", sep=sep)
         type_name, mods = "double precision", ()
     elif kind in ("character", "bit"):
-        w.kw(w.pick(["char", "character"]) if kind == "character" else "bit")
+        w.kw(w.pick(["char", "character"]) if kind == "character" else "bit", sep=sep)
         varying = w.flag()
         if varying:
             w.kw("varying")
@@ -113,7 +127,7 @@ def column_type(w: Writer) -> Summary:
         mods = modifiers(w, 1)
     elif kind == "time":
         base = w.pick(["time", "timestamp"])
-        w.kw(base)
+        w.kw(base, sep=sep)
         mods = modifiers(w, 1, 6)
         zone = w.pick([None, "with", "without"])
         if zone:
@@ -121,15 +135,15 @@ def column_type(w: Writer) -> Summary:
             w.multi("time", "zone")
         type_name = f"{base} {'with' if zone == 'with' else 'without'} time zone"
     elif kind == "interval":
-        w.kw("interval")
+        w.kw("interval", sep=sep)
         fields = w.pick([None, *INTERVAL_FIELDS])
         if fields:  # INTERVAL_FIELDS starts with [ \t]+: on the line of `interval`
             w.multi(*fields.split(), sep="line")
         mods = modifiers(w, 1, 6)
         type_name = "interval" + (f" {fields}" if fields else "")
     else:
-        ident = w.draw(CUSTOM_TYPES)
-        w.tok(ident.text)
+        ident = w.draw(BARE_ADD_TYPES if sep == "line" else CUSTOM_TYPES)
+        w.tok(ident.text, sep)
         type_name, mods, builtin = ident.value, (), False
         if w.flag():
             w.tok(".")
@@ -230,11 +244,14 @@ def looks_like_a_keyword(word: str) -> bool:
     return any(edit_distance(word, k) <= 2 for k in CONSTRAINT_WORDS)
 
 
-def column(w: Writer, reserved: frozenset[str], sep: str = "any") -> Summary:
-    ident = w.draw(idents(reserved))
-    w.tok(ident.text, sep="newline" if looks_like_a_keyword(ident.value) else sep)
+def column(w: Writer, reserved: frozenset[str], sep: str = "any", bare: bool = False) -> Summary:
+    """A column; `bare`: one added without `column`, its name and type on the line of
+    `add` (the caller wrote `add`)."""
+    ident = w.draw(BARE_NAMES if bare else idents(reserved))
+    w.tok(ident.text, sep="line" if bare else
+          "newline" if looks_like_a_keyword(ident.value) else sep)
     column_name = ident.value
-    type_ = column_type(w)
+    type_ = column_type(w, "line" if bare else "any")
     kinds = list(w.draw(CONSTRAINT_KINDS))
     if "not null" in kinds and "null" in kinds:
         kinds.remove("null")
@@ -312,13 +329,20 @@ def create_table(w: Writer) -> Summary:
     return ("table", table, tuple(columns), tuple(constraints))
 
 
+# A name after `add` or `rename` without `column`: one the lookahead of _ACTION_ADD_BARE
+# and _ACTION_RENAME_BARE reads on one line, and not the word of the longer form.
+BARE_NAMES = idents(frozenset({"column", "constraint", "unique", "primary", "check",
+                               "foreign"})).filter(lambda i: not any(c in i.text for c in "\r\n"))
+
+
 def alter_action(w: Writer) -> Summary:
     kind = w.pick([
         "add column", "drop column", "rename column", "type", "set default", "drop default",
         "set not null", "drop not null", "add constraint", "drop constraint"])
     if kind == "add column":
-        w.kw("add", "column")
-        return ("add column", column(w, FREE))
+        bare = w.flag()  # SQL's `add x int`, without `column`
+        w.kw(*(("add",) if bare else ("add", "column")))
+        return ("add column", column(w, FREE, bare=bare))
     if kind in ("drop column", "drop constraint"):
         w.kw(*kind.split())
         dropped = name(w, FREE)
@@ -327,9 +351,16 @@ def alter_action(w: Writer) -> Summary:
             w.kw("cascade")
         return (kind, dropped, cascade)
     if kind == "rename column":
-        w.kw("rename", "column")
-        old = name(w, FREE)
-        w.kw("to")
+        if w.flag():  # SQL's `rename a to b`, without `column`: `to` on the line of `rename`
+            w.kw("rename")
+            ident = w.draw(BARE_NAMES)
+            w.tok(ident.text, sep="line")
+            old = ident.value
+            w.kw("to", sep="line")
+        else:
+            w.kw("rename", "column")
+            old = name(w, FREE)
+            w.kw("to")
         return (kind, old, name(w, FREE))
     if kind == "add constraint":
         w.kw("add")
@@ -337,7 +368,7 @@ def alter_action(w: Writer) -> Summary:
     w.kw("alter", "column")
     target = name(w, FREE)
     if kind == "type":
-        w.kw("type")
+        w.kw(*w.pick([("type",), ("set", "data", "type")]))  # SQL's SET DATA TYPE too
         new_type = column_type(w)
         using = None
         if w.flag():

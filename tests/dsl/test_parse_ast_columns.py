@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pgshift.dsl import ast
+from pgshift.dsl import DiagnosticError, ast
 from tests.dsl.parse_ast_support import (
     ANY,
     CALL,
@@ -18,6 +18,7 @@ from tests.dsl.parse_ast_support import (
     column,
     constraints_of,
     only,
+    parse,
 )
 
 # ---------------------------------------------------------------- column types
@@ -166,6 +167,33 @@ def test_primary_key_and_unique() -> None:
 )
 def test_default(written: str, value: ast.Expression) -> None:
     assert constraints_of(f"default {written}") == (ast.Default(value, ANY),)
+
+
+@pytest.mark.parametrize(("line", "shown"), [
+    ("kind text default 'doc'::kind not null", "'doc'::kind"),
+    ("n bigint default 0::bigint", "0::bigint"),
+    ("at timestamptz default now()::timestamp with time zone", "now()::timestamp with time zone"),
+    ("tags text[] default '{}'::text[] -- empty", "'{}'::text[]"),
+    ("k rag.kind default 'a'::rag.kind", "'a'::rag.kind"),
+])
+def test_a_cast_outside_backticks_is_shown_in_them(line: str, shown: str) -> None:
+    with pytest.raises(DiagnosticError) as raised:
+        parse(f"table t {{\n    {line}\n}}")
+    (diagnostic,) = raised.value.diagnostics
+    assert diagnostic.code == "unknown-value"
+    assert diagnostic.message.endswith(f"did you mean default `{shown}`?")
+    assert diagnostic.span is not None
+    assert (diagnostic.span.line, diagnostic.span.column) == (2, 5 + line.index(shown))
+
+
+def test_a_cast_without_default_on_its_line_shows_the_form() -> None:
+    with pytest.raises(DiagnosticError) as raised:
+        parse("table t {\n    n bigint default\n        0::bigint\n}")
+    (diagnostic,) = raised.value.diagnostics
+    assert diagnostic.code == "unknown-value"
+    assert "in backticks, like default `'draft'::status`" in diagnostic.message
+    assert diagnostic.span is not None
+    assert (diagnostic.span.line, diagnostic.span.column) == (3, 10)
 
 
 def test_check() -> None:

@@ -20,6 +20,7 @@ from tests.dsl.parse_ast_support import (
     nospan,
     only,
     parse,
+    statements,
 )
 
 # ---------------------------------------------------------------- schemas
@@ -57,6 +58,17 @@ def test_extension() -> None:
 
 def test_extension_with_quoted_name() -> None:
     assert only('extension "uuid-ossp"', ast.CreateExtension).name == N("uuid-ossp")
+
+
+def test_extension_with_schema() -> None:
+    assert only('extension vector WITH schema "Ext"', ast.CreateExtension) == (
+        ast.CreateExtension(N("vector"), ANY, N("Ext")))
+
+
+def test_extension_then_a_schema_statement() -> None:
+    """Only `with schema` names the extension's schema: `schema` alone starts a statement."""
+    assert statements("extension vector\nschema ext") == (
+        ast.CreateExtension(N("vector"), ANY), ast.CreateSchema(N("ext"), ANY))
 
 
 def test_drop_extension() -> None:

@@ -175,8 +175,68 @@ def test_rename_column() -> None:
     )
 
 
+def test_add_and_rename_without_column() -> None:
+    """SQL's `ADD c int` and `RENAME c TO d`: the name and type, or `to`, on the line of
+    the action's word."""
+    assert actions(
+        "add n int not null default 0\n"
+        'add "Title" double precision\n'
+        "add tags varchar(20)[]\n"
+        "add kind rag.kind\n"
+        "rename body to content\n"
+        'rename "Old" to "New"'
+    ) == (
+        ast.AddColumn(COL("n", T("integer"), ast.NotNull(ANY), ast.Default(NUM("0"), ANY)),
+                      ANY),
+        ast.AddColumn(COL("Title", T("double precision")), ANY),
+        ast.AddColumn(COL("tags", T("character varying", 20, bounds=(None,))), ANY),
+        ast.AddColumn(COL("kind", T("kind", schema="rag", builtin=False)), ANY),
+        ast.RenameColumn(N("body"), N("content"), ANY),
+        ast.RenameColumn(N("Old"), N("New"), ANY),
+    )
+
+
+def test_add_and_rename_without_column_follow_a_column() -> None:
+    assert actions("add column a int\nadd b text\nrename a to c") == (
+        ast.AddColumn(COL("a", T("integer")), ANY),
+        ast.AddColumn(COL("b", T("text")), ANY),
+        ast.RenameColumn(N("a"), N("c"), ANY),
+    )
+
+
+def test_add_and_rename_stay_column_names_in_a_table() -> None:
+    """After a column in `table { }`, `add TYPE …` is a column named add: its type is
+    followed by a constraint, the rest of the type or the end of the line."""
+    found = statements(textwrap.dedent("""\
+        table t {
+            a int
+            add text not null
+            rename integer
+            "to" int
+        }
+        table u {
+            a int
+            add timestamp with time zone
+        }
+        table v {
+            a int
+            add interval day to second default `'1 day'`
+        }"""))
+    assert [[c.name.value for c in t.columns] for t in found if isinstance(t, ast.CreateTable)
+            ] == [["a", "add", "rename", "to"], ["a", "add"], ["a", "add"]]
+
+
 def test_alter_column_type() -> None:
     assert actions("alter column e type bigint\nalter column f type text using `f::text`") == (
+        ast.AlterColumnType(N("e"), T("bigint"), None, ANY),
+        ast.AlterColumnType(N("f"), T("text"), RAW("f::text"), ANY),
+    )
+
+
+def test_alter_column_set_data_type() -> None:
+    """SQL's SET DATA TYPE is a synonym of TYPE."""
+    assert actions("alter column e set data type bigint\n"
+                   "alter column f SET DATA TYPE text using `f::text`") == (
         ast.AlterColumnType(N("e"), T("bigint"), None, ANY),
         ast.AlterColumnType(N("f"), T("text"), RAW("f::text"), ANY),
     )

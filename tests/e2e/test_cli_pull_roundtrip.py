@@ -28,7 +28,8 @@ PULLED = Path("migrations") / "0.0.1_initial_schema.shift"
 HISTORY = ("schema_migrations",)  # in the copy only (up writes it); never pulled
 
 # The --schema options of a file whose objects are not all in public (default: none).
-SCHEMAS: dict[str, tuple[str, ...]] = {"wiki_unmodelled_objects.sql": ("public", "rag")}
+SCHEMAS: dict[str, tuple[str, ...]] = {"wiki_unmodelled_objects.sql": ("public", "rag"),
+                                       "vector_in_its_own_schema.sql": ("public", "extensions")}
 # Objects `pull` leaves out on purpose (with a warning), by file: their rows may be missing
 # from the copy. Empty: everything must come back. An entry needs a reason beside it.
 SKIPPED: dict[str, frozenset[str]] = {}
@@ -211,3 +212,17 @@ def test_pull_names_each_object_the_language_does_not_model(project: Project) ->
     assert "\nschema rag\n" in text
     assert "CREATE SCHEMA" not in text
     assert "schema rag" not in warnings
+
+
+def test_pull_writes_an_extension_in_its_own_schema_in_the_language(project: Project) -> None:
+    """`extension vector with schema extensions`, not a sql block, and the types of the
+    extension without the schema the server names them with (off the search path)."""
+    case = CORPUS / "vector_in_its_own_schema.sql"
+    execute(project.url, case.read_text(encoding="utf-8"))
+    _pull(project, *_schema_options(case))
+    text = _pulled(project)
+    assert "\nschema extensions\n" in text
+    assert "\nextension vector with schema extensions\n" in text
+    assert "vector(3) not null" in text
+    assert "extensions.vector(" not in text
+    assert 'sql """' not in text
