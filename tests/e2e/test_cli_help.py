@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pgshift.cli import build_parser
+from pgshift.cli_parser import build_parser
 from tests.e2e.cli_support import pgshift
 
 
