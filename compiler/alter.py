@@ -11,6 +11,12 @@ from ..runner.locks import ACCESS_EXCLUSIVE, ROW_SHARE, SHARE_UPDATE_EXCLUSIVE
 from .context import Context, Step, StepError
 from .model import ColumnModel, ConstraintModel, IndexElementModel, IndexModel, TableModel
 from .naming import make_object_name
+from .partitions import (
+    check_partition_key,
+    follow_key_rename,
+    refuse_key_column,
+    refuse_on_partitioned,
+)
 from .pgvector import VECTOR_METHODS
 from .quoting import quote_ident
 from .recreate import recreate_constraint, recreate_index, recreate_sequences
@@ -23,6 +29,9 @@ from .render import (
     table_ref,
     type_sql,
 )
+from .routines import rename_trigger_column, trigger_using_column
+from .security_render import policy_using_column, rename_policy_column
+from .sequences import check_owned_sequences, follow_column_rename
 from .sqltext import mentions, rename_in
 from .statement import (
     Statement,
@@ -43,6 +52,7 @@ from .tables import (
     mark_not_null,
     table_constraint,
 )
+from .views import refuse_if_read
 
 ActionBuilder = Callable[[Context, TableModel, ast.AlterAction], Step]
 ACTIONS: dict[type, ActionBuilder] = {}
@@ -84,6 +94,11 @@ def _index_uses(index: IndexModel, column: str) -> bool:
 def add_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     assert isinstance(a, ast.AddColumn)
     written = a.column
+    for written_constraint in written.constraints:
+        if isinstance(written_constraint, (ast.PrimaryKey, ast.Unique)):
+            kind = "primary key" if isinstance(written_constraint, ast.PrimaryKey) else (
+                "unique constraint")
+            check_partition_key(ctx, table, kind, (written.name.value,), written_constraint.span)
     if written.name.value in table.columns:
         raise ctx.error("duplicate-column",
                         f"table '{table.name}' already has a column '{written.name.value}'",
@@ -114,6 +129,9 @@ def drop_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     assert isinstance(a, ast.DropColumn)
     column = ctx.column(table, a.column)
     name = column.name
+    refuse_if_read(ctx, table.key, name, "drop", a.column.span)
+    check_owned_sequences(ctx, table, name, a.column.span)
+    refuse_key_column(ctx, table, name, "drop", a.column.span)
     referencing = [(other, c) for other, c in ctx.model.references_to(table.key, True)
                    if name in c.ref_columns and not (other is table and name in c.columns)]
     generated = [c for c in table.columns.values()
@@ -123,6 +141,15 @@ def drop_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
                         f"column '{table.name}.{name}' is used by generated column"
                         f" '{generated[0].name}': drop that first, or write"
                         " `drop column ... cascade`", a.column.span)
+    trigger = trigger_using_column(ctx.model, table, name)
+    if trigger is not None:
+        raise ctx.error("still-used", f"column '{table.name}.{name}' is used by trigger"
+                        f" '{trigger}' (its `update of` or `when`): drop the trigger first",
+                        a.column.span)
+    policy = policy_using_column(table, name)
+    if policy is not None:
+        raise ctx.error("still-used", f"column '{table.name}.{name}' is used by policy"
+                        f" '{policy}': drop the policy first", a.column.span)
     if referencing and not a.cascade:
         other, constraint = referencing[0]
         raise ctx.error("still-referenced",
@@ -164,6 +191,7 @@ def drop_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
 def rename_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     assert isinstance(a, ast.RenameColumn)
     column = ctx.column(table, a.old)
+    refuse_if_read(ctx, table.key, column.name, "rename", a.old.span)
     old, new = column.name, a.new.value
     ctx.check_identifier(new, a.new.span, "column name")
     if new in table.columns:
@@ -171,9 +199,13 @@ def rename_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
                         a.new.span)
     table.columns = {(new if k == old else k): v for k, v in table.columns.items()}
     column.name = new
+    follow_column_rename(ctx.model, table.key, old, new)
+    follow_key_rename(table, old, new)
     for other in table.columns.values():
         other.default = rename_in(other.default, old, new)
         other.generated = rename_in(other.generated, old, new)
+    rename_trigger_column(ctx.model, table, old, new)
+    rename_policy_column(table, old, new)
     for constraint in table.constraints.values():
         constraint.columns = tuple(new if c == old else c for c in constraint.columns)
         constraint.expression = rename_in(constraint.expression, old, new)
@@ -205,6 +237,8 @@ def _storage_type(column: ColumnModel) -> str:
 def alter_column_type(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     assert isinstance(a, ast.AlterColumnType)
     column = ctx.column(table, a.column)
+    refuse_key_column(ctx, table, column.name, "change the type of", a.column.span)
+    refuse_if_read(ctx, table.key, column.name, "retype", a.column.span)
     old_sql = _storage_type(column)
     new_type = ctx.column_type(a.type)
     if column.identity is not None and new_type.name not in INTEGER_TYPES:
@@ -216,6 +250,12 @@ def alter_column_type(ctx: Context, table: TableModel, a: ast.AlterAction) -> St
         raise ctx.error("still-used", f"column '{table.name}.{column.name}' is used by generated"
                         f" column '{users[0].name}': PostgreSQL cannot change its type; drop"
                         " the generated column first and add it back after", a.type.span)
+    trigger = trigger_using_column(ctx.model, table, column.name)
+    if trigger is not None:
+        raise ctx.error("still-used", f"column '{table.name}.{column.name}' is used by trigger"
+                        f" '{trigger}' (its `update of` or `when`): PostgreSQL cannot change"
+                        " its type; drop the trigger first and create it again after",
+                        a.type.span)
     for index in ctx.model.indexes_of(table.key):
         if index.method in VECTOR_METHODS and any(e.column == column.name
                                                  for e in index.elements):
@@ -327,6 +367,11 @@ def drop_not_null(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
 def add_constraint(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
     assert isinstance(a, ast.AddConstraint)
     nullable = {c.name for c in table.columns.values() if not c.not_null}
+    if isinstance(a.constraint, (ast.PrimaryKeyConstraint, ast.UniqueConstraint)):
+        kind = "primary key" if isinstance(a.constraint, ast.PrimaryKeyConstraint) else (
+            "unique constraint")
+        check_partition_key(ctx, table, kind, tuple(n.value for n in a.constraint.columns),
+                            a.span)
     constraint: ConstraintModel = table_constraint(ctx, table, a.constraint)
     if a.not_valid and constraint.kind not in ("check", "foreign key"):
         raise ctx.error("not-valid-kind",
@@ -378,6 +423,7 @@ def add_constraint_using_index(ctx: Context, table: TableModel, a: ast.AlterActi
     `unique index concurrently`, while writes went on): catalog only, unless a primary key
     must first check its columns for NULLs."""
     assert isinstance(a, ast.AddConstraintUsingIndex)
+    refuse_on_partitioned(ctx, table, "`add constraint … using index`", a.span)
     index = ctx.index(QualifiedName(a.index.value, table.schema, a.index.span))
     _check_adoptable(ctx, table, index, a)
     if a.kind == "primary key" and table.primary_key is not None:

@@ -16,7 +16,12 @@ from . import (  # noqa: F401  (they register the step builders)
     externals,
     indexes,
     objects,
+    partitions,
+    routines,
+    security,
+    sequences,
     tables,
+    views,
 )
 from .context import Context, Step, StepError
 from .history_table import holds_history_table, refuse_history_table

@@ -32,6 +32,7 @@ from .model import (
 from .quoting import quote_ident
 from .registry import step
 from .render import create_enum_sql, create_table_sql, table_ref
+from .security_render import ROLE_KEYWORDS
 from .tables import add_constraints, mark_not_null, table_constraint
 
 # What an external table declares: its columns' types and what makes a key of them.
@@ -47,6 +48,8 @@ def external(ctx: Context, s: ast.External) -> None:
         _table(ctx, declared)
     elif isinstance(declared, ast.CreateEnum):
         _enum(ctx, declared)
+    elif isinstance(declared, ast.ExternalRole):
+        _role(ctx, declared)
     else:
         _type(ctx, declared)
 
@@ -177,3 +180,18 @@ def _unless_exists(create: str) -> str:
     while tag in create:
         tag = tag[:-1] + "_$"
     return (f"DO {tag} BEGIN {create}; EXCEPTION WHEN duplicate_object THEN NULL; END {tag}")
+
+
+def _role(ctx: Context, s: ast.ExternalRole) -> None:
+    """A role policies may name. Roles are the cluster's, so a scratch database makes a
+    stand-in one that cannot log in, unless a role of the name exists (another database's
+    build made it, or the platform did)."""
+    name = s.name.value
+    ctx.check_identifier(name, s.name.span, "role name")
+    if name in ctx.model.external_roles or name in ROLE_KEYWORDS:
+        raise ctx.error("duplicate-role", f"role '{name}' is "
+                        + ("already external" if name in ctx.model.external_roles else
+                           "PostgreSQL's own name for a role, always there"), s.name.span)
+    ctx.model.external_roles.add(name)
+    _record(ctx, "role", "", name,
+            _unless_exists(f"CREATE ROLE {quote_ident(name)} NOLOGIN"))

@@ -19,6 +19,7 @@ from .recreate import create_index_statement, recreate_index
 from .registry import step
 from .render import drop_index_sql, index_ref
 from .statement import Statement, lock
+from .views import indexed_relation
 
 METHODS = ("btree", "hash", "gist", "spgist", "gin", "brin", "hnsw", "ivfflat")
 MAX_BUILD_WORKERS = 64
@@ -32,7 +33,11 @@ def _parameter_sql(value: ast.Literal) -> str:
 
 @step(ast.CreateIndex)
 def create_index(ctx: Context, s: ast.CreateIndex) -> Step:
-    table = ctx.table(s.table, "index")
+    table = indexed_relation(ctx, s.table)
+    if s.concurrently and getattr(table, "partition_by", None) is not None:
+        raise ctx.error("bad-partition", f"table '{s.table}' is partitioned: PostgreSQL has no"
+                        " `index concurrently` on a partitioned table (build it concurrently"
+                        " on each partition instead)", s.span)
     name = s.name.value
     ctx.check_identifier(name, s.name.span, "index name")
     if ctx.model.relation_taken(table.schema, name):

@@ -41,6 +41,8 @@ class Rule:
 RULES: dict[str, Rule] = {rule.code: rule for rule in (
     Rule("index-blocks-writes", "an index built on an existing table without `concurrently`"),
     Rule("drop-index-blocks", "an index dropped from an existing table without `concurrently`"),
+    Rule("refresh-blocks-reads", "an existing materialized view refreshed without"
+                                 " `concurrently`: reading it waits for the whole refresh"),
     Rule("type-change-rewrites", "a column type change that rewrites an existing table"),
     Rule("set-not-null-scans", "`set not null` that scans an existing table under ACCESS"
                                " EXCLUSIVE, with no validated check to prove it"),
@@ -156,6 +158,20 @@ def _index(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]
            f" {what_it_blocks('SHARE')} for the whole build{worst}",
            f"build it while writes go on: `{unique}index concurrently {node.name.value} on"
            f" {node.table} (…)` (it cannot run in a transaction: pgshift runs it alone)",
+           node.span)
+
+
+@_rule(ast.RefreshView)
+def _refresh(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
+    node = change.node
+    assert isinstance(node, ast.RefreshView)
+    if node.concurrently or change.step.down:  # a Down: it was `with no data`, unreadable
+        return
+    yield ("refresh-blocks-reads",
+           f"refreshing materialized view '{node.name}' takes ACCESS EXCLUSIVE on it:"
+           f" {what_it_blocks('ACCESS EXCLUSIVE')} until its query has run again",
+           f"with a unique index on its columns, `refresh materialized view {node.name}"
+           " concurrently` lets reads go on (it takes EXCLUSIVE, inside the transaction)",
            node.span)
 
 

@@ -51,6 +51,11 @@ EXAMPLES: dict[str, LintExample] = {
         "index documents_body on documents (body)\n-- migration 0.0.2\n"
         "drop index documents_body\n",
         "drop it `concurrently`: `drop index concurrently documents_body`"),
+    "refresh-blocks-reads": LintExample(
+        'materialized view answers as """select 42 as answer"""\n'
+        "-- migration 0.0.2\nrefresh materialized view answers\n",
+        "add a unique index on its columns, then `refresh materialized view answers"
+        " concurrently`"),
     "type-change-rewrites": LintExample(
         _DOCUMENTS + "alter table documents {\n    alter column body type varchar(100)\n}\n",
         "for a real change of type, add a column of the new type, fill it in batches, move"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..runner.index_build import IndexBuild
+from .model_routines import FunctionKey, FunctionModel, TriggerModel
 from .stored_map import StoredMap
 
 DEFAULT_SCHEMA = "public"
@@ -73,12 +74,33 @@ class ConstraintModel:
 
 
 @dataclass
+class PolicyModel:
+    """A row-level security policy as CREATE POLICY writes it: roles as written (`public`
+    for none), expressions as SQL text (already parenthesised)."""
+
+    name: str
+    restrictive: bool = False
+    command: str = "all"
+    roles: tuple[str, ...] = ("public",)
+    using: str | None = None
+    check: str | None = None
+
+
+@dataclass
 class TableModel:
     schema: str
     name: str
     columns: dict[str, ColumnModel] = field(default_factory=dict)
     constraints: dict[str, ConstraintModel] = field(default_factory=dict)
     comment: str | None = None
+    # Row-level security (compiler/security.py): ENABLE and FORCE, and the policies by name.
+    row_security: bool = False
+    force_row_security: bool = False
+    policies: dict[str, PolicyModel] = field(default_factory=dict)
+    # GRANTs the migrations made: role → privileges, in PostgreSQL's order (security.py)
+    grants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # `partition by`: the strategy (range, list, hash) and the key's columns (partitions.py)
+    partition_by: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def key(self) -> Key:
@@ -126,6 +148,67 @@ class EnumModel:
 
 
 @dataclass
+class ViewModel:
+    """A view or materialized view: its query as written, and what it reads (view_query.py),
+    so that Down can restore a replaced or dropped one and a change under it is refused."""
+
+    schema: str
+    name: str
+    query: str
+    materialized: bool = False
+    populated: bool = True  # a materialized view made `with no data` is not, until refreshed
+    # Each relation the query reads → the columns of it the query names.
+    reads: dict[Key, frozenset[str]] = field(default_factory=dict)
+    # The columns it returns (view_query.py), with a table column's type where one is
+    # returned as it is: what an index on a materialized view may name.
+    columns: dict[str, ColumnType | None] = field(default_factory=dict)
+
+    @property
+    def key(self) -> Key:
+        return (self.schema, self.name)
+
+    @property
+    def kind(self) -> str:
+        return "materialized view" if self.materialized else "view"
+
+
+@dataclass
+class SequenceModel:
+    """A standalone sequence (`sequence NAME …`): each option as written, None where
+    PostgreSQL's default holds; `owned_by` is the (schema, table) and column it goes with."""
+
+    schema: str
+    name: str
+    type: str | None = None
+    increment: int | None = None
+    start: int | None = None
+    minvalue: int | None = None
+    maxvalue: int | None = None
+    cache: int | None = None
+    cycle: bool = False
+    owned_by: tuple[Key, str] | None = None
+
+    @property
+    def key(self) -> Key:
+        return (self.schema, self.name)
+
+
+@dataclass
+class PartitionModel:
+    """A partition (`partition NAME of PARENT …`): its columns are its parent's; `bound` is
+    the SQL after the parent's name (`FOR VALUES FROM (…) TO (…)`, `DEFAULT`)."""
+
+    schema: str
+    name: str
+    parent: Key
+    bound: str
+
+    @property
+    def key(self) -> Key:
+        return (self.schema, self.name)
+
+
+@dataclass
 class SchemaModel:
     """Schemas, tables, indexes, enums and extensions, with name indexes kept in step by the
     attach/detach methods so that every name check is a lookup, however long the history.
@@ -141,6 +224,14 @@ class SchemaModel:
     external_schemas: set[str] = field(default_factory=set)
     external_tables: set[Key] = field(default_factory=set)  # in `tables` as well
     external_types: set[Key] = field(default_factory=set)  # `external type`: names only
+    # Functions by (schema, name, argument types); triggers by their table, then name.
+    functions: dict[FunctionKey, FunctionModel] = field(default_factory=dict)
+    triggers: dict[Key, dict[str, TriggerModel]] = field(default_factory=dict)
+    external_roles: set[str] = field(default_factory=set)  # `external role`: the cluster's
+    # GRANTs on schemas: schema → role → privileges (security.py), from PostgreSQL's own
+    # on `public` (since PostgreSQL 15: USAGE for PUBLIC, CREATE for nobody but its owner)
+    schema_grants: dict[str, dict[str, tuple[str, ...]]] = field(
+        default_factory=lambda: {DEFAULT_SCHEMA: {"public": ("usage",)}})
     extensions: dict[str, str] = field(default_factory=dict)  # name → the schema it is in
     enums: dict[Key, EnumModel] = field(default_factory=dict)
     tables: StoredMap[Key, TableModel] = field(default_factory=StoredMap)
@@ -152,17 +243,28 @@ class SchemaModel:
     table_indexes: dict[Key, list[str]] = field(default_factory=dict)  # table → index names
     # table → the foreign keys pointing at it, as (referencing table, constraint name)
     referencing: dict[Key, list[tuple[Key, str]]] = field(default_factory=dict)
+    # Standalone sequences (`sequence NAME`), also in `owned_relations` as "sequence".
+    sequences: dict[Key, SequenceModel] = field(default_factory=dict)
+    # Partitions, also in `owned_relations` as "partition".
+    partitions: dict[Key, PartitionModel] = field(default_factory=dict)
+    views: dict[Key, ViewModel] = field(default_factory=dict)  # and materialized views
 
     def relation_taken(self, schema: str, name: str) -> bool:
         """Is `name` used in the schema's one namespace for tables, indexes and sequences?"""
         key = (schema, name)
-        return key in self.tables or key in self.indexes or key in self.owned_relations
+        return key in self.tables or key in self.indexes or key in self.owned_relations or (
+            key in self.views)
 
     def type_taken(self, schema: str, name: str) -> bool:
         """Is `name` a type of the schema: an enum, or the row type of a table or sequence?"""
         key = (schema, name)
         return key in self.enums or key in self.tables or key in self.external_types or (
-            self.owned_relations.get(key) == "sequence")
+            self.owned_relations.get(key) == "sequence") or key in self.views
+
+    def views_reading(self, key: Key, column: str | None = None) -> list[ViewModel]:
+        """The views that read relation `key` (its column `column`, if given)."""
+        return [view for view in self.views.values() if key in view.reads and (
+            column is None or column in view.reads[key])]
 
     def constraint_taken(self, schema: str, name: str) -> bool:
         return self.constraint_names.get((schema, name), 0) > 0
@@ -207,11 +309,19 @@ class SchemaModel:
             self.indexes[(table.schema, name)].table = new
         if names:
             self.table_indexes[table.key] = names
+        for partition in self.partitions.values():
+            if partition.parent == old:
+                partition.parent = table.key
+        for sequence in self.sequences.values():
+            if sequence.owned_by is not None and sequence.owned_by[0] == old:
+                sequence.owned_by = (table.key, sequence.owned_by[1])
         referencing = self.referencing.pop(old, [])
         for referrer, name in referencing:
             self.tables[referrer].constraints[name].ref_table = table.key
         if referencing:
             self.referencing[table.key] = referencing
+        if old in self.triggers:
+            self.triggers[table.key] = self.triggers.pop(old)
 
     def attach_index(self, index: IndexModel) -> None:
         self.indexes[(index.schema, index.name)] = index

@@ -10,6 +10,7 @@ from .model import DEFAULT_SCHEMA, EXTENSION_TYPES, EnumModel, TableModel
 from .quoting import quote_ident, quote_literal
 from .registry import step
 from .render import comment_sql, create_enum_sql, index_ref, table_ref
+from .security_render import grant_sql
 from .sql_scan import statements
 from .statement import Statement, comment_on
 
@@ -50,17 +51,24 @@ def drop_schema(ctx: Context, s: ast.DropSchema) -> Step:
                         " CASCADE, and Down could not bring back what CASCADE dropped)",
                         s.span)
     ctx.model.schemas.discard(name)
+    grants = ctx.model.schema_grants.pop(name, {})
     return Step([Statement(f"DROP SCHEMA {quote_ident(name)}")],
-                [Statement(f"CREATE SCHEMA {quote_ident(name)}")], s.span, node=s)
+                [Statement(f"CREATE SCHEMA {quote_ident(name)}"),
+                 *[Statement(grant_sql("schema", quote_ident(name), privileges, (role,)))
+                   for role, privileges in grants.items()]], s.span, node=s)
 
 
 def _held_by_schema(ctx: Context, schema: str) -> str | None:
     """The first object the model has in `schema`, in words, or None when it is empty."""
     for kind, keys in (("table", ctx.model.tables), ("index", ctx.model.indexes),
-                       ("enum", ctx.model.enums)):
+                       ("enum", ctx.model.enums), ("view", ctx.model.views),
+                       ("sequence", ctx.model.sequences)):
         for key in sorted(keys):
             if key[0] == schema:
                 return f"{kind} '{key[0]}.{key[1]}'"
+    functions = sorted(k for k in ctx.model.functions if k[0] == schema)
+    if functions:
+        return f"function '{schema}.{functions[0][1]}'"
     extensions = sorted(e for e, where in ctx.model.extensions.items() if where == schema)
     return f"extension '{extensions[0]}'" if extensions else None
 

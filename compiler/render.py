@@ -16,6 +16,7 @@ from .model import (
 )
 from .naming import make_object_name
 from .quoting import quote_ident, quote_literal, quote_qualified
+from .security_render import security_statements
 from .stored_map import Pieces
 
 INDENT = "    "
@@ -150,7 +151,11 @@ def create_table_sql(table: TableModel, constraints: list[ConstraintModel] | Non
     lines += [constraint_sql(c) for c in chosen]
     body = ",\n".join(INDENT + line for line in lines)
     head = f"CREATE TABLE {table_ref(table.schema, table.name)} ("
-    return f"{head}\n{body}\n)" if lines else f"{head})"
+    tail = ""
+    if table.partition_by is not None:
+        strategy, key = table.partition_by
+        tail = f" PARTITION BY {strategy.upper()} {columns_list(key)}"
+    return f"{head}\n{body}\n){tail}" if lines else f"{head}){tail}"
 
 
 def add_constraint_sql(table: TableModel, constraint: ConstraintModel) -> str:
@@ -248,15 +253,63 @@ def render_schema(model: SchemaModel) -> str:
         if model.extensions[e] != "public" else "") for e in sorted(model.extensions)]
     head += [create_enum_sql(model.enums[k]) for k in sorted(model.enums)
              if not model.enums[k].external]
+    head += _sequences_before_tables(model)
     tables = [model.tables.pieces(k, table_pieces) for k in sorted(model.tables)
               if k not in model.external_tables]
     sections = [_external_objects(model), _script(head)]
     sections += [pieces[0] for pieces in tables]  # CREATE TABLE, with sequences
     sections += [pieces[1] for pieces in tables]  # foreign keys, once every table exists
+    sections.append(_script(_functions(model)))  # after the tables an sql body reads
+    sections.append(_script(_partitions(model)))
+    sections.append(_script(_sequence_owners(model)))
+    sections.append(_script(_views(model)))  # before the indexes some of them have
     sections += [model.indexes.pieces(k, index_pieces)[0] for k in sorted(model.indexes)]
+    sections.append(_script(_triggers(model)))
     sections += [pieces[2] for pieces in tables]  # comments
     text = "".join(sections)
     return text.rstrip("\n") + "\n" if text else ""
+
+
+def _sequences_before_tables(model: SchemaModel) -> list[str]:
+    """Standalone sequences, made before the tables whose defaults may take their values."""
+    from .sequences import create_sequence_sql
+
+    return [create_sequence_sql(model.sequences[k], owned=False) for k in sorted(model.sequences)]
+
+
+def _views(model: SchemaModel) -> list[str]:
+    """Views and materialized views in the order they were made, which is one where each
+    comes after what it reads (a replaced view is made again last)."""
+    from .views import create_view_sql
+
+    return [create_view_sql(view) for view in model.views.values()]
+
+
+def _partitions(model: SchemaModel) -> list[str]:
+    """CREATE TABLE … PARTITION OF for every partition, once every table exists."""
+    from .partitions import create_partition_sql
+
+    return [create_partition_sql(model.partitions[k]) for k in sorted(model.partitions)]
+
+
+def _sequence_owners(model: SchemaModel) -> list[str]:
+    """OWNED BY for the standalone sequences that have an owner, once the tables exist."""
+    from .sequences import owned_by_sql
+
+    found = (owned_by_sql(model.sequences[k]) for k in sorted(model.sequences))
+    return [sql for sql in found if sql is not None]
+
+
+def _functions(model: SchemaModel) -> list[str]:
+    from .routines import render_functions
+
+    return render_functions(model)
+
+
+def _triggers(model: SchemaModel) -> list[str]:
+    from .routines import render_triggers
+
+    return render_triggers(model)
 
 
 def _external_objects(model: SchemaModel) -> str:
@@ -272,13 +325,14 @@ def _external_objects(model: SchemaModel) -> str:
 
 
 def table_pieces(table: TableModel) -> Pieces:
-    """A table's part of each section of the schema: creation, foreign keys, comments."""
+    """A table's part of each section of the schema: creation, foreign keys, comments and
+    row-level security."""
     own = [c for c in table.constraints.values() if created_with_table(c)]
     before, after = sequence_statements(table)
     foreign_keys = [add_constraint_sql(table, c) for c in table.constraints.values()
                     if not created_with_table(c)]
     return (_script([*before, create_table_sql(table, own), *after]), _script(foreign_keys),
-            _script(table_comment_statements(table)))
+            _script([*table_comment_statements(table), *security_statements(table)]))
 
 
 def index_pieces(index: IndexModel) -> Pieces:

@@ -8,6 +8,7 @@ from ..runner.locks import ACCESS_EXCLUSIVE, SHARE_ROW_EXCLUSIVE
 from .context import Context, ForwardKey, Step, StepError
 from .model import SERIAL_TYPES, ColumnModel, ConstraintModel, TableModel, owns_sequence
 from .naming import choose_name, column_addition, make_object_name
+from .partitions import check_partitions_dropped, drop_partition
 from .quoting import quote_ident
 from .recreate import (
     recreate_constraint,
@@ -17,6 +18,9 @@ from .recreate import (
 )
 from .registry import step
 from .render import add_constraint_sql, create_table_sql, drop_constraint_sql, table_ref
+from .routines import drop_triggers
+from .security_render import restore_security
+from .sequences import check_owned_sequences
 from .sqltext import columns_named
 from .statement import (
     Statement,
@@ -26,6 +30,7 @@ from .statement import (
     foreign_key_targets,
     locks,
 )
+from .views import refuse_if_read
 
 INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
 
@@ -343,7 +348,11 @@ def create_table(ctx: Context, s: ast.CreateTable) -> list[Step]:
 
 @step(ast.DropTable)
 def drop_table(ctx: Context, s: ast.DropTable) -> Step:
+    if ctx.key(s.table) in ctx.model.partitions:
+        return drop_partition(ctx, s)
     table = ctx.table(s.table, "drop")
+    check_partitions_dropped(ctx, table, s.span)
+    refuse_if_read(ctx, table.key, None, "drop", s.table.span)
     referencing = ctx.model.references_to(table.key)
     if referencing and not s.cascade:
         other, constraint = referencing[0]
@@ -351,6 +360,7 @@ def drop_table(ctx: Context, s: ast.DropTable) -> Step:
                         f"table '{table.name}' is referenced by foreign key '{constraint.name}'"
                         f" of table '{other.name}': drop that first, or write"
                         f" `drop table {s.table} cascade`", s.span)
+    check_owned_sequences(ctx, table, None, s.span)
     cascade = " CASCADE" if s.cascade else ""
     before, after = recreate_sequences(table)
     valid = [c for c in table.constraints.values() if c.validated]
@@ -363,6 +373,8 @@ def drop_table(ctx: Context, s: ast.DropTable) -> Step:
         down += recreate_index(index)
         ctx.model.detach_index(index)
     down += restore_comments(table)
+    down += drop_triggers(ctx.model, table)
+    down += restore_security(table)
     for other, constraint in referencing:
         down.append(recreate_constraint(other, constraint))
         ctx.model.detach_constraint(other, constraint.name)
@@ -376,6 +388,7 @@ def drop_table(ctx: Context, s: ast.DropTable) -> Step:
 @step(ast.RenameTable)
 def rename_table(ctx: Context, s: ast.RenameTable) -> Step:
     table = ctx.table(s.table, "rename")
+    refuse_if_read(ctx, table.key, None, "rename", s.table.span)
     new = s.new_name.value
     ctx.check_identifier(new, s.new_name.span, "table name")
     if ctx.model.relation_taken(table.schema, new) or (table.schema, new) in ctx.model.enums:

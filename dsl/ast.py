@@ -48,6 +48,33 @@ from .ast_columns import (
     Unique,
     UniqueConstraint,
 )
+from .ast_partitions import (
+    BoundValue,
+    CreatePartition,
+    CreatePartitionedTable,
+    PartitionBound,
+)
+from .ast_routines import (
+    CreateFunction,
+    CreateTrigger,
+    DropFunction,
+    DropTrigger,
+    FunctionArgument,
+    ReturnsColumn,
+    TriggerEvent,
+)
+from .ast_security import (
+    CreatePolicy,
+    DropPolicy,
+    ExternalRole,
+    Grant,
+    GrantTarget,
+    PolicyCommand,
+    RowSecurity,
+    RowSecurityChange,
+)
+from .ast_sequences import CreateSequence, DropSequence, SequenceOption, SequenceOwner
+from .ast_views import CreateView, DropView, RefreshView
 from .source import Span
 
 # ---------------------------------------------------------------- statements
@@ -217,7 +244,7 @@ class DropConstraint:
 AlterAction = (
     AddColumn | DropColumn | RenameColumn | AlterColumnType | SetDefault | DropDefault
     | SetNotNull | DropNotNull | AddConstraint | AddConstraintUsingIndex | ValidateConstraint
-    | DropConstraint
+    | DropConstraint | RowSecurity
 )
 
 
@@ -337,7 +364,7 @@ class External:
     platform's, another tool's, a `sql` block's). The checks use it; Up and Down never touch
     it. `object` is the declaration as the statement of that kind would parse it."""
 
-    object: CreateSchema | CreateTable | CreateEnum | ExternalType
+    object: CreateSchema | CreateTable | CreateEnum | ExternalType | ExternalRole
     span: Span
 
 
@@ -345,6 +372,10 @@ Statement = (
     CreateSchema | DropSchema | CreateExtension | DropExtension | CreateEnum | AddEnumValue
     | RenameEnumValue | DropEnum | CreateTable | AlterTable | RenameTable | DropTable
     | CreateIndex | RenameIndex | DropIndex | Comment | RawSql | Irreversible | External
+    | CreateFunction | DropFunction | CreateTrigger | DropTrigger
+    | CreateSequence | DropSequence | CreatePartitionedTable | CreatePartition
+    | CreateView | DropView | RefreshView
+    | CreatePolicy | DropPolicy | Grant
 )
 
 # ---------------------------------------------------------------- the file
@@ -383,17 +414,96 @@ class MigrationFile:
 
 
 __all__ = [
-    "AddColumn", "AddConstraint", "AddConstraintUsingIndex", "AddEnumValue", "AlterAction",
-    "AlterColumnType", "AlterTable",
-    "Check", "CheckConstraint", "Collate", "Column", "ColumnConstraint", "Comment", "CreateEnum",
-    "CreateExtension", "CreateIndex", "CreateSchema", "CreateTable", "Default", "DropColumn",
-    "DropConstraint", "DropDefault", "DropEnum", "DropExtension", "DropIndex", "DropNotNull",
-    "DropSchema", "DropTable",
-    "Duration", "EnumLabel", "Expression", "External", "ExternalType", "ForeignKeyConstraint",
-    "FunctionCall", "Generated",
-    "Identity", "IndexElement", "IndexParameter", "Irreversible", "Literal", "MigrationFile",
-    "MigrationHeader", "Name", "NotNull", "Nullable", "PrimaryKey", "PrimaryKeyConstraint",
-    "QualifiedName", "RawExpression", "RawSql", "References", "ReferentialAction", "RenameColumn",
-    "RenameEnumValue", "RenameIndex", "RenameTable", "SetDefault", "SetNotNull", "SpecialValue",
-    "Statement", "TableConstraint", "TypeName", "Unique", "UniqueConstraint", "ValidateConstraint",
+    "AddColumn",
+    "AddConstraint",
+    "AddConstraintUsingIndex",
+    "AddEnumValue",
+    "AlterAction",
+    "AlterColumnType",
+    "AlterTable",
+    "BoundValue",
+    "Check",
+    "CheckConstraint",
+    "Collate",
+    "Column",
+    "ColumnConstraint",
+    "Comment",
+    "CreateEnum",
+    "CreateExtension",
+    "CreateFunction",
+    "CreateIndex",
+    "CreatePartition",
+    "CreatePartitionedTable",
+    "CreatePolicy",
+    "CreateSchema",
+    "CreateSequence",
+    "CreateTable",
+    "CreateTrigger",
+    "CreateView",
+    "Default",
+    "DropColumn",
+    "DropConstraint",
+    "DropDefault",
+    "DropEnum",
+    "DropExtension",
+    "DropFunction",
+    "DropIndex",
+    "DropNotNull",
+    "DropPolicy",
+    "DropSchema",
+    "DropSequence",
+    "DropTable",
+    "DropTrigger",
+    "DropView",
+    "Duration",
+    "EnumLabel",
+    "Expression",
+    "External",
+    "ExternalRole",
+    "ExternalType",
+    "ForeignKeyConstraint",
+    "FunctionArgument",
+    "FunctionCall",
+    "Generated",
+    "Grant",
+    "GrantTarget",
+    "Identity",
+    "IndexElement",
+    "IndexParameter",
+    "Irreversible",
+    "Literal",
+    "MigrationFile",
+    "MigrationHeader",
+    "Name",
+    "NotNull",
+    "Nullable",
+    "PartitionBound",
+    "PolicyCommand",
+    "PrimaryKey",
+    "PrimaryKeyConstraint",
+    "QualifiedName",
+    "RawExpression",
+    "RawSql",
+    "References",
+    "ReferentialAction",
+    "RefreshView",
+    "RenameColumn",
+    "RenameEnumValue",
+    "RenameIndex",
+    "RenameTable",
+    "ReturnsColumn",
+    "RowSecurity",
+    "RowSecurityChange",
+    "SequenceOption",
+    "SequenceOwner",
+    "SetDefault",
+    "SetNotNull",
+    "SpecialValue",
+    "Statement",
+    "TableConstraint",
+    "TriggerEvent",
+    "TypeName",
+    "Unique",
+    "UniqueConstraint",
+    "ValidateConstraint",
 ]

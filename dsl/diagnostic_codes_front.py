@@ -88,6 +88,9 @@ table documents {
     Code("empty-sql", _S, "error", "a `sql` block with no SQL in it",
          "write the statements to run, or remove the block",
          example='sql """"""\n'),
+    Code("view-data", _S, "error", "`with data` or `with no data` after a plain view",
+         "only a materialized view holds rows: write `materialized view`, or leave it out",
+         example='view answers as """select 42 as answer""" with no data\n'),
     Code("empty-migration", _S, "error", "a migration file without a statement",
          "write at least one statement, or delete the file",
          example="-- nothing yet\n"),
@@ -219,4 +222,27 @@ comment on column title is 'The title'
          "run `pgshift init`, or point `--project` (or `migrations` in [tool.pgshift]) at"
          " the right directory",
          situation="`pgshift compile` run in a directory without `migrations/`"),
+    Code("bad-sequence-option", _S, "error", "a sequence option PostgreSQL's CREATE SEQUENCE"
+         " refuses: given twice, a type that is not smallint, integer or bigint, an increment"
+         " of zero, a value out of the type's range, a minvalue not below the maxvalue, a"
+         " start outside them, a cache below 1",
+         "keep one of each option, with values inside the bounds the sequence ends up with",
+         example="""\
+sequence invoice_numbers start with 0 minvalue 1
+"""),
+    Code("bad-partition", _S, "error", "a partition PostgreSQL refuses: a key column named"
+         " twice, a bound of the wrong form or length for the partition key, a second"
+         " default partition, a partition of a table that is not partitioned, or what"
+         " PostgreSQL does not do on a partitioned table (`index concurrently`, a key `using"
+         " index`)",
+         "write the bound as the partitioned table's strategy takes it: `for values from (…)"
+         " to (…)` (range), `for values in (…)` (list), `for values with (modulus M,"
+         " remainder R)` (hash), or `default`",
+         example="""\
+table events {
+    id         bigint not null
+    created_at timestamptz not null
+} partition by range (created_at)
+partition events_2026 of events for values in ('2026-01-01')
+"""),
 )

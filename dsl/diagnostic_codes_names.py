@@ -36,9 +36,20 @@ alter table documents {
     Code("unknown-column", _N, "error", "a column the table does not have",
          "check the spelling (the message suggests a close name); add the column first",
          example=_DOCUMENTS + "index documents_titel on documents (titel)\n"),
+    Code("unknown-function", _N, "error", "a function that does not exist with those argument"
+         " types (a function is known by its name and argument types)",
+         "check the name and the argument types, or create the function first",
+         example="drop function touch(integer)\n"),
+    Code("unknown-trigger", _N, "error", "a trigger the table does not have",
+         "check the trigger's name and its table (a trigger's name is its table's own)",
+         example=_DOCUMENTS + "drop trigger documents_touch on documents\n"),
     Code("unknown-index", _N, "error", "an index that does not exist",
          "check the name and the schema: an index lives in its table's schema",
          example=_DOCUMENTS + "drop index documents_title\n"),
+    Code("unknown-view", _N, "error", "a view or materialized view that does not exist, or"
+         " one of the other kind (`drop view` of a materialized view)",
+         "check the name and the schema, and write `materialized` for a materialized view",
+         example="drop view recent_documents\n"),
     Code("unknown-constraint", _N, "error", "a constraint the table does not have",
          "use the constraint's name as pgshift gave it (PostgreSQL's default names:"
          " `documents_pkey`, `documents_slug_key`, `documents_price_check`, …); `pgshift sql`"
@@ -137,4 +148,28 @@ table items {
          "fix the code's spelling; `pgshift lint --rules` lists the rules, and only they can"
          " be allowed",
          example="-- pgshift: allow index-blocks-write\n" + _DOCUMENTS),
+    Code("unknown-sequence", _N, "error", "a standalone sequence that no statement so far"
+         " created (a serial or identity column's own sequence is its table's)",
+         "check the name; a column's sequence goes away with its column",
+         example="""\
+drop sequence invoice_numbers
+"""),
+    Code("unknown-role", _N, "error", "a role a policy or a grant names that is neither"
+         " `public`, the session's own (`current_user`, `current_role`, `session_user`, in a"
+         " policy) nor declared `external role`",
+         "roles are the cluster's, made by the platform: declare the role with `external role"
+         " NAME` in this or an earlier migration (a scratch build makes a stand-in for it)",
+         example=_DOCUMENTS + "policy documents_read on documents for select to authenticated"
+         " using `true`\n"),
+    Code("unknown-policy", _N, "error", "a policy the table does not have",
+         "check the policy's name and its table (a policy's name is its table's own)",
+         example=_DOCUMENTS + "drop policy documents_read on documents\n"),
+    Code("duplicate-policy", _N, "error", "a policy made on a table that has one of the name",
+         "choose another name, or drop the old policy first",
+         example=_DOCUMENTS + "policy documents_read on documents\n"
+         "policy documents_read on documents\n"),
+    Code("duplicate-role", _N, "error", "a role declared `external` twice, declared under a"
+         " name PostgreSQL keeps (`public`, `current_user`, …), or named twice in one policy",
+         "declare each role once; name each role once",
+         example="external role authenticated\nexternal role authenticated\n"),
 )

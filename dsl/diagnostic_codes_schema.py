@@ -26,7 +26,43 @@ table items {
 }
 """
 
+_DOCUMENTS_RLS = """\
+table documents {
+    id bigint identity primary key
+}
+alter table documents {
+    enable row level security
+}
+alter table documents {
+    enable row level security
+}
+"""
+
+_TOUCH = _DOCUMENTS + '''\
+function touch() returns trigger language plpgsql as """begin return new; end"""
+'''
+
 CODES: tuple[Code, ...] = (
+    Code("view-query", _C, "error", "a view's query that PostgreSQL's parser refuses, or that"
+         " is not one SELECT", "write one SELECT (or VALUES) without a trailing statement",
+         example='view answers as """select 42 as answer; select 43"""\n'),
+    Code("view-depends", _C, "error", "a table or column that a view reads dropped, retyped or"
+         " renamed, or a view that another view reads dropped or replaced",
+         "drop the view first and create it again after the change (its query as the"
+         " change needs it)", example=_DOCUMENTS + """\
+view titles as \"\"\"select id, title from documents\"\"\"
+alter table documents {
+    drop column title
+}
+"""),
+    Code("view-index", _C, "error", "an index on a plain view, which holds no rows",
+         "index the tables the view reads, or make it a `materialized view`",
+         example='view answers as """select 42 as answer"""\n'
+                 "index answers_answer on answers (answer)\n"),
+    Code("refresh-concurrently", _C, "error", "`refresh materialized view … concurrently`"
+         " where PostgreSQL would refuse it", "refresh without `concurrently`",
+         example='materialized view answers as """select 42 as answer"""\n'
+                 "refresh materialized view answers concurrently\n"),
     Code("no-primary-key", _C, "error", "a foreign key without a column list to a table that"
          " has no primary key", "name the referenced columns: `references tags (name)`",
          example="""\
@@ -130,8 +166,9 @@ table documents {
 drop table users
 """),
     Code("still-used", _C, "error", "a column dropped or retyped while a generated column"
-         " still computes from it", "drop the generated column first (or add `cascade` to"
-         " the drop), and add it back after a type change",
+         " still computes from it (or a trigger names it; or, dropped, a policy names it)",
+         "drop the generated column first (or add `cascade` to the drop), and add it back"
+         " after a type change; drop the trigger or policy first",
          example="""\
 table documents {
     id    bigint identity primary key
@@ -343,5 +380,92 @@ table items {
     preview   vector(3)
 }
 index items_both on items using hnsw (embedding vector_cosine_ops, preview vector_cosine_ops)
+"""),
+    Code("function-in-use", _C, "error", "a function dropped, or changed in a way only DROP"
+         " and CREATE can (its return type, an argument's name, a default removed), while a"
+         " trigger executes it or a default, generated column, check or index calls it",
+         "drop or change what uses it first, and create it again once the function is back",
+         example=_TOUCH + "trigger documents_touch before update on documents for each row"
+         " execute function touch()\ndrop function touch()\n"),
+    Code("trigger-function", _C, "error", "a trigger that executes a function not declared"
+         " `returns trigger`, or a function `returns trigger` declared with arguments",
+         "declare the function `returns trigger`; a trigger function takes no arguments (its"
+         " `execute function f('a')` strings reach it as TG_ARGV)",
+         example=_DOCUMENTS + "function title_of() returns text language sql as"
+         ' """select \'x\'"""\ntrigger documents_touch before update on documents for each'
+         " row execute function title_of()\n"),
+    Code("bad-trigger", _C, "error", "a trigger PostgreSQL would refuse: `instead of` on a"
+         " table, or a `truncate` trigger `for each row`",
+         "use `before` or `after` on a table; write `for each statement` for `truncate`",
+         example=_TOUCH + "trigger documents_touch instead of insert on documents for each row"
+         " execute function touch()\n"),
+    Code("sequence-in-use", _C, "error", "a sequence dropped while a column default still"
+         " takes its values, or a table or column dropped that owns a sequence (`owned by`),"
+         " which PostgreSQL would drop along with it",
+         "drop or change the default first; drop the owned sequence before its table or column",
+         example="""\
+sequence invoice_numbers
+table invoices {
+    number bigint default nextval('invoice_numbers')
+}
+drop sequence invoice_numbers
+"""),
+    Code("row-security-unchanged", _C, "error", "`enable row level security` on a table"
+         " where it is enabled already (or `disable`, `force`, `no force` where it is so):"
+         " PostgreSQL accepts it, but its Down would change what it never changed",
+         "remove the action: the table is already as it asks",
+         example=_DOCUMENTS_RLS),
+    Code("policy-clause", _C, "error", "`using` in a policy for insert, or `with check` in"
+         " one for select or delete: PostgreSQL refuses both (there is no old row to test, or"
+         " no new one)",
+         "move the condition to the clause the command has: `with check` for insert, `using`"
+         " for select and delete",
+         example="""\
+table documents {
+    id       bigint identity primary key
+    owner_id text
+}
+policy documents_insert on documents for insert using `owner_id = current_user`
+"""),
+    Code("bad-privilege", _C, "error", "a privilege the object does not have (a table has"
+         " select, insert, update, delete, truncate, references and trigger; a schema usage"
+         " and create), `all`, or one named twice",
+         "name the privileges one by one, each once: `all` would grant what PostgreSQL's"
+         " version holds, which Down could not revoke exactly",
+         example="table documents {\n    id bigint primary key\n}\n"
+         "grant all on documents to public\n"),
+    Code("privilege-unchanged", _C, "error", "a grant of a privilege the role holds already,"
+         " or a revoke of one it does not hold, as far as the migrations know (what they"
+         " granted, and PUBLIC's USAGE on schema `public`)",
+         "remove it: it changes nothing, and its Down would revoke or grant what the migration"
+         " never did; a privilege granted outside the migrations is revoked in a `sql` block",
+         example="table documents {\n    id bigint primary key\n}\n"
+         "revoke select on documents from public\n"),
+    Code("grant-to-owner", _C, "error", "a grant or revoke naming `current_user`,"
+         " `current_role` or `session_user`: the role that runs the migrations owns what they"
+         " make",
+         "name the roles that use the objects; the owner holds every privilege already",
+         example="table documents {\n    id bigint primary key\n}\n"
+         "grant select on documents to current_user\n"),
+    Code("partition-key", _C, "error", "a primary key or unique constraint of a partitioned"
+         " table that leaves out a column of its partition key, or a key column dropped or"
+         " retyped", "add the partition key's columns to the key (`primary key (id,"
+         " created_at)`); a key column stays as long as the table is partitioned by it",
+         example="""\
+table events {
+    id         bigint identity primary key
+    created_at timestamptz not null
+} partition by range (created_at)
+"""),
+    Code("has-partitions", _C, "error", "a partitioned table dropped while it still has"
+         " partitions, which PostgreSQL would drop with it",
+         "drop each partition first (`drop table events_2026`): Down then makes each again",
+         example="""\
+table events {
+    id         bigint not null
+    created_at timestamptz not null
+} partition by range (created_at)
+partition events_2026 of events for values from ('2026-01-01') to ('2027-01-01')
+drop table events
 """),
 )

@@ -23,6 +23,9 @@ from .syntax_hints import WORDS, cast_outside_backticks, default_without_value, 
 # Terminals whose pattern is a regular expression, in words.
 DESCRIPTIONS: Mapping[str, str] = {
     "NAME": "a name",
+    "PARTITION_BY": "'partition by'",
+    "PARTITION_STRATEGY": "'range', 'list' or 'hash'",
+    "BOUND_LIMIT": "'minvalue' or 'maxvalue'",
     "STRING": "a string in single quotes",
     "TRIPLE_STRING": 'a """…""" block',
     "BACKTICK": "a SQL expression in backticks (`price > 0`)",
@@ -55,12 +58,20 @@ DESCRIPTIONS: Mapping[str, str] = {
     "TIME_ZONE": "'time zone'",
     "INTERVAL": "'interval'",
     "INTERVAL_FIELDS": "an interval field such as 'day to second'",
+    "VIEW_DATA": "'with data' or 'with no data'",
+    "ROW_SECURITY": "'enable row level security' (or disable, force, no force)",
+    "POLICY_KIND": "'permissive' or 'restrictive'",
+    "POLICY_COMMAND": "'all', 'select', 'insert', 'update' or 'delete'",
+    "VOLATILITY": "'immutable', 'stable' or 'volatile'",
+    "TRIGGER_TIMING": "'before', 'after' or 'instead of'",
+    "ROW_OR_STATEMENT": "'row' or 'statement'",
     "$END": "the end of the file",
 }
 
 STATEMENT_KEYWORDS = frozenset({
     "SCHEMA", "EXTENSION", "ENUM", "TABLE", "INDEX", "UNIQUE", "ALTER", "RENAME", "DROP",
-    "COMMENT", "SQL", "IRREVERSIBLE", "EXTERNAL",
+    "COMMENT", "SQL", "IRREVERSIBLE", "EXTERNAL", "SEQUENCE", "PARTITION", "FUNCTION",
+    "TRIGGER", "VIEW", "MATERIALIZED", "REFRESH", "POLICY", "GRANT", "REVOKE",
 })
 COLUMN_CONSTRAINTS = frozenset({
     "NOT", "NULL", "PRIMARY", "UNIQUE", "DEFAULT", "CHECK", "REFERENCES", "IDENTITY",
@@ -68,7 +79,8 @@ COLUMN_CONSTRAINTS = frozenset({
 })
 TYPE_STARTERS = frozenset({"TIME", "TIMESTAMP", "CHARACTER", "BIT", "DOUBLE_PRECISION", "INTERVAL"})
 ALTER_ACTIONS = frozenset({"_ACTION_ADD", "_ACTION_DROP", "_ACTION_RENAME", "_ACTION_ALTER",
-                           "_ACTION_VALIDATE", "_ACTION_ADD_BARE", "_ACTION_RENAME_BARE"})
+                           "_ACTION_VALIDATE", "_ACTION_ADD_BARE", "_ACTION_RENAME_BARE",
+                           "ROW_SECURITY"})
 # An action's first word where it was not read as one: what the action takes. `add` and
 # `rename` may leave out COLUMN, as SQL does, when what follows stands on their line (the
 # grammar's _ACTION_ADD_BARE, _ACTION_RENAME_BARE); `drop x` and `alter x` would read the
@@ -83,6 +95,10 @@ ACTION_FORMS: Mapping[str, str] = {
               " (or `rename column …`)",
     "alter": "'alter' must say what it acts on: write `alter column {rest}`",
     "validate": "'validate' must say what it acts on: write `validate constraint {rest}`",
+    "enable": "'enable' acts on row level security: write `enable row level security`",
+    "disable": "'disable' acts on row level security: write `disable row level security`",
+    "force": "'force' acts on row level security: write `force row level security`",
+    "no": "'no' starts `no force row level security`",
 }
 VALUE_STARTERS = frozenset({"STRING", "TRUE", "FALSE", "NULL", "BACKTICK", "NAME"})
 

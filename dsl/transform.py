@@ -14,11 +14,17 @@ from .build_base import (
     string_value,
     triple_value,
 )
+from .build_partitions import PartitionRules
+from .build_routines import RoutineRules
+from .build_security import SecurityRules
+from .build_sequences import SequenceRules
 from .build_statements import StatementRules
 from .build_tables import TableRules
+from .build_views import ViewRules
 
 
-class ToAst(StatementRules, TableRules):
+class ToAst(StatementRules, TableRules, ViewRules, SequenceRules, SecurityRules,
+           RoutineRules, PartitionRules):
     """Builds `ast` nodes while the parser runs; read `diagnostics` afterwards.
 
     The parser (reducer.py) calls the method named after each rule as it reduces it, with

@@ -3,9 +3,11 @@
 Columns with their types, nullability, defaults, identity and generation; constraints via
 pg_get_constraintdef; indexes via pg_get_indexdef, with whether they are valid; enums with
 their labels in order; comments; extensions with their schema; and what `sql` blocks make:
-sequences' settings, views, functions, triggers and row-level security policies. Two
-snapshots compare equal exactly when the schemas are the same, which is how Up-then-Down is
-proven to leave nothing behind (`pgshift verify`), and how drift is found.
+sequences' settings, views, functions, triggers and row-level security policies; which
+tables have row-level security enabled or forced; privileges granted on relations and
+schemas (but their owners'). Two snapshots compare equal exactly when the schemas are the
+same, which is how Up-then-Down is proven to leave nothing behind (`pgshift verify`), and
+how drift is found.
 """
 
 from __future__ import annotations
@@ -92,7 +94,11 @@ ORDER BY 1, 2
 """
 
 _TABLES = f"""
-SELECT n.nspname, c.relname, c.relkind, obj_description(c.oid, 'pg_class')
+SELECT n.nspname, c.relname, c.relkind, obj_description(c.oid, 'pg_class'),
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+       CASE WHEN c.relispartition THEN (SELECT format('%%s %%s', i.inhparent::regclass,
+           pg_get_expr(c.relpartbound, c.oid)) FROM pg_inherits i WHERE i.inhrelid = c.oid)
+       END
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'S', 'v', 'm') AND n.nspname <> ALL(%(system)s)
   AND NOT (c.relname = ANY(%(ignore)s))
@@ -130,7 +136,12 @@ _NOT_FROM_AN_EXTENSION = """NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid 
 
 _SEQUENCES = f"""
 SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
-       s.seqmin, s.seqmax, s.seqcache, s.seqcycle
+       s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+       (SELECT format('%%I.%%I', t.relname, a.attname) FROM pg_depend d
+        JOIN pg_class t ON t.oid = d.refobjid
+        JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+          AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
 FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore_sequences)s))
@@ -175,6 +186,46 @@ ORDER BY 1, 2, 3
 """
 
 
+# Row-level security of each table where it is enabled or forced (ALTER TABLE … ROW LEVEL
+# SECURITY): a table with neither has no row.
+_ROW_SECURITY = f"""
+SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND (c.relrowsecurity OR c.relforcerowsecurity)
+  AND n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore)s))
+  AND {_owned("n.nspname", "c.oid")}
+ORDER BY 1, 2
+"""
+
+
+# Privileges granted on tables, views, sequences and schemas, but their owners' own: one row
+# per object and grantee ('public' for PUBLIC), privileges in order, `*` after one held WITH
+# GRANT OPTION. A NULL ACL (no GRANT ever) and one holding only the owner's read the same.
+_GRANTS = f"""
+SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END, n.nspname, c.relname,
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END,
+       string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN '*' ELSE '' END, ', '
+                  ORDER BY a.privilege_type)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+     aclexplode(c.relacl) a
+WHERE c.relkind IN ('r', 'p', 'S', 'v', 'm') AND a.grantee <> c.relowner
+  AND n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore)s))
+  AND {_owned("n.nspname", "c.oid")}
+GROUP BY 1, 2, 3, 4
+UNION ALL
+SELECT 'schema', n.nspname, '',
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END,
+       string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN '*' ELSE '' END, ', '
+                  ORDER BY a.privilege_type)
+FROM pg_namespace n, aclexplode(n.nspacl) a
+WHERE a.grantee <> n.nspowner AND n.nspname <> ALL(%(system)s)
+  AND n.nspname <> ALL(%(ignore_schemas)s) AND n.nspname !~ '^pg_(toast_)?temp_'
+  AND {_owned("n.nspname")}
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4
+"""
+
+
 def snapshot(connection: psycopg.Connection[Any], ignore_tables: tuple[str, ...] = (),
              ignore_schemas: tuple[str, ...] = (),
              external: ExternalObjects = NO_EXTERNALS) -> dict[str, list[tuple[Any, ...]]]:
@@ -195,7 +246,8 @@ def snapshot(connection: psycopg.Connection[Any], ignore_tables: tuple[str, ...]
                         ("constraints", _CONSTRAINTS), ("indexes", _INDEXES),
                         ("sequences", _SEQUENCES), ("views", _VIEWS),
                         ("functions", _FUNCTIONS), ("triggers", _TRIGGERS),
-                        ("policies", _POLICIES)):
+                        ("policies", _POLICIES), ("row_security", _ROW_SECURITY),
+                        ("grants", _GRANTS)):
         result[kind] = [tuple(row) for row in connection.execute(query.encode(), parameters)]
     result["enums"] = [tuple(row) for row in connection.execute(_ENUMS.encode(), parameters)]
     result["extensions"] = [tuple(row) for row in connection.execute(_EXTENSIONS.encode())]

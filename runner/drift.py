@@ -15,11 +15,14 @@ Snapshot = dict[str, list[tuple[Any, ...]]]
 # How many leading fields of each kind's rows name the object.
 KEY_FIELDS = {"schemas": 1, "extensions": 1, "enums": 2, "tables": 2, "columns": 3,
               "constraints": 3, "indexes": 2, "sequences": 2, "views": 2, "functions": 2,
-              "triggers": 3, "policies": 3}
+              "triggers": 3, "policies": 3, "row_security": 2,
+              "grants": 4}
 WHAT = {"schemas": "schema", "extensions": "extension", "enums": "enum", "tables": "relation",
         "columns": "column", "constraints": "constraint", "indexes": "index",
         "sequences": "sequence", "views": "view", "functions": "function",
-        "triggers": "trigger", "policies": "policy"}
+        "triggers": "trigger", "policies": "policy",
+        "row_security": "row level security of table",
+        "grants": "privileges on"}
 RELKINDS = {"r": "table", "p": "partitioned table", "S": "sequence", "v": "view",
             "m": "materialized view"}
 
@@ -68,9 +71,10 @@ def describe_row(kind: str, row: tuple[Any, ...]) -> str:
         valid = "" if len(row) < 5 or row[4] else ", INVALID (a failed concurrent build)"
         return str(row[2]) + (f", comment {row[3]!r}" if row[3] else "") + valid
     if kind == "sequences":
-        _, _, type_name, start, increment, low, high, cache, cycle = row
+        _, _, type_name, start, increment, low, high, cache, cycle, *owner = row
+        owned = f" OWNED BY {owner[0]}" if owner and owner[0] else ""
         return (f"{type_name} START {start} INCREMENT {increment} MINVALUE {low} MAXVALUE"
-                f" {high} CACHE {cache}{' CYCLE' if cycle else ''}")
+                f" {high} CACHE {cache}{' CYCLE' if cycle else ''}{owned}")
     if kind in ("views", "functions"):
         return " ".join(str(row[2]).split())
     if kind == "triggers":
@@ -80,13 +84,31 @@ def describe_row(kind: str, row: tuple[Any, ...]) -> str:
         return (f"{permissive} FOR {command} TO {', '.join(roles)}"
                 + (f" USING ({using})" if using else "")
                 + (f" WITH CHECK ({check})" if check else ""))
+    if kind == "grants":
+        return f"{row[4]} granted"
+    if kind == "row_security":
+        return ("enabled" if row[2] else "disabled") + (", forced" if row[3] else "")
     if kind == "tables":
-        return RELKINDS.get(row[2], str(row[2])) + (f", comment {row[3]!r}" if row[3] else "")
+        partitioning = "".join(
+            f", {words} {row[index]}" for index, words in ((4, "partition by"),
+                                                           (5, "partition of"))
+            if len(row) > index and row[index])
+        return (RELKINDS.get(row[2], str(row[2])) + partitioning
+                + (f", comment {row[3]!r}" if row[3] else ""))
     if kind == "enums":
         return "(" + ", ".join(map(repr, row[2])) + ")"
     if kind == "extensions" and len(row) > 1:
         return f"installed in schema {row[1]}"
     return "installed"
+
+
+def _name(kind: str, key: tuple[Any, ...]) -> str:
+    """How a difference names its object: `public.documents.title`; for privileges, what
+    they are on and who holds them (`table public.documents to app`)."""
+    if kind == "grants":
+        what, schema, name, grantee = key
+        return f"{what} {schema}{f'.{name}' if name else ''} to {grantee}"
+    return ".".join(str(part) for part in key)
 
 
 def compare(expected: Snapshot, actual: Snapshot) -> list[Difference]:
@@ -98,7 +120,7 @@ def compare(expected: Snapshot, actual: Snapshot) -> list[Difference]:
         wanted = {row[:width]: row for row in expected.get(kind, [])}
         found = {row[:width]: row for row in actual.get(kind, [])}
         for key in sorted(wanted.keys() | found.keys(), key=_sort_key):
-            name = ".".join(str(part) for part in key)
+            name = _name(kind, key)
             if key not in found:
                 differences.append(Difference(kind, name, "missing",
                                               describe_row(kind, wanted[key]), None))

@@ -25,7 +25,7 @@ from .migration import StatementPlan
 if TYPE_CHECKING:
     from .migration import Migration
 
-ExternalKind = Literal["schema", "table", "enum", "type"]
+ExternalKind = Literal["schema", "table", "enum", "type", "role"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ class ExternalObjects:
         for external in declared:
             if external.kind == "schema":
                 schemas[external.schema] = None
-            else:
+            elif external.kind != "role":  # a role is the cluster's: no snapshot holds one
                 objects[(external.schema, external.name)] = None
         return cls(tuple(schemas), tuple(objects))
 

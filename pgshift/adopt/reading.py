@@ -7,6 +7,7 @@ constraints, NULLS NOT DISTINCT, NOT ENFORCED), an older server reads its defaul
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import psycopg
@@ -24,7 +25,7 @@ from .records import (
     Sequence,
     Table,
 )
-from .sql_blocks import unmodelled_objects
+from .sql_blocks import grants, policies, unmodelled_objects
 
 # An object an extension made belongs to the extension: `extension vector` makes it again.
 NOT_FROM_AN_EXTENSION = """NOT EXISTS (SELECT 1 FROM pg_depend x_dep WHERE x_dep.objid = {oid}
@@ -46,11 +47,39 @@ WHERE n.nspname = ANY(%(schemas)s) AND {NOT_FROM_AN_EXTENSION.format(oid="t.oid"
 GROUP BY 1, 2 ORDER BY 1, 2
 """
 
+# A partition's parent and bound, when it holds nothing of its own: no column, constraint,
+# index, trigger, policy or comment that its parent did not give it, no default of its own,
+# no storage parameter, no grant. Else NULL: it is written as it is today, left out.
+_PARTITION_OF = """CASE WHEN c.relispartition AND c.relkind = 'r'
+    AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.conislocal)
+    AND NOT EXISTS (SELECT 1 FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+                    WHERE x.indrelid = c.oid AND NOT ic.relispartition)
+    AND NOT EXISTS (SELECT 1 FROM pg_attribute a
+                    JOIN pg_inherits h ON h.inhrelid = c.oid
+                    LEFT JOIN pg_attribute pa ON pa.attrelid = h.inhparent
+                      AND pa.attname = a.attname
+                    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                    LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum
+                    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                      AND (a.attislocal OR col_description(c.oid, a.attnum) IS NOT NULL
+                           OR pg_get_expr(d.adbin, d.adrelid)
+                              IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid)))
+    AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal
+                    AND t.tgparentid = 0)
+    AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)
+    AND obj_description(c.oid, 'pg_class') IS NULL AND c.reloptions IS NULL
+    AND c.relacl IS NULL AND NOT c.relrowsecurity AND c.relpersistence = 'p'
+    THEN (SELECT ARRAY[pn.nspname::text, pc.relname::text, pg_get_expr(c.relpartbound, c.oid)]
+          FROM pg_inherits h JOIN pg_class pc ON pc.oid = h.inhparent
+          JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE h.inhrelid = c.oid) END"""
+
 _TABLES = f"""
 SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, c.relispartition,
        EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid), c.reloftype <> 0,
        coalesce(c.reloptions, '{{}}'), c.relrowsecurity, c.relforcerowsecurity,
-       obj_description(c.oid, 'pg_class')
+       obj_description(c.oid, 'pg_class'),
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+       {_PARTITION_OF}
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY(%(schemas)s)
   AND NOT (n.nspname = %(history_schema)s AND c.relname = %(history_table)s)
@@ -178,7 +207,22 @@ def read_database(connection: psycopg.Connection[Any], schemas: list[str],
     database.indexes = _indexes(connection, [*tables, *views], version)
     read_externals(connection, database, list(tables))
     database.raw, database.skipped = unmodelled_objects(connection, parameters)
+    database.policies = policies(connection, parameters)
+    database.grants = grants(connection, parameters)
     return database
+
+
+_PARTITION_KEY = re.compile(r"(RANGE|LIST|HASH) \(((?:[a-z_][a-z0-9_$]*|\"(?:[^\"]|\"\")+\")"
+                            r"(?:, (?:[a-z_][a-z0-9_$]*|\"(?:[^\"]|\"\")+\"))*)\)")
+
+
+def _partition_by(definition: str | None) -> str | None:
+    """`range (created_at)` for PostgreSQL's `RANGE (created_at)`; None for a key of
+    expressions, an operator class or a collation, which the language does not write."""
+    found = _PARTITION_KEY.fullmatch(definition or "")
+    if found is None:
+        return None
+    return f"{found.group(1).lower()} ({found.group(2)})"
 
 
 def _rows(connection: psycopg.Connection[Any], query: str,
@@ -190,13 +234,21 @@ def _tables(connection: psycopg.Connection[Any], parameters: dict[str, Any],
             version: int) -> dict[int, Table]:
     tables: dict[int, Table] = {}
     for (oid, schema, name, kind, persistence, partition, inherits, typed, options,
-         row_security, force_row_security, comment) in _rows(connection, _TABLES, parameters):
+         row_security, force_row_security, comment, partition_key,
+         partition_of) in _rows(connection, _TABLES, parameters):
         table = Table(schema, name, comment=comment, options=tuple(options),
                       row_security=row_security, force_row_security=force_row_security,
                       unlogged=persistence == "u")
         table.unmodelled = ("partitioned" if kind == "p" else "a partition" if partition
                             else "inherits from another table" if inherits
                             else "a typed table" if typed else None)
+        if kind == "p" and not partition:
+            table.partition_by = _partition_by(partition_key)
+            if table.partition_by is not None:
+                table.unmodelled = None
+        if partition_of is not None:
+            table.partition_of = (partition_of[0], partition_of[1])
+            table.partition_bound = partition_of[2]
         tables[oid] = table
     by_oid = {"tables": list(tables)}
     columns = _COLUMNS.format(not_null_name=_NOT_NULL_NAME if version >= 180000 else "NULL")

@@ -120,10 +120,48 @@ class Table:
     force_row_security: bool = False
     unlogged: bool = False
     unmodelled: str | None = None  # why the language cannot write it (partitioned, …)
+    # `partition by` as the language writes it (`range (created_at)`), for a partitioned
+    # table whose key is plain columns; for a partition that holds nothing of its own (its
+    # columns, constraints and indexes all its parent's): its parent and its bound's SQL
+    partition_by: str | None = None
+    partition_of: tuple[str, str] | None = None
+    partition_bound: str | None = None
 
     @property
     def key(self) -> Key:
         return (self.schema, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A row-level security policy: roles by name ("public" for PUBLIC), expressions as the
+    server deparses them (pg_get_expr), the command as pg_policy.polcmd spells it."""
+
+    schema: str
+    table: str
+    name: str
+    permissive: bool
+    command: str  # "*", "r", "a", "w", "d"
+    roles: tuple[str, ...]
+    using: str | None
+    check: str | None
+
+    @property
+    def table_key(self) -> Key:
+        return (self.schema, self.table)
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What one role (or "public") was granted on a table or a schema, but its owner's:
+    privileges in lower case as aclexplode names them, those held WITH GRANT OPTION apart."""
+
+    kind: str  # "table" or "schema"
+    schema: str
+    name: str  # the table's; the schema's for a schema
+    grantee: str
+    privileges: tuple[str, ...]
+    grantable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +177,9 @@ class RawObject:
     up: str
     down: str
     stage: str = "after tables"
+    # The same object as a statement of the language, where it has one (a view): written
+    # instead of the SQL unless the compiler refuses it.
+    language: str | None = None
 
 
 @dataclass(slots=True)
@@ -150,6 +191,8 @@ class Database:
     tables: list[Table] = field(default_factory=list)
     indexes: list[Index] = field(default_factory=list)
     raw: list[RawObject] = field(default_factory=list)
+    policies: list[Policy] = field(default_factory=list)
+    grants: list[Grant] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (object, why)
     # Outside the pulled schemas, used by them: written as `external` (adopt/externals.py)
     external_tables: list[Table] = field(default_factory=list)
@@ -158,4 +201,4 @@ class Database:
     @property
     def empty(self) -> bool:
         return not (self.extensions or self.enums or self.sequences or self.tables
-                    or self.raw or self.skipped)
+                    or self.raw or self.policies or self.skipped)

@@ -7,12 +7,16 @@ Down, for a person to check. Kinds that no deparse function covers are listed as
 
 from __future__ import annotations
 
+import re
 from graphlib import TopologicalSorter
 from typing import Any
 
 import psycopg
 
-from .records import RawObject
+from ..compiler.quoting import quote_ident
+from .language import qualified
+from .records import Grant, Policy, RawObject
+from .routines import function_statement, trigger_statement
 
 _NOT_FROM_AN_EXTENSION = """NOT EXISTS (SELECT 1 FROM pg_depend x_dep WHERE x_dep.objid = {oid}
     AND x_dep.classid = '{catalog}'::regclass AND x_dep.deptype = 'e')"""
@@ -63,8 +67,18 @@ SELECT format('%%I.%%I(%%s)', n.nspname, p.proname, pg_get_function_identity_arg
        EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_proc'::regclass
                AND d.refobjid = p.oid AND d.classid IN ('pg_attrdef'::regclass,
                'pg_constraint'::regclass, 'pg_class'::regclass, 'pg_type'::regclass)),
-       obj_description(p.oid, 'pg_proc')
+       obj_description(p.oid, 'pg_proc'),
+       p.prokind = 'f' AND p.proargmodes IS NULL AND p.pronargdefaults = 0
+         AND p.proconfig IS NULL AND NOT p.proleakproof AND p.proparallel = 'u'
+         AND p.procost = 100 AND p.prorows = CASE WHEN p.proretset THEN 1000 ELSE 0 END
+         AND p.prosqlbody IS NULL AND p.probin IS NULL AND l.lanname NOT IN ('c', 'internal'),
+       n.nspname, p.proname,
+       ARRAY(SELECT format_type(a.t, NULL) FROM unnest(p.proargtypes::oid[])
+             WITH ORDINALITY AS a(t, i) ORDER BY a.i),
+       p.proargnames, p.proretset, format_type(p.prorettype, NULL), l.lanname, p.provolatile,
+       p.proisstrict, p.prosecdef, p.prosrc, obj_description(p.oid, 'pg_proc')
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang
 WHERE p.prokind IN ('f', 'p') AND n.nspname = ANY(%(schemas)s)
   AND {_outside_extensions("p.oid", "pg_proc")}
 ORDER BY 1
@@ -91,8 +105,16 @@ _TRIGGERS = f"""
 SELECT format('%%I on %%I.%%I', t.tgname, n.nspname, c.relname), pg_get_triggerdef(t.oid),
        format('%%I ON %%I.%%I', t.tgname, n.nspname, c.relname),
        format('%%I.%%I', n.nspname, c.relname), format('%%I', t.tgname), t.tgenabled,
+       obj_description(t.oid, 'pg_trigger'),
+       t.tgconstraint = 0 AND t.tgoldtable IS NULL AND t.tgnewtable IS NULL
+         AND t.tgparentid = 0 AND c.relkind = 'r',
+       pg_get_triggerdef(t.oid), t.tgname, n.nspname, c.relname, t.tgtype::int,
+       ARRAY(SELECT a.attname::text FROM unnest(t.tgattr::int2[]) WITH ORDINALITY AS u(k, i)
+             JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = u.k ORDER BY u.i),
+       fn.nspname, fp.proname, t.tgargs, t.tgnargs, t.tgenabled,
        obj_description(t.oid, 'pg_trigger')
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_proc fp ON fp.oid = t.tgfoid JOIN pg_namespace fn ON fn.oid = fp.pronamespace
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT t.tgisinternal AND n.nspname = ANY(%(schemas)s)
   AND NOT (n.nspname = %(history_schema)s AND c.relname = %(history_table)s)
@@ -100,15 +122,15 @@ WHERE NOT t.tgisinternal AND n.nspname = ANY(%(schemas)s)
 ORDER BY 1
 """
 
+# Policies, written in the language (adopt/writing.py); as SQL where the compiler refuses one.
 _POLICIES = """
-SELECT format('%%I on %%I.%%I', p.polname, n.nspname, c.relname),
-       format('%%I ON %%I.%%I', p.polname, n.nspname, c.relname), p.polpermissive, p.polcmd,
-       ARRAY(SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r)) END
-             FROM unnest(p.polroles) AS r),
+SELECT n.nspname, c.relname, p.polname, p.polpermissive, p.polcmd,
+       ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END
+             FROM unnest(p.polroles) AS r ORDER BY r),
        pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
 FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = ANY(%(schemas)s) ORDER BY 1
+WHERE n.nspname = ANY(%(schemas)s) ORDER BY 1, 2, 3
 """
 
 # Kinds of object no deparse function covers: named, not written.
@@ -177,10 +199,11 @@ def unmodelled_objects(connection: psycopg.Connection[Any], parameters: dict[str
         raw.append(RawObject("composite type", name,
                              f"CREATE TYPE {name} AS ({', '.join(attributes)});",
                              f"DROP TYPE {name};", "types"))
-    raw += [_function(*row) for row in rows(_FUNCTIONS)]
+    raw += [_function(row[0], row[1], row[2], row[3], row[4],
+                      language=function_statement(*row[5:])) for row in rows(_FUNCTIONS)]
     raw += _views(rows(_VIEWS))
-    raw += [_trigger(*row) for row in rows(_TRIGGERS)]
-    raw += [_policy(*row) for row in rows(_POLICIES)]
+    raw += [_trigger(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                     language=trigger_statement(*row[7:])) for row in rows(_TRIGGERS)]
     skipped = [(f"{kind} {name}", "the language does not model it and pull does not write"
                 " it: add it to the migration by hand, as a sql block")
                for kind, name in rows(_SKIPPED)]
@@ -201,12 +224,15 @@ def _domain(name: str, base: str, collation: str, default: str | None, not_null:
 
 
 def _function(signature: str, kind: str, definition: str, used_by_tables: bool,
-              comment: str | None) -> RawObject:
+              comment: str | None, language: str | None = None) -> RawObject:
+    """A function or procedure; in the language (routines.py) unless a table uses it,
+    which it must exist before."""
     what = "PROCEDURE" if kind == "p" else "FUNCTION"
     return RawObject(what.lower(), signature,
                      definition.strip() + ";" + _comment(what, signature, comment),
                      f"DROP {what} {signature};",
-                     "before tables" if used_by_tables else "after tables")
+                     "before tables" if used_by_tables else "after tables",
+                     language=None if used_by_tables else language)
 
 
 def _views(rows: list[tuple[Any, ...]]) -> list[RawObject]:
@@ -224,24 +250,83 @@ def _views(rows: list[tuple[Any, ...]]) -> list[RawObject]:
         text = f"CREATE {kind} {name}{settings} AS\n{query.rstrip()}{data};"
         text += _comment(kind, name, comment)
         text += "".join(f"\nCOMMENT ON COLUMN {name}.{column};" for column in column_comments)
-        made.append(RawObject(kind.lower(), name, text, f"DROP {kind} {name};"))
+        said = None  # the language has no view options nor comments on views
+        if not options and comment is None and not column_comments and '"""' not in query:
+            said = (f"{kind.lower()} {qualified(view_key(name))} as \"\"\"\n{query.rstrip()}\n"
+                    f"\"\"\"{'' if populated or not materialized else ' with no data'}")
+        made.append(RawObject(kind.lower(), name, text, f"DROP {kind} {name};",
+                              language=said))
     return made
 
 
+_PART = re.compile(r'"((?:[^"]|"")*)"|([^".]+)')
+
+
+def view_key(written: str) -> tuple[str, str]:
+    """(schema, name) from format('%I.%I'), as a view's RawObject is named."""
+    parts = [quoted.replace('""', '"') if plain is None or plain == "" else plain
+             for quoted, plain in ((m.group(1), m.group(2)) for m in _PART.finditer(written))]
+    return parts[0], parts[1]
+
+
 def _trigger(name: str, definition: str, target: str, table: str, trigger: str,
-             enabled: str, comment: str | None) -> RawObject:
+             enabled: str, comment: str | None, language: str | None = None) -> RawObject:
     text = definition + ";"
     if enabled != "O":  # fired only as a replica, always, or never
         state = {"D": "DISABLE", "R": "ENABLE REPLICA", "A": "ENABLE ALWAYS"}[enabled]
         text += f"\nALTER TABLE {table} {state} TRIGGER {trigger};"
     return RawObject("trigger", name, text + _comment("TRIGGER", target, comment),
-                     f"DROP TRIGGER {target};")
+                     f"DROP TRIGGER {target};", language=language)
 
 
-def _policy(name: str, target: str, permissive: bool, command: str, roles: list[str],
-            using: str | None, check: str | None) -> RawObject:
-    text = (f"CREATE POLICY {target} AS {'PERMISSIVE' if permissive else 'RESTRICTIVE'}"
-            f" FOR {_COMMANDS[command]} TO {', '.join(roles)}")
-    text += f" USING ({using})" if using is not None else ""
-    text += f" WITH CHECK ({check})" if check is not None else ""
-    return RawObject("policy", name, text + ";", f"DROP POLICY {target};")
+def policies(connection: psycopg.Connection[Any], parameters: dict[str, Any]
+             ) -> list[Policy]:
+    """The row-level security policies of the pulled schemas' tables."""
+    return [Policy(schema, table, name, permissive, command, tuple(roles), using, check)
+            for schema, table, name, permissive, command, roles, using, check
+            in connection.execute(_POLICIES.encode(), parameters)]
+
+
+# Privileges granted on the pulled tables and schemas, but their owners' own.
+_GRANTS = """
+SELECT 'table', n.nspname, c.relname,
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END,
+       array_agg(lower(a.privilege_type) ORDER BY a.privilege_type),
+       array_agg(lower(a.privilege_type) ORDER BY a.privilege_type)
+           FILTER (WHERE a.is_grantable)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY(%(schemas)s) AND a.grantee <> c.relowner
+  AND NOT (n.nspname = %(history_schema)s AND c.relname = %(history_table)s)
+GROUP BY 1, 2, 3, 4
+UNION ALL
+SELECT 'schema', n.nspname, n.nspname,
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END,
+       array_agg(lower(a.privilege_type) ORDER BY a.privilege_type),
+       array_agg(lower(a.privilege_type) ORDER BY a.privilege_type)
+           FILTER (WHERE a.is_grantable)
+FROM pg_namespace n, aclexplode(n.nspacl) a
+WHERE n.nspname = ANY(%(schemas)s) AND a.grantee <> n.nspowner
+GROUP BY 1, 2, 3, 4
+ORDER BY 1 DESC, 2, 3, 4
+"""
+
+
+def grants(connection: psycopg.Connection[Any], parameters: dict[str, Any]) -> list[Grant]:
+    """What is granted on the pulled schemas and their tables (schemas first)."""
+    return [Grant(kind, schema, name, grantee, tuple(privileges), tuple(grantable or ()))
+            for kind, schema, name, grantee, privileges, grantable
+            in connection.execute(_GRANTS.encode(), parameters)]
+
+
+def policy_sql(policy: Policy) -> RawObject:
+    """A policy as CREATE POLICY, for one the compiler refuses in the language."""
+    target = (f"{quote_ident(policy.name)} ON"
+              f" {quote_ident(policy.schema)}.{quote_ident(policy.table)}")
+    roles = ", ".join("PUBLIC" if r == "public" else quote_ident(r) for r in policy.roles)
+    text = (f"CREATE POLICY {target} AS {'PERMISSIVE' if policy.permissive else 'RESTRICTIVE'}"
+            f" FOR {_COMMANDS[policy.command]} TO {roles}")
+    text += f" USING ({policy.using})" if policy.using is not None else ""
+    text += f" WITH CHECK ({policy.check})" if policy.check is not None else ""
+    return RawObject("policy", f"{policy.name} on {policy.schema}.{policy.table}", text + ";",
+                     f"DROP POLICY {target};")
+

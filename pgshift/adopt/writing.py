@@ -19,11 +19,23 @@ from ..compiler.history_table import DEFAULT_HISTORY_TABLE
 from ..compiler.model import EXTENSION_TYPES
 from ..compiler.naming import column_addition, make_object_name
 from ..compiler.quoting import quote_ident
+from ..compiler.security_render import PRIVILEGES
 from . import language
 from .externals import external_declarations
-from .language import Unwritable, name, qualified, string
-from .records import Column, Constraint, Database, Index, Key, RawObject, Sequence, Table
-from .sql_blocks import literal
+from .language import Unwritable, backticks, name, qualified, string
+from .records import (
+    Column,
+    Constraint,
+    Database,
+    Grant,
+    Index,
+    Key,
+    Policy,
+    RawObject,
+    Sequence,
+    Table,
+)
+from .sql_blocks import literal, policy_sql, view_key
 
 HEADER = """\
 -- The schema of an existing database, written by `pgshift pull`. What the language does not
@@ -190,6 +202,9 @@ def _render(database: Database, choices: _Choices,
         if owner not in choices.as_sql:
             lines.blank()
             lines.add(text, owner)
+    for role in _roles(database):
+        lines.blank()
+        lines.add(f"external role {name(role)}", f"role {role}")
     for extension in database.extensions:
         owner = f"extension {extension.name}"
         if owner not in choices.as_sql:  # in a schema the file does not make: SQL, next round
@@ -216,21 +231,46 @@ def _render(database: Database, choices: _Choices,
     for raw in _raw(database, "types"):
         _sql_or_skip(lines, raw, skipped)
     for sequence in database.sequences:
-        if _standalone(database, sequence):
-            lines.sql(_create_sequence(sequence))
+        if _standalone(database, sequence) and not _owned_in_language(database, sequence,
+                                                                      choices):
+            _sequence(lines, sequence, choices, owned=False)
     for raw in _raw(database, "before tables"):
         _sql_or_skip(lines, raw, skipped)
     later = _tables(lines, database, choices, skipped)
     for table, constraints in later:
         _added_later(lines, table, constraints, choices)
+    for table in database.tables:
+        if table.unmodelled and _partition_in_language(database, table):
+            assert table.partition_of is not None
+            assert table.partition_bound is not None
+            lines.blank()
+            lines.add(f"partition {qualified(table.key)} of {qualified(table.partition_of)}"
+                      f" {_bound_in_language(table.partition_bound)}",
+                      f"partition {_display(table.key)}")
     for index in database.indexes:
         if not index.on_view:
             _index(lines, database, index, choices, skipped)
     _comments(lines, database, choices)
-    for raw in [*renames, *_after_tables(database)]:
+    for sequence in database.sequences:
+        if _standalone(database, sequence) and _owned_in_language(database, sequence,
+                                                                  choices):
+            _sequence(lines, sequence, choices, owned=True)
+    for raw in [*renames, *_after_tables(database, choices)]:
         lines.sql(raw)
     for raw in _raw(database, "after tables"):
-        _sql_or_skip(lines, raw, skipped)
+        owner = f"{raw.kind} {raw.name}"
+        if raw.language is None:
+            _sql_or_skip(lines, raw, skipped)
+        elif owner not in choices.as_sql:  # a view: in the language, unless it was refused
+            lines.blank()
+            lines.add(raw.language, owner)
+        else:
+            try:
+                lines.sql(raw, owner)
+            except Unwritable as why:
+                skipped.append((owner, str(why)))
+    _security(lines, database, choices)
+    _grants(lines, database, choices)
     for index in database.indexes:  # on materialized views, made just above
         if index.on_view:
             _index(lines, database, index, choices, skipped)
@@ -244,6 +284,8 @@ def _tables(lines: _Lines, database: Database, choices: _Choices,
     later: list[tuple[Table, list[Constraint]]] = []
     written: set[Key] = {table.key for table in database.external_tables}
     for table in _in_reference_order(database):
+        if table.unmodelled and _partition_in_language(database, table):
+            continue
         if table.unmodelled:
             skipped.append((f"table {_display(table.key)}",
                             f"it is {table.unmodelled}, which the language does not model and"
@@ -312,7 +354,8 @@ def _table(lines: _Lines, database: Database, table: Table, choices: _Choices,
             choices.as_sql[owner_id] = str(why)
             continue
         lines.add(f"    {text}", owner_id)
-    lines.add("}", owner)
+    lines.add("}" + (f" partition by {table.partition_by}" if table.partition_by else ""),
+              owner)
     for column in table.columns:
         if _column_id(table, column) in choices.as_sql:
             lines.sql(_add_column(table, column), _column_id(table, column))
@@ -380,7 +423,8 @@ def _index(lines: _Lines, database: Database, index: Index, choices: _Choices,
         return
     if _unmodelled_table(database, (index.schema, index.table)):
         return
-    if not index.on_view and owner not in choices.as_sql:
+    if (not index.on_view or _view_in_language(database, choices, (index.schema, index.table))
+            ) and owner not in choices.as_sql:
         try:
             text = language.index(index)
         except Unwritable as why:
@@ -393,6 +437,13 @@ def _index(lines: _Lines, database: Database, index: Index, choices: _Choices,
     lines.sql(RawObject("index", owner, index.definition + ";",
                         f"DROP INDEX {_sql_name((index.schema, index.name))};",
                         ), owner)
+
+
+def _view_in_language(database: Database, choices: _Choices, key: Key) -> bool:
+    """Is the materialized view `key` written in the language (so an index on it may be)?"""
+    return any(raw.kind == "materialized view" and raw.language is not None
+               and f"{raw.kind} {raw.name}" not in choices.as_sql
+               and view_key(raw.name) == key for raw in database.raw)
 
 
 def _comments(lines: _Lines, database: Database, choices: _Choices) -> None:
@@ -436,11 +487,12 @@ def _comments(lines: _Lines, database: Database, choices: _Choices) -> None:
         lines.add(f"comment on {target} is {string(text)}", owner)
 
 
-def _after_tables(database: Database) -> Iterator[RawObject]:
-    """What the tables need once they exist: their sequences' settings and owners, their
-    storage parameters and their row security."""
+def _after_tables(database: Database, choices: _Choices) -> Iterator[RawObject]:
+    """What the tables need once they exist: their sequences' settings and owners and their
+    storage parameters (their row security is written in the language: _security)."""
     for sequence in database.sequences:
-        if sequence.owner is None:
+        if sequence.owner is None or (_standalone(database, sequence)
+                                      and _owned_in_language(database, sequence, choices)):
             continue
         key = _sql_name((sequence.schema, sequence.name))
         if _standalone(database, sequence):
@@ -468,14 +520,103 @@ def _after_tables(database: Database) -> Iterator[RawObject]:
             yield RawObject("storage parameters", target,
                             f"ALTER TABLE {target} SET ({', '.join(table.options)});",
                             f"ALTER TABLE {target} RESET ({keys});")
-        if table.row_security:
-            yield RawObject("row-level security", target,
-                            f"ALTER TABLE {target} ENABLE ROW LEVEL SECURITY;",
-                            f"ALTER TABLE {target} DISABLE ROW LEVEL SECURITY;")
-        if table.force_row_security:
-            yield RawObject("row-level security", target,
-                            f"ALTER TABLE {target} FORCE ROW LEVEL SECURITY;",
-                            f"ALTER TABLE {target} NO FORCE ROW LEVEL SECURITY;")
+
+
+def _roles(database: Database) -> list[str]:
+    """The roles the policies and grants name, but PUBLIC: declared `external role`, as
+    roles are the cluster's."""
+    named = {role for policy in database.policies for role in policy.roles}
+    named |= {grant.grantee for grant in database.grants}
+    return sorted(named - {"public"})
+
+
+_COMMANDS = {"*": "all", "r": "select", "a": "insert", "w": "update", "d": "delete"}
+
+
+def _security(lines: _Lines, database: Database, choices: _Choices) -> None:
+    """Each table's row-level security in the language, then its policies: after every
+    object their expressions may use (functions, views)."""
+    for table in _modelled(database):
+        actions = [action for action, on in (("enable", table.row_security),
+                                             ("force", table.force_row_security)) if on]
+        if actions:
+            lines.blank()
+            lines.add(f"alter table {qualified(table.key)} {{\n"
+                      + "".join(f"    {action} row level security\n" for action in actions)
+                      + "}", f"row-level security {_display(table.key)}")
+    modelled = {table.key for table in _modelled(database)}
+    for policy in database.policies:
+        owner = f"policy {policy.name} on {_display(policy.table_key)}"
+        if policy.table_key not in modelled or owner in choices.as_sql:
+            lines.sql(policy_sql(policy), owner)
+            continue
+        try:
+            text = _policy(policy)
+        except Unwritable as why:
+            choices.as_sql[owner] = str(why)
+            lines.sql(policy_sql(policy), owner)
+            continue
+        lines.blank()
+        lines.add(text, owner)
+
+
+# What PostgreSQL grants by itself (since 15), which the compiler's model starts from.
+_BUILT_IN_GRANTS = {("schema", "public", "public"): ("usage",)}
+
+
+def _grants(lines: _Lines, database: Database, choices: _Choices) -> None:
+    """`grant` (and, against PostgreSQL's own grants, `revoke`) in the language; as SQL what
+    it cannot say: a privilege it does not name, one held WITH GRANT OPTION, a grant on a
+    table it does not write."""
+    modelled = {table.key for table in _modelled(database)}
+    said = {(g.kind, g.name, g.grantee) for g in database.grants}
+    built_in = [Grant(kind, name, name, grantee, ())
+                for (kind, name, grantee) in _BUILT_IN_GRANTS
+                if name in database.schemas and (kind, name, grantee) not in said]
+    for grant in [*database.grants, *built_in]:
+        key = (grant.schema, grant.name)
+        target = qualified(key) if grant.kind == "table" else f"schema {name(grant.name)}"
+        sql_target = (f"TABLE {_sql_name(key)}" if grant.kind == "table"
+                      else f"SCHEMA {quote_ident(grant.name)}")
+        owner = f"grant on {grant.kind} {_display(key)} to {grant.grantee}"
+        known = PRIVILEGES[grant.kind]
+        default = _BUILT_IN_GRANTS.get((grant.kind, grant.name, grant.grantee), ())
+        plain = [p for p in known if p in grant.privileges and p not in grant.grantable]
+        said_in_sql = [p for p in grant.privileges if p not in plain]
+        if (grant.kind == "table" and key not in modelled) or owner in choices.as_sql:
+            said_in_sql, plain = list(grant.privileges), []
+        to = "PUBLIC" if grant.grantee == "public" else quote_ident(grant.grantee)
+        given = [p for p in plain if p not in default]
+        taken = [p for p in default if p not in grant.privileges]
+        role = name(grant.grantee)
+        if given:
+            lines.blank()
+            lines.add(f"grant {', '.join(given)} on {target} to {role}", owner)
+        if taken:
+            lines.blank()
+            lines.add(f"revoke {', '.join(taken)} on {target} from {role}", owner)
+        plain_sql = [p for p in said_in_sql if p not in grant.grantable]
+        for privileges, option in ((plain_sql, ""), (list(grant.grantable), " WITH GRANT OPTION")):
+            if privileges:
+                what = ", ".join(p.upper() for p in privileges)
+                lines.sql(RawObject("grant", f"{what} on {_display(key)} to {grant.grantee}",
+                                    f"GRANT {what} ON {sql_target} TO {to}{option};",
+                                    f"REVOKE {what} ON {sql_target} FROM {to};"), owner)
+
+
+def _policy(policy: Policy) -> str:
+    text = f"policy {name(policy.name)} on {qualified(policy.table_key)}"
+    if not policy.permissive:
+        text += " as restrictive"
+    if policy.command != "*":
+        text += f" for {_COMMANDS[policy.command]}"
+    if policy.roles != ("public",):
+        text += " to " + ", ".join(name(role) for role in policy.roles)
+    if policy.using is not None:
+        text += f"\n    using {backticks(policy.using)}"
+    if policy.check is not None:
+        text += f"\n    with check {backticks(policy.check)}"
+    return text
 
 
 # ---------------------------------------------------------------- decisions
@@ -635,6 +776,83 @@ def _add_constraint(table: Table, constraint: Constraint) -> RawObject:
     return RawObject("constraint", f"{_display(table.key)}.{constraint.name}",
                      f"ALTER TABLE {target} ADD CONSTRAINT {named} {constraint.definition};",
                      f"ALTER TABLE {target} DROP CONSTRAINT {named};")
+
+
+def _sequence(lines: _Lines, sequence: Sequence, choices: _Choices, owned: bool) -> None:
+    """A standalone sequence in the language, with every setting it has (and `owned by`
+    when `owned`); as SQL when the compiler refused it."""
+    owner = f"sequence {sequence.schema}.{sequence.name}"
+    lines.blank()
+    if owner in choices.as_sql:
+        lines.sql(_create_sequence(sequence), owner)
+        return
+    text = f"sequence {qualified((sequence.schema, sequence.name))}{_sequence_options(sequence)}"
+    if owned and sequence.owner is not None:
+        table, column = sequence.owner
+        text += f"\n    owned by {qualified((sequence.schema, table))}.{name(column)}"
+    lines.add(text, owner)
+
+
+def _partition_in_language(database: Database, table: Table) -> bool:
+    """A partition written `partition NAME of PARENT …`: one that holds nothing of its own,
+    of a partitioned table the file writes, with a bound the language reads."""
+    if table.partition_of is None or table.partition_bound is None:
+        return False
+    parent = next((t for t in database.tables if t.key == table.partition_of), None)
+    return (parent is not None and not parent.unmodelled and parent.partition_by is not None
+            and _bound_in_language(table.partition_bound) is not None)
+
+
+_BOUND_VALUE = r"(?:'(?:[^']|'')*'|-?\d+(?:\.\d+)?|true|false|NULL|MINVALUE|MAXVALUE)"
+_BOUND_VALUES = rf"\({_BOUND_VALUE}(?:, {_BOUND_VALUE})*\)"
+_BOUND = re.compile(rf"FOR VALUES (?:FROM {_BOUND_VALUES} TO {_BOUND_VALUES}|IN {_BOUND_VALUES}"
+                    r"|WITH \(modulus \d+, remainder \d+\))|DEFAULT")
+
+
+def _bound_in_language(bound: str) -> str | None:
+    """PostgreSQL's deparsed bound in the language's words (`for values from ('a') to
+    ('b')`), or None for a value it does not write (a cast, an expression)."""
+    if not _BOUND.fullmatch(bound):
+        return None
+    if bound == "DEFAULT":
+        return "default"
+    words = re.sub(r"^FOR VALUES (FROM|IN|WITH)", lambda m: f"for values {m.group(1).lower()}",
+                   bound)
+    return words.replace(") TO (", ") to (")
+
+
+def _sequence_options(sequence: Sequence) -> str:
+    """The options of `sequence NAME` that differ from what CREATE SEQUENCE takes without
+    them (the bounds and the start depend on the type and the direction)."""
+    maximum = _TYPE_MAXIMUM.get(sequence.type, _TYPE_MAXIMUM["bigint"])
+    ascending = sequence.increment > 0
+    low, high = (1, maximum) if ascending else (-maximum - 1, -1)
+    options = [
+        (f"as {sequence.type}", sequence.type != "bigint"),
+        (f"increment by {sequence.increment}", sequence.increment != 1),
+        (f"start with {sequence.start}",
+         sequence.start != (sequence.minimum if ascending else sequence.maximum)),
+        (f"minvalue {sequence.minimum}", sequence.minimum != low),
+        (f"maxvalue {sequence.maximum}", sequence.maximum != high),
+        (f"cache {sequence.cache}", sequence.cache != 1),
+        ("cycle", sequence.cycle),
+    ]
+    return "".join(f" {text}" for text, given in options if given)
+
+
+def _owned_in_language(database: Database, sequence: Sequence, choices: _Choices) -> bool:
+    """Whether a standalone sequence with an owner is written after the tables with its
+    `owned by`: not when a column default takes its values (the default needs it before
+    its table; the owner then follows as SQL), nor when the compiler refused it."""
+    if sequence.owner is None or f"sequence {sequence.schema}.{sequence.name}" in (
+            choices.as_sql):
+        return False
+    for table in database.tables:
+        for column in table.columns:
+            for found in _NEXTVAL.findall(column.default or ""):
+                if found.split(".")[-1].strip('"') == sequence.name:
+                    return False
+    return True
 
 
 def _create_sequence(sequence: Sequence) -> RawObject:

@@ -50,6 +50,41 @@ comment on table documents is 'fetched documents'
 """
 
 CASES: dict[str, str] = {
+    "functions and triggers": """
+function touch() returns trigger language plpgsql as \"\"\"begin return new; end\"\"\"
+trigger documents_touch before update on documents for each row execute function touch()
+trigger documents_clear after truncate on documents for each statement execute function touch()
+drop trigger documents_clear on documents
+function touch() returns trigger language plpgsql stable as \"\"\"begin return old; end\"\"\"
+""",
+    "drop a table with triggers": """
+function touch() returns trigger language plpgsql as \"\"\"begin return new; end\"\"\"
+trigger users_touch before update on users for each row execute function touch()
+alter table documents { drop constraint documents_user_id_fkey }
+drop table users
+""",
+    "row level security and policies": """
+alter table documents {
+    enable row level security
+    force row level security
+}
+policy documents_owner on documents for update to public, current_user
+    using `user_id = 1` with check `exists (select 1 from users u where u.id = user_id)`
+policy documents_all on documents as restrictive
+drop policy documents_all on documents
+alter table documents { no force row level security }
+""",
+    "grant and revoke": """
+grant select, insert on documents to public
+revoke insert on table documents from public
+grant create on schema public to public
+""",
+    "drop a table with row level security": """
+alter table users { enable row level security }
+policy users_self on users for select using `email = current_user`
+alter table documents { drop constraint documents_user_id_fkey }
+drop table users
+""",
     "create table with a foreign key": """
 table notes {
     id           bigint identity primary key
@@ -133,6 +168,39 @@ table rag.notes {
 drop table rag.notes
 drop schema rag
 """,
+    "partitions": """
+table events {
+    id         bigint identity
+    created_at timestamptz not null
+    primary key (id, created_at)
+} partition by range (created_at)
+partition events_2026 of events for values from ('2026-01-01') to ('2027-01-01')
+partition events_other of events default
+partition events_2027 of events for values from ('2027-01-01') to ('2028-01-01')
+drop table events_2026
+""",
+    "sequences": """
+sequence document_numbers as integer start with 100 cache 10 owned by documents.words
+sequence spare increment by -1
+alter table documents {
+    alter column words set default nextval('document_numbers')
+}
+drop sequence spare
+""",
+    "views": """
+view recent as \"\"\"select id, title from documents\"\"\"
+view recent as \"\"\"select id, title, slug from documents\"\"\"
+drop view recent
+""",
+    "materialized views": """
+materialized view stats as \"\"\"select id, words from documents\"\"\"
+unique index stats_id on stats (id)
+refresh materialized view stats concurrently
+refresh materialized view stats
+materialized view empty as \"\"\"select id from documents\"\"\" with no data
+refresh materialized view empty
+drop materialized view stats
+""",
     "types": """
 irreversible 'an enum value cannot be removed'
 alter enum document_status add value 'archived'
@@ -157,10 +225,11 @@ def _locks_held(connection: psycopg.Connection[Any]) -> dict[int, set[str]]:
 
 
 def _tables(connection: psycopg.Connection[Any]) -> dict[tuple[str, str], tuple[int, int]]:
-    """Each user table's (schema, name) → (oid, relfilenode)."""
+    """Each user table's (partitioned ones included: their relfilenode is 0), view's and
+    materialized view's (schema, name) → (oid, relfilenode)."""
     rows = connection.execute(
         "SELECT n.nspname, c.relname, c.oid::bigint, c.relfilenode FROM pg_class c"
-        " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r'"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm')"
         " AND n.nspname NOT IN ('pg_catalog', 'information_schema')").fetchall()
     return {(schema, name): (oid, node) for schema, name, oid, node in rows}
 

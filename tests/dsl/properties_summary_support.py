@@ -94,6 +94,8 @@ def action_summary(a: ast.AlterAction) -> Summary:
         return ("validate constraint", a.name.value)
     if isinstance(a, ast.DropConstraint):
         return ("drop constraint", a.name.value, a.cascade)
+    if isinstance(a, ast.RowSecurity):
+        return ("row security", a.change)
     kinds: dict[type, str] = {ast.DropDefault: "drop default", ast.SetNotNull: "set not null",
                               ast.DropNotNull: "drop not null"}
     return (kinds[type(a)], a.column.value)
@@ -149,7 +151,37 @@ def statement_summary(s: ast.Statement) -> Summary:
         inner = s.object
         if isinstance(inner, ast.ExternalType):
             return ("external", ("type", qn(inner.name)))
+        if isinstance(inner, ast.ExternalRole):
+            return ("external", ("role", inner.name.value))
         return ("external", statement_summary(inner))
+    if isinstance(s, ast.CreatePolicy):
+        return ("policy", s.name.value, qn(s.table), s.restrictive, s.command, names(s.roles),
+                s.using.sql if s.using else None, s.check.sql if s.check else None)
+    if isinstance(s, ast.DropPolicy):
+        return ("drop policy", s.name.value, qn(s.table))
+    if isinstance(s, ast.Grant):
+        return ("revoke" if s.revoke else "grant", names(s.privileges), s.target, qn(s.object),
+                names(s.roles))
+    if isinstance(s, ast.CreatePartitionedTable):
+        return ("partitioned", statement_summary(s.table), s.strategy, names(s.key))
+    if isinstance(s, ast.CreatePartition):
+        return ("partition", qn(s.name), qn(s.parent), s.bound.kind,
+                tuple(tuple(v.sql for v in group) for group in s.bound.values))
+    if isinstance(s, ast.CreateSequence):
+        owner = s.owned_by
+        return ("sequence", qn(s.name), tuple((o.kind, o.value) for o in s.options),
+                (qn(owner.table), owner.column.value) if owner is not None else None)
+    if isinstance(s, ast.CreateView):
+        return ("view", qn(s.name), s.query, s.materialized, s.with_data)
+    if isinstance(s, ast.DropView):
+        return ("drop view", qn(s.name), s.materialized)
+    if isinstance(s, ast.RefreshView):
+        return ("refresh", qn(s.name), s.concurrently)
+    if isinstance(s, ast.DropSequence):
+        return ("drop sequence", qn(s.name))
+    routine = routine_summary(s)
+    if routine is not None:
+        return routine
     assert isinstance(s, ast.Irreversible)
     return ("irreversible", s.reason)
 
@@ -159,3 +191,26 @@ def header_summary(h: ast.MigrationHeader | None) -> tuple[int | None, int | Non
         return None
     lock, statement = h.lock_timeout, h.statement_timeout
     return (lock.milliseconds if lock else None, statement.milliseconds if statement else None)
+
+
+def _routine_type(t: ast.TypeName) -> tuple[str, int]:
+    return (t.name, len(t.array_bounds))
+
+
+def routine_summary(s: ast.Statement) -> Summary | None:
+    """Functions and triggers, as properties_programs_support.routine writes them."""
+    if isinstance(s, ast.CreateFunction):
+        assert s.returns is not None
+        return ("function", qn(s.name),
+                tuple((a.name.value, *_routine_type(a.type)) for a in s.arguments),
+                _routine_type(s.returns), s.setof, s.language.value if s.language else None,
+                s.volatility, s.strict, s.security_definer, s.body)
+    if isinstance(s, ast.DropFunction):
+        return ("drop function", qn(s.name), tuple(_routine_type(t) for t in s.argument_types))
+    if isinstance(s, ast.CreateTrigger):
+        return ("trigger", s.name.value, s.timing,
+                tuple((e.kind, names(e.columns)) for e in s.events), qn(s.table), s.for_each,
+                s.when.sql if s.when else None, qn(s.function), s.arguments)
+    if isinstance(s, ast.DropTrigger):
+        return ("drop trigger", s.name.value, qn(s.table))
+    return None

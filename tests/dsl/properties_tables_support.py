@@ -338,7 +338,12 @@ BARE_NAMES = idents(frozenset({"column", "constraint", "unique", "primary", "che
 def alter_action(w: Writer) -> Summary:
     kind = w.pick([
         "add column", "drop column", "rename column", "type", "set default", "drop default",
-        "set not null", "drop not null", "add constraint", "drop constraint"])
+        "set not null", "drop not null", "add constraint", "drop constraint",
+        "row security"])
+    if kind == "row security":
+        change = w.pick(["enable", "disable", "force", "no force"])
+        w.multi(*change.split(), "row", "level", "security")
+        return (kind, change)
     if kind == "add column":
         bare = w.flag()  # SQL's `add x int`, without `column`
         w.kw(*(("add",) if bare else ("add", "column")))

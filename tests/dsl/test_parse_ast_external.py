@@ -54,7 +54,7 @@ def test_external_declarations_read_as_their_own_statements_do() -> None:
 
 
 @pytest.mark.parametrize("written", [
-    "external function auth.uid()", "external role anon", "external auth.users",
+    "external function auth.uid()", "external role auth.anon", "external auth.users",
     "external schema auth.inner",
 ])
 def test_only_a_schema_table_enum_or_type_can_be_external(written: str) -> None:

@@ -37,7 +37,7 @@ def test_ensure_table_is_idempotent(subject: Subject) -> None:
     assert [a.version for a in migrator.applied()] == ["0.0.1"]
     assert migrator.current_version() == VersionState("0.0.1", False)
     assert support.schema_of(subject.admin, subject.table)["tables"] == [
-        ("public", "kept", "r", None)], "nothing but the history table may be created"
+        ("public", "kept", "r", None, None, None)], "nothing but the history table may be created"
 
 
 def test_ensure_table_from_two_connections_at_once(subject: Subject) -> None:

@@ -44,3 +44,22 @@ def test_missing_and_unexpected_objects_are_named() -> None:
         ("indexes", "public.documents_title", "missing"),
     ]
     assert differences[0].as_json()["kind"] == "enum"
+
+
+def test_row_level_security_and_grants_are_compared() -> None:
+    expected: dict[str, list[Row]] = {
+        "row_security": [("public", "documents", True, False)],
+        "grants": [("table", "public", "documents", "app", "SELECT")]}
+    actual: dict[str, list[Row]] = {
+        "row_security": [("public", "documents", True, True)],
+        "grants": [("table", "public", "documents", "app", "INSERT, SELECT"),
+                   ("schema", "rag", "", "app", "USAGE")]}
+    described = [d.describe() for d in compare(expected, actual)]
+    assert described == [
+        "~ row level security of table public.documents differs: the database has enabled,"
+        " forced; the migrations give enabled",
+        "+ privileges on schema rag to app is in the database but not in the migrations"
+        " (USAGE granted)",
+        "~ privileges on table public.documents to app differs: the database has INSERT,"
+        " SELECT granted; the migrations give SELECT granted",
+    ]
