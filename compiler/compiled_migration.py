@@ -13,6 +13,7 @@ from ..dsl.filename import MigrationName
 from ..runner.externals import External
 from . import (  # noqa: F401  (they register the step builders)
     alter,
+    alter_constraints,
     externals,
     indexes,
     objects,

@@ -19,6 +19,7 @@ from __future__ import annotations
 from ..dsl import ast
 from ..dsl.source import Span
 from ..runner.externals import External, ExternalKind
+from .columns import mark_not_null
 from .context import Context, StepError
 from .model import (
     DEFAULT_SCHEMA,
@@ -33,7 +34,7 @@ from .quoting import quote_ident
 from .registry import step
 from .render import create_enum_sql, create_table_sql, table_ref
 from .security_render import ROLE_KEYWORDS
-from .tables import add_constraints, mark_not_null, table_constraint
+from .tables import add_constraints, table_constraint
 
 # What an external table declares: its columns' types and what makes a key of them.
 _DECLARED = (ast.NotNull, ast.Nullable, ast.PrimaryKey, ast.Unique, ast.Collate)

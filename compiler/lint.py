@@ -5,9 +5,10 @@ work they do, compiler/statement.py) and the schema model. Rules about locks and
 fire only on tables an earlier migration created ("existing"): a table this migration
 creates has no rows and no application using it yet, which no linter of SQL text can
 know. Rules about the schema's design (key types, timestamps, sql blocks) fire wherever
-the thing is written. Findings are warnings here; the project's `[tool.pgshift.lint]`
-makes one an error or turns it off (pgshift/commands/lint_levels.py), and a
-`-- pgshift: allow CODE` comment silences one statement (suppressions.py).
+the thing is written; those on a column's type and key are in lint_design.py. Findings
+are warnings here; the project's `[tool.pgshift.lint]` makes one an error or turns it off
+(pgshift/commands/lint_levels.py), and a `-- pgshift: allow CODE` comment silences one
+statement (suppressions.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..dsl.source import Span
 from ..runner.locks import ACCESS_EXCLUSIVE, SHARE_ROW_EXCLUSIVE, what_it_blocks
 from .context import Context, Step
 from .lint_codes import register
+from .lint_design import column_design
 from .model import Key, TableModel
 from .pgvector import VECTOR_METHODS
 from .quoting import quote_ident
@@ -259,7 +261,7 @@ def _add_column(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, S
                " then `set not null`", node.column.span)
     primary = any(isinstance(c, ast.PrimaryKey) for c in node.column.constraints)
     yield from _constraint_findings(change, change.statements[1:], node.column.span, primary)
-    yield from _column_design(ctx, table, node.column)
+    yield from column_design(table, node.column)
 
 
 def _constraint_findings(change: Change, statements: list[Statement], span: Span,
@@ -353,7 +355,7 @@ def _create_table(ctx: Context, change: Change) -> Iterator[tuple[str, str, str,
     if table is None:
         return
     for column in node.columns:
-        yield from _column_design(ctx, table, column)
+        yield from column_design(table, column)
 
 
 @_rule(ast.RawSql)
@@ -365,49 +367,6 @@ def _raw_sql(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span
            " and whether their `down` undoes them are yours to check",
            "write the change in the language where it can say it; otherwise read the block"
            " with `pgshift sql VERSION` and rehearse it on a copy of production", node.span)
-
-
-# ---------------------------------------------------------------- the schema's design
-
-_SMALL_KEYS = {"smallint": "smallint", "integer": "integer", "serial": "serial",
-               "smallserial": "smallserial"}
-
-
-def _column_design(ctx: Context, table: TableModel | None,
-                   written: ast.Column) -> Iterator[tuple[str, str, str, Span]]:
-    if table is None or written.name.value not in table.columns:
-        return
-    column = table.columns[written.name.value]
-    primary = table.primary_key
-    keyed = (primary is not None and column.name in primary.columns) or (
-        column.identity is not None)
-    kind = column.type.name
-    if keyed and kind in _SMALL_KEYS and not column.type.array_bounds:
-        limit = "32,767" if kind.startswith("small") else "2,147,483,647"
-        yield ("int-key",
-               f"key column '{table.name}.{column.name}' is {kind}: it runs out after"
-               f" {limit} rows, and widening it later rewrites the table and every table that"
-               " references it",
-               "use `bigint identity`" if kind.endswith("serial") else "use bigint",
-               written.type.span)
-    if kind == "timestamp without time zone":
-        yield ("timestamp-without-time-zone",
-               f"'{table.name}.{column.name}' is a timestamp without time zone: it stores the"
-               " wall-clock time with no offset, so two servers or sessions in different"
-               " zones read different instants",
-               "use `timestamptz` (timestamp with time zone): it stores an instant",
-               written.type.span)
-    if kind == "character":
-        yield ("char-column",
-               f"'{table.name}.{column.name}' is char(n): values are blank-padded to the"
-               " length and compared without the padding, which surprises every client",
-               "use text, or varchar(n) if a limit is wanted", written.type.span)
-    if kind in ("serial", "bigserial", "smallserial") and not (keyed and kind in _SMALL_KEYS):
-        yield ("serial-column",
-               f"'{table.name}.{column.name}' is {kind}: its sequence is a separate object"
-               " with its own permissions, and inserts may bypass it",
-               f"use `{'bigint' if kind != 'smallserial' else 'smallint'} identity`",
-               written.type.span)
 
 
 __all__ = ["RULES", "Rule", "lint_statement"]

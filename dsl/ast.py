@@ -4,8 +4,12 @@ Nodes are named after the grammar rules that build them (`create_index` → Crea
 Names are stored as PostgreSQL will see them: unquoted identifiers folded to lower case,
 quoted ones exactly as written.
 
-Statements and the file are here; the parts they are made of (names, types, values,
-constraints, columns) are in ast_columns and re-exported. Nodes are frozen for the type
+The `Statement` union, the statements no other module holds (`sql`, `irreversible`,
+`external`) and the file are here. The other statements are in ast_objects (schemas,
+extensions, enums, comments), ast_tables (tables, alter-table actions, indexes),
+ast_routines, ast_views, ast_security, ast_sequences and ast_partitions; the parts they are
+made of (names, types, values, constraints, columns) in ast_columns. All are re-exported
+here, so `ast.CreateTable` works wherever the node lives. Nodes are frozen for the type
 checker only (see ast_frozen).
 """
 
@@ -13,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import field
 from typing import TYPE_CHECKING
-from typing import Literal as Kind
 
 if TYPE_CHECKING:
     from dataclasses import dataclass
@@ -48,6 +51,18 @@ from .ast_columns import (
     Unique,
     UniqueConstraint,
 )
+from .ast_objects import (
+    AddEnumValue,
+    Comment,
+    CreateEnum,
+    CreateExtension,
+    CreateSchema,
+    DropEnum,
+    DropExtension,
+    DropSchema,
+    EnumLabel,
+    RenameEnumValue,
+)
 from .ast_partitions import (
     BoundValue,
     CreatePartition,
@@ -74,260 +89,34 @@ from .ast_security import (
     RowSecurityChange,
 )
 from .ast_sequences import CreateSequence, DropSequence, SequenceOption, SequenceOwner
+from .ast_tables import (
+    AddColumn,
+    AddConstraint,
+    AddConstraintUsingIndex,
+    AlterAction,
+    AlterColumnType,
+    AlterTable,
+    CreateIndex,
+    CreateTable,
+    DropColumn,
+    DropConstraint,
+    DropDefault,
+    DropIndex,
+    DropNotNull,
+    DropTable,
+    IndexElement,
+    IndexParameter,
+    RenameColumn,
+    RenameIndex,
+    RenameTable,
+    SetDefault,
+    SetNotNull,
+    ValidateConstraint,
+)
 from .ast_views import CreateView, DropView, RefreshView
 from .source import Span
 
 # ---------------------------------------------------------------- statements
-
-
-@dataclass(frozen=True, slots=True)
-class CreateSchema:
-    name: Name
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class DropSchema:
-    name: Name
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class CreateExtension:
-    """`extension X [with schema S]`: S holds its objects (pgvector's types, operator
-    classes); without it, `public`."""
-
-    name: Name
-    span: Span
-    schema: Name | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DropExtension:
-    name: Name
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class EnumLabel:
-    value: str
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class CreateEnum:
-    name: QualifiedName
-    labels: tuple[EnumLabel, ...]
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class AddEnumValue:
-    """`alter enum E add value 'v' [before|after 'w']`."""
-
-    enum: QualifiedName
-    label: EnumLabel
-    position: Kind["before", "after"] | None
-    neighbor: EnumLabel | None
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class RenameEnumValue:
-    enum: QualifiedName
-    old: EnumLabel
-    new: EnumLabel
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class DropEnum:
-    name: QualifiedName
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class CreateTable:
-    name: QualifiedName
-    columns: tuple[Column, ...]
-    constraints: tuple[TableConstraint, ...]
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class AddColumn:
-    column: Column
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class DropColumn:
-    column: Name
-    cascade: bool
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class RenameColumn:
-    old: Name
-    new: Name
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class AlterColumnType:
-    column: Name
-    type: TypeName
-    using: RawExpression | None
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class SetDefault:
-    column: Name
-    value: Expression
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class DropDefault:
-    column: Name
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class SetNotNull:
-    column: Name
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class DropNotNull:
-    column: Name
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class AddConstraint:
-    """`add check …`, `add foreign key …`, …; `not valid` skips checking existing rows."""
-
-    constraint: TableConstraint
-    span: Span
-    not_valid: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class AddConstraintUsingIndex:
-    """`add constraint NAME unique using index INDEX`: a key adopts an index built before."""
-
-    name: Name | None
-    kind: Kind["unique", "primary key"]
-    index: Name
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class ValidateConstraint:
-    """`validate constraint NAME`: check the existing rows of one added `not valid`."""
-
-    name: Name
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class DropConstraint:
-    name: Name
-    cascade: bool
-    span: Span
-
-
-AlterAction = (
-    AddColumn | DropColumn | RenameColumn | AlterColumnType | SetDefault | DropDefault
-    | SetNotNull | DropNotNull | AddConstraint | AddConstraintUsingIndex | ValidateConstraint
-    | DropConstraint | RowSecurity
-)
-
-
-@dataclass(frozen=True, slots=True)
-class AlterTable:
-    table: QualifiedName
-    actions: tuple[AlterAction, ...]
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class RenameTable:
-    table: QualifiedName
-    new_name: Name
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class DropTable:
-    table: QualifiedName
-    cascade: bool
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class IndexElement:
-    """A column or a backticked expression, with optional operator class and ordering."""
-
-    column: Name | None
-    expression: RawExpression | None
-    opclass: QualifiedName | None
-    descending: bool | None
-    nulls_first: bool | None
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class IndexParameter:
-    """One storage parameter from `with (…)`, such as `m = 16`."""
-
-    name: Name
-    value: Literal
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class CreateIndex:
-    name: Name
-    table: QualifiedName
-    unique: bool
-    concurrently: bool
-    method: Name | None
-    elements: tuple[IndexElement, ...]
-    include: tuple[Name, ...]
-    parameters: tuple[IndexParameter, ...]
-    where: RawExpression | None
-    span: Span
-    build: tuple[IndexParameter, ...] = ()  # `build (memory = '2GB', workers = 4)`
-
-
-@dataclass(frozen=True, slots=True)
-class RenameIndex:
-    index: QualifiedName
-    new_name: Name
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class DropIndex:
-    index: QualifiedName
-    concurrently: bool
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Comment:
-    """`comment on table|column|index X is 'text'` (`is null` removes it)."""
-
-    target: Kind["table", "column", "index"]
-    object: QualifiedName
-    column: Name | None
-    text: str | None
-    span: Span
 
 
 @dataclass(frozen=True, slots=True)

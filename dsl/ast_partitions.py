@@ -15,7 +15,7 @@ from .ast_columns import Name, QualifiedName
 from .source import Span
 
 if TYPE_CHECKING:
-    from .ast import CreateTable
+    from .ast_tables import CreateTable
 
 PartitionStrategy = Kind["range", "list", "hash"]
 

@@ -12,11 +12,12 @@ It lives in dsl/ because dsl/ is the bottom layer: the diagnostics are made here
 stage that reports one imports dsl (the runner imports neither dsl nor compiler, and needs
 no code). The entries themselves, the compiler's included, are documentation data, kept in
 diagnostic_codes_front.py (syntax, files), diagnostic_codes_names.py (names and types, and
-`unknown-rule`, about allow comments) and diagnostic_codes_schema.py (schema checks). The
-safety lint's codes are the exception: they are defined with their rules
-(compiler/lint.py RULES, where the project's lint levels and allow comments look them up),
-and compiler/lint.py registers them here when it is imported, which it is before any lint
-finding exists (a lookup in a process that never imported it sees no lint code);
+`unknown-rule`, about allow comments), diagnostic_codes_tables.py and
+diagnostic_codes_objects.py (schema checks: of views, tables, columns and constraints; of
+the other objects). The safety lint's codes are the exception: they are defined with their
+rules (compiler/lint.py RULES, where the project's lint levels and allow comments look them
+up), and compiler/lint.py registers them here when it is imported, which it is before any
+lint finding exists (a lookup in a process that never imported it sees no lint code);
 `register_rules` refuses a rule whose code is already a compiler code, since a lint level
 or an allow comment must never reach an error of the compiler.
 """
@@ -71,11 +72,16 @@ _RULES: dict[str, Code] = {}  # the safety lint's, registered by compiler/lint.p
 def _codes() -> dict[str, Code]:
     """The registered codes but the lint's (loaded on first use: the data modules import
     Code from here)."""
-    from . import diagnostic_codes_front, diagnostic_codes_names, diagnostic_codes_schema
+    from . import (
+        diagnostic_codes_front,
+        diagnostic_codes_names,
+        diagnostic_codes_objects,
+        diagnostic_codes_tables,
+    )
 
     codes: dict[str, Code] = {}
     for entry in (*diagnostic_codes_front.CODES, *diagnostic_codes_names.CODES,
-                  *diagnostic_codes_schema.CODES):
+                  *diagnostic_codes_tables.CODES, *diagnostic_codes_objects.CODES):
         assert entry.code not in codes, f"diagnostic code {entry.code!r} is registered twice"
         assert entry.kind != "lint", f"{entry.code!r}: lint rules are registered by the lint"
         codes[entry.code] = entry

@@ -133,15 +133,20 @@ def call_sites() -> list[Site]:
     return sites
 
 
+LINT_MODULES = ("lint.py", "lint_design.py")  # in compiler/: where the rules' checks are
+
+
 def lint_yields() -> list[tuple[int, str]]:
-    """The codes compiler/lint.py's checks yield with each finding: (line, code)."""
-    tree = ast.parse((REPO_ROOT / "compiler" / "lint.py").read_text(encoding="utf-8"))
+    """The codes the lint's checks (compiler/lint.py, lint_design.py) yield with each
+    finding: (line, code)."""
     found = []
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Yield) and isinstance(node.value, ast.Tuple)
-                and isinstance(first := node.value.elts[0], ast.Constant)
-                and isinstance(first.value, str)):
-            found.append((node.lineno, first.value))
+    for name in LINT_MODULES:
+        tree = ast.parse((REPO_ROOT / "compiler" / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Yield) and isinstance(node.value, ast.Tuple)
+                    and isinstance(first := node.value.elts[0], ast.Constant)
+                    and isinstance(first.value, str)):
+                found.append((node.lineno, first.value))
     return found
 
 
