@@ -84,31 +84,48 @@ def test_the_quoted_terminals_match_what_their_backtracking_forms_matched(text: 
             assert (old and old.group()) == (new and new.group()), (name, text, offset)
 
 
-def _greedy_group_repeats(items: Any) -> list[str]:
-    """The greedy or lazy repeats of more than one character class in a parsed pattern: the
-    ones that keep a state per iteration to backtrack into."""
+_QUANTIFIER = re.compile(r"[*+?]|\{\d*,?\d*\}")
+
+
+def group_repeats_that_backtrack(pattern: str) -> list[str]:
+    """The repeats of a group in a pattern's text that are not possessive (`)*`, `)+`,
+    `){2,}` without a `+` after them): each keeps a state per iteration to backtrack into.
+    A repeat of one character class keeps none, so it may stay greedy. Read from the
+    pattern's text, escapes and character classes skipped."""
     found = []
-    for op, argument in items:
-        kind = str(op)
-        if kind in ("MAX_REPEAT", "MIN_REPEAT"):
-            body = list(argument[2])
-            if not (len(body) == 1 and str(body[0][0]) in ("IN", "LITERAL", "NOT_LITERAL")):
-                found.append(kind)
-            found += _greedy_group_repeats(body)
-        elif kind in ("SUBPATTERN", "ASSERT", "ASSERT_NOT", "POSSESSIVE_REPEAT",
-                      "ATOMIC_GROUP"):
-            found += _greedy_group_repeats(list(argument[-1]))
-        elif kind == "BRANCH":
-            for branch in argument[1]:
-                found += _greedy_group_repeats(list(branch))
+    index, in_class, before = 0, False, ""
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index, before = index + 2, "escape"
+            continue
+        if in_class:
+            in_class = char != "]"
+            index += 1
+            continue
+        quantifier = _QUANTIFIER.match(pattern, index) if before != "(" else None
+        if quantifier is not None:
+            end = quantifier.end()
+            if before == ")" and pattern[end:end + 1] != "+":
+                found.append(pattern[max(0, index - 12):end + 1])
+            index, before = end + (pattern[end:end + 1] == "+"), "quantifier"
+            continue
+        in_class = char == "["
+        index, before = index + 1, char
     return found
+
+
+def test_the_backtracking_check_bites() -> None:
+    for before in BACKTRACKING.values():
+        if "(" in before:
+            assert group_repeats_that_backtrack(before), before
+    assert group_repeats_that_backtrack("(?:ab)++[)*]*(?=x)?+") == []
 
 
 @pytest.mark.parametrize("name", [*BACKTRACKING, "LINE_COMMENT", "TABLE_CHECK"])
 def test_quoted_text_and_comments_are_read_without_backtracking(name: str) -> None:
     """An unclosed quote fails in one pass over the text, keeping no state per character."""
-    parser: Any = __import__("re._parser", fromlist=["parse"])
-    assert _greedy_group_repeats(list(parser.parse(terminal(name).pattern))) == []
+    assert group_repeats_that_backtrack(terminal(name).pattern) == []
 
 
 @pytest.mark.parametrize(("text", "line", "column"), [
