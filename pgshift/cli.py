@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -31,7 +32,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return READER_GONE if reader_gone[0] and code == ExitCode.OK else code
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a deploy stopping the job, `kill`), raised in the main thread as Ctrl-C's
+    KeyboardInterrupt is: psycopg then cancels the statement running on the server before
+    the process ends, instead of leaving it to run (and hold its locks) without a client."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def _main(argv: Sequence[str] | None) -> int:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -58,8 +71,13 @@ def _main(argv: Sequence[str] | None) -> int:
         where = f" ({failed.filename})" if failed.filename else ""
         print_error(f"{failed.strerror or failed}{where}", ExitCode.CONFIG, log_format)
         return int(ExitCode.CONFIG)
+    except Terminated:
+        print("pgshift: terminated (SIGTERM); a statement running on the server was cancelled",
+              file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
-        print("pgshift: interrupted", file=sys.stderr)
+        print("pgshift: interrupted; a statement running on the server was cancelled",
+              file=sys.stderr)
         return 130
     except Exception as bug:  # a bug: say so plainly, traceback only on request
         if args.verbose:
