@@ -15,6 +15,7 @@ from .columns import INTEGER_TYPES, build_column, check_enum_value, mark_not_nul
 from .context import Context, Step, StepError
 from .model import ColumnModel, IndexElementModel, IndexModel, TableModel
 from .naming import make_object_name
+from .partition_alter import alter_partition
 from .partitions import check_partition_key, follow_key_rename, refuse_key_column
 from .pgvector import VECTOR_METHODS
 from .quoting import quote_ident
@@ -22,7 +23,7 @@ from .recreate import recreate_constraint, recreate_index, recreate_sequences
 from .registry import step
 from .render import column_sql, comment_sql, table_ref, type_sql
 from .routines import rename_trigger_column, trigger_using_column
-from .security_render import policy_using_column, rename_policy_column
+from .security_render import policy_using_column, rename_policy_column, restore_grants_sql
 from .sequences import check_owned_sequences, follow_column_rename
 from .sqltext import mentions, rename_in
 from .statement import Statement, Work, comment_on, exclusive, foreign_key_targets
@@ -44,6 +45,8 @@ def action(node: type) -> Callable[[ActionBuilder], ActionBuilder]:
 
 @step(ast.AlterTable)
 def alter_table(ctx: Context, s: ast.AlterTable) -> list[Step]:
+    if ctx.key(s.table) in ctx.model.partitions:
+        return alter_partition(ctx, s, ACTIONS)
     table = ctx.table(s.table, "alter")
     steps: list[Step] = []
     for change in s.actions:
@@ -136,9 +139,12 @@ def drop_column(ctx: Context, table: TableModel, a: ast.AlterAction) -> Step:
                         if name in c.columns or mentions(c.expression, name)]
     lost_indexes = [i for i in ctx.model.indexes_of(table.key) if _index_uses(i, name)]
     before, after = recreate_sequences(table, [column])
+    regrant = [] if column.sequence is None else restore_grants_sql(  # DROP takes them along
+        f"SEQUENCE {table_ref(table.schema, column.sequence)}",
+        table.sequence_grants.pop(column.sequence, {}))
     down = [*before, _alter(table, f"ADD COLUMN {column_sql(column, table)}",
                             "rewrite" if why_add_column_rewrites(column) else "catalog"),
-            *after]
+            *after, *map(Statement, regrant)]
     down += [_alter(table, f"ADD COLUMN {column_sql(c, table)}", "rewrite")
              for c in generated]
     down += [recreate_constraint(table, c) for c in lost_constraints]

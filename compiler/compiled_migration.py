@@ -15,18 +15,22 @@ from . import (  # noqa: F401  (they register the step builders)
     alter,
     alter_constraints,
     externals,
+    function_comments,
     indexes,
     objects,
+    partition_attach,
     partitions,
+    procedures,
     routines,
     security,
     sequences,
     tables,
+    view_options,
     views,
 )
 from .context import Context, Step, StepError
 from .history_table import holds_history_table, refuse_history_table
-from .lint import lint_statement
+from .lint import lint_migration_end, lint_statement
 from .model import Key, SchemaModel
 from .registry import builder_for
 from .sql_checks import check_sql_text
@@ -135,6 +139,7 @@ def compile_migration(model: SchemaModel, parsed: ast.MigrationFile, name: Migra
                                     for e in ctx.externals[declared:]]
         up_so_far += sum(len(step.up) for step in made)
     _check_new_enum_values_unused(ctx, parsed)
+    lint_migration_end(ctx)
     transactional = not any(s.concurrently for step in steps for s in step.up)
     down: list[Statement] | None = []
     for step in reversed(steps):

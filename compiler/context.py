@@ -80,6 +80,9 @@ class Context:
     # and the foreign keys waiting for one of them (ForwardKey).
     tables_to_come: dict[Key, int] = field(default_factory=dict)
     forward_keys: list[ForwardKey] = field(default_factory=list)
+    # Existing tables this migration enabled row-level security on, with where: the lint
+    # looks at their policies once the whole migration is folded (lint_security.py).
+    row_security_enabled: list[tuple[TableModel, Span]] = field(default_factory=list)
 
     # ------------------------------------------------------------ reporting
 

@@ -4,7 +4,8 @@
 Each goes into the model marked external, so the checks see it (a foreign key to
 `auth.users` is checked against its declared key and column types), and compiles to no SQL
 at all: Up and Down never touch it. What a statement would do to one is refused where it
-is written (`external-object`, in Context.table, enum, index and the schema steps), and
+is written (`external-object`, in Context.table, enum, index, the schema steps and
+routines.py's function steps), and
 nothing is made in an external schema. A declaration also records, for the runner, the
 stand-in a scratch database makes for it (runner/externals.py), as plain SQL that does
 nothing where the object exists.
@@ -21,6 +22,7 @@ from ..dsl.source import Span
 from ..runner.externals import External, ExternalKind
 from .columns import mark_not_null
 from .context import Context, StepError
+from .function_signature import dollar_quoted
 from .model import (
     DEFAULT_SCHEMA,
     SERIAL_TYPES,
@@ -30,9 +32,10 @@ from .model import (
     EnumModel,
     TableModel,
 )
+from .model_routines import ArgumentModel, FunctionModel
 from .quoting import quote_ident
 from .registry import step
-from .render import create_enum_sql, create_table_sql, table_ref
+from .render import create_enum_sql, create_table_sql, table_ref, type_sql
 from .security_render import ROLE_KEYWORDS
 from .tables import add_constraints, table_constraint
 
@@ -51,6 +54,8 @@ def external(ctx: Context, s: ast.External) -> None:
         _enum(ctx, declared)
     elif isinstance(declared, ast.ExternalRole):
         _role(ctx, declared)
+    elif isinstance(declared, ast.ExternalFunction):
+        _function(ctx, declared)
     else:
         _type(ctx, declared)
 
@@ -174,13 +179,36 @@ def _type(ctx: Context, s: ast.ExternalType) -> None:
     _record(ctx, "type", *key, _unless_exists(f"CREATE DOMAIN {table_ref(*key)} AS text"))
 
 
-def _unless_exists(create: str) -> str:
-    """CREATE TYPE or DOMAIN, doing nothing when a type of the name exists (PostgreSQL has
-    no IF NOT EXISTS for them)."""
+def _unless_exists(create: str, condition: str = "duplicate_object") -> str:
+    """CREATE TYPE, DOMAIN, ROLE or FUNCTION, doing nothing when one of the name exists
+    (PostgreSQL has no IF NOT EXISTS for them; a function's error is its own,
+    duplicate_function)."""
     tag = "$pgshift$"
     while tag in create:
         tag = tag[:-1] + "_$"
-    return (f"DO {tag} BEGIN {create}; EXCEPTION WHEN duplicate_object THEN NULL; END {tag}")
+    return f"DO {tag} BEGIN {create}; EXCEPTION WHEN {condition} THEN NULL; END {tag}"
+
+
+def _function(ctx: Context, s: ast.ExternalFunction) -> None:
+    """A function a trigger may execute. Its stand-in has the declared signature and
+    returns nothing (NULL, no row), in PL/pgSQL, which may return any type, `trigger`
+    included."""
+    ctx.check_identifier(s.name.name, s.name.span, "function name")
+    types = tuple(type_sql(ctx.column_type(t)) for t in s.argument_types)
+    returned = type_sql(ctx.column_type(s.returns))
+    function = FunctionModel(_schema_of(ctx, s.name), s.name.name,
+                             tuple(ArgumentModel("", t) for t in types),
+                             f"SETOF {returned}" if s.setof else returned, "plpgsql", "",
+                             external=True)
+    if function.key in ctx.model.functions:
+        raise ctx.error("duplicate-name", f"function '{s.name}({', '.join(types)})' already"
+                        " exists", s.name.span)
+    ctx.model.functions[function.key] = function
+    body = "BEGIN RETURN; END" if s.setof or returned == "void" else "BEGIN RETURN NULL; END"
+    create = (f"CREATE FUNCTION {table_ref(function.schema, function.name)}({', '.join(types)})"
+              f" RETURNS {function.returns} LANGUAGE plpgsql AS {dollar_quoted(body)}")
+    _record(ctx, "function", function.schema, function.name,
+            _unless_exists(create, "duplicate_function"))
 
 
 def _role(ctx: Context, s: ast.ExternalRole) -> None:

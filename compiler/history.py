@@ -48,7 +48,7 @@ from .suppressions import apply_allow_comments
 # of keys starts from the history table's name; 11: `external` declarations (the AST's
 # External, the model's external marks, CompiledMigration.externals); 12: an extension's
 # schema (the AST's `with schema`, the model's extensions by name), SQL's own spellings
-CACHE_FORMAT = 13
+CACHE_FORMAT = 14
 _GENERATED_SOURCE = re.compile(r"# source (\d+(?:\.\d+)*) (.+)")
 
 

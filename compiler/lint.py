@@ -23,6 +23,7 @@ from ..runner.locks import ACCESS_EXCLUSIVE, SHARE_ROW_EXCLUSIVE, what_it_blocks
 from .context import Context, Step
 from .lint_codes import register
 from .lint_design import column_design
+from .lint_security import unguarded_tables
 from .model import Key, TableModel
 from .pgvector import VECTOR_METHODS
 from .quoting import quote_ident
@@ -71,6 +72,9 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in (
          existing_only=False),
     Rule("raw-sql", "a `sql` block, whose locks and effects pgshift does not analyse",
          existing_only=False),
+    Rule("row-security-without-policy", "row level security enabled on an existing table"
+                                        " that has no policy once the migration ends: only"
+                                        " its owner still reads and writes it"),
 )}
 register(RULES.values())  # their codes join the registry of diagnostic codes (docs/errors.md)
 
@@ -93,7 +97,7 @@ Check = Callable[[Context, Change], Iterator[tuple[str, str, str, Span]]]
 _CHECKS: dict[type, list[Check]] = {}
 
 
-def _rule(*nodes: type) -> Callable[[Check], Check]:
+def lint_rule(*nodes: type) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
         for node in nodes:
             _CHECKS.setdefault(node, []).append(check)
@@ -118,6 +122,13 @@ def lint_statement(ctx: Context, statement: object, steps: list[Step],
                 if RULES[code].existing_only and not change.existing:
                     continue
                 ctx.diagnostics.append(warning(code, message, span, help=help_text))
+
+
+def lint_migration_end(ctx: Context) -> None:
+    """The rules that judge what the whole migration leaves (lint_security.py), once its
+    last statement is built."""
+    for code, message, help_text, span in unguarded_tables(ctx):
+        ctx.diagnostics.append(warning(code, message, span, help=help_text))
 
 
 def _key_of(ctx: Context, statement: object) -> Key | None:
@@ -145,7 +156,7 @@ def _column(table: TableModel | None, column: str) -> str:
 # ---------------------------------------------------------------- indexes
 
 
-@_rule(ast.CreateIndex)
+@lint_rule(ast.CreateIndex)
 def _index(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
     node = change.node
     assert isinstance(node, ast.CreateIndex)
@@ -163,7 +174,7 @@ def _index(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]
            node.span)
 
 
-@_rule(ast.RefreshView)
+@lint_rule(ast.RefreshView)
 def _refresh(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
     node = change.node
     assert isinstance(node, ast.RefreshView)
@@ -177,7 +188,7 @@ def _refresh(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span
            node.span)
 
 
-@_rule(ast.DropIndex)
+@lint_rule(ast.DropIndex)
 def _drop_index(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
     node = change.node
     assert isinstance(node, ast.DropIndex)
@@ -195,7 +206,7 @@ def _drop_index(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, S
 # ---------------------------------------------------------------- columns and constraints
 
 
-@_rule(ast.AlterColumnType)
+@lint_rule(ast.AlterColumnType)
 def _type_change(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
     node = change.node
     assert isinstance(node, ast.AlterColumnType)
@@ -213,7 +224,7 @@ def _type_change(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, 
            " catalog only", node.span)
 
 
-@_rule(ast.SetNotNull)
+@lint_rule(ast.SetNotNull)
 def _set_not_null(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
     node = change.node
     assert isinstance(node, ast.SetNotNull)
@@ -229,7 +240,7 @@ def _set_not_null(ctx: Context, change: Change) -> Iterator[tuple[str, str, str,
            " check proves it", node.span)
 
 
-@_rule(ast.AddConstraint)
+@lint_rule(ast.AddConstraint)
 def _add_constraint(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
     node = change.node
     assert isinstance(node, ast.AddConstraint)
@@ -237,7 +248,7 @@ def _add_constraint(ctx: Context, change: Change) -> Iterator[tuple[str, str, st
                                     isinstance(node.constraint, ast.PrimaryKeyConstraint))
 
 
-@_rule(ast.AddColumn)
+@lint_rule(ast.AddColumn)
 def _add_column(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
     node = change.node
     assert isinstance(node, ast.AddColumn)
@@ -294,7 +305,7 @@ def _constraint_findings(change: Change, statements: list[Statement], span: Span
                    f" then `add constraint NAME {words} using index NAME`", span)
 
 
-@_rule(ast.DropColumn)
+@lint_rule(ast.DropColumn)
 def _drop_column(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
     node = change.node
     assert isinstance(node, ast.DropColumn)
@@ -311,7 +322,7 @@ def _drop_column(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, 
            " migration", node.span)
 
 
-@_rule(ast.RenameColumn)
+@lint_rule(ast.RenameColumn)
 def _rename_column(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
     node = change.node
     assert isinstance(node, ast.RenameColumn)
@@ -325,7 +336,7 @@ def _rename_column(ctx: Context, change: Change) -> Iterator[tuple[str, str, str
 # ---------------------------------------------------------------- tables
 
 
-@_rule(ast.DropTable)
+@lint_rule(ast.DropTable)
 def _drop_table(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
     node = change.node
     assert isinstance(node, ast.DropTable)
@@ -336,7 +347,7 @@ def _drop_table(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, S
            " migration", node.span)
 
 
-@_rule(ast.RenameTable)
+@lint_rule(ast.RenameTable)
 def _rename_table(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
     node = change.node
     assert isinstance(node, ast.RenameTable)
@@ -347,7 +358,7 @@ def _rename_table(ctx: Context, change: Change) -> Iterator[tuple[str, str, str,
            " the application is stopped", node.span)
 
 
-@_rule(ast.CreateTable)
+@lint_rule(ast.CreateTable)
 def _create_table(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
     node = change.node
     assert isinstance(node, ast.CreateTable)
@@ -358,7 +369,18 @@ def _create_table(ctx: Context, change: Change) -> Iterator[tuple[str, str, str,
         yield from column_design(table, column)
 
 
-@_rule(ast.RawSql)
+@lint_rule(ast.RowSecurity)
+def _row_security(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
+    """Notes an `enable` on an existing table: lint_security.py judges it once the migration
+    has written its policies."""
+    node = change.node
+    assert isinstance(node, ast.RowSecurity)
+    if node.change == "enable" and change.existing and change.table is not None:
+        ctx.row_security_enabled.append((change.table, node.span))
+    yield from ()
+
+
+@lint_rule(ast.RawSql)
 def _raw_sql(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span]]:
     node = change.node
     assert isinstance(node, ast.RawSql)
@@ -369,4 +391,6 @@ def _raw_sql(ctx: Context, change: Change) -> Iterator[tuple[str, str, str, Span
            " with `pgshift sql VERSION` and rehearse it on a copy of production", node.span)
 
 
-__all__ = ["RULES", "Rule", "lint_statement"]
+from . import lint_partitions, lint_routines  # noqa: E402, F401  (their rules join RULES)
+
+__all__ = ["RULES", "Rule", "lint_migration_end", "lint_statement"]

@@ -36,6 +36,13 @@ table documents {
 }
 -- migration 0.0.2
 """
+_EVENTS = """\
+table events {
+    id bigint not null
+    at date not null
+} partition by range (at)
+-- migration 0.0.2
+"""
 _USERS = """\
 table users {
     id bigint identity primary key
@@ -113,6 +120,28 @@ EXAMPLES: dict[str, LintExample] = {
         "write the change in the language where it can say it; otherwise check the block's"
         " locks and its `down` yourself (`pgshift verify` runs the down) and accept it with"
         " `-- pgshift: allow raw-sql`"),
+    "partition-blocks": LintExample(
+        _EVENTS + "partition events_2027 of events for values from ('2027-01-01') to"
+        " ('2028-01-01')\n",
+        "make the table with `table events_2027 { … }`, its indexes and a check of its bound,"
+        " then `alter table events { attach partition events_2027 for values … }`"),
+    "default-partition-scan": LintExample(
+        _EVENTS + "partition events_other of events default\n-- migration 0.0.3\n"
+        "table events_2027 {\n    id bigint not null\n    at date not null\n}\n"
+        "alter table events {\n    attach partition events_2027 for values from"
+        " ('2027-01-01') to ('2028-01-01')\n}\n",
+        "keep the default partition empty, or give it a check constraint that excludes the"
+        " new bound"),
+    "security-definer-search-path": LintExample(
+        'function rename_document(id bigint, title text) returns void language sql security'
+        ' definer as """update public.documents set title = $2 where id = $1"""\n',
+        "add `set search_path = pg_catalog, pg_temp` (name the function's own objects with"
+        " their schema), or `set search_path = ''` and qualify every name"),
+    "row-security-without-policy": LintExample(
+        _DOCUMENTS + "alter table documents { enable row level security }\n",
+        "write the policies the application needs in the same migration, after the `enable`:"
+        " `policy documents_read on documents for select to app` with the `using`"
+        " condition that picks its rows"),
 }
 
 

@@ -16,6 +16,7 @@ from typing import Literal
 
 from ..runner.index_build import IndexBuild
 from .model_routines import FunctionKey, FunctionModel, TriggerModel
+from .model_security import PolicyModel
 from .stored_map import StoredMap
 
 DEFAULT_SCHEMA = "public"
@@ -74,19 +75,6 @@ class ConstraintModel:
 
 
 @dataclass
-class PolicyModel:
-    """A row-level security policy as CREATE POLICY writes it: roles as written (`public`
-    for none), expressions as SQL text (already parenthesised)."""
-
-    name: str
-    restrictive: bool = False
-    command: str = "all"
-    roles: tuple[str, ...] = ("public",)
-    using: str | None = None
-    check: str | None = None
-
-
-@dataclass
 class TableModel:
     schema: str
     name: str
@@ -97,8 +85,10 @@ class TableModel:
     row_security: bool = False
     force_row_security: bool = False
     policies: dict[str, PolicyModel] = field(default_factory=dict)
-    # GRANTs the migrations made: role → privileges, in PostgreSQL's order (security.py)
+    # GRANTs the migrations made: role → privileges, in PostgreSQL's order (security.py);
+    # on the sequences of its serial and identity columns, by the sequence's name
     grants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sequence_grants: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     # `partition by`: the strategy (range, list, hash) and the key's columns (partitions.py)
     partition_by: tuple[str, tuple[str, ...]] | None = None
 
@@ -162,6 +152,11 @@ class ViewModel:
     # The columns it returns (view_query.py), with a table column's type where one is
     # returned as it is: what an index on a materialized view may name.
     columns: dict[str, ColumnType | None] = field(default_factory=dict)
+    # Its options as pg_class.reloptions keeps them (check_option too), sorted by name:
+    # DROP and CREATE would lose them, and its comment, so both are made again with it.
+    options: dict[str, str] = field(default_factory=dict)
+    comment: str | None = None
+    grants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # as a table's
 
     @property
     def key(self) -> Key:
@@ -187,6 +182,8 @@ class SequenceModel:
     cache: int | None = None
     cycle: bool = False
     owned_by: tuple[Key, str] | None = None
+    comment: str | None = None
+    grants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # as a table's
 
     @property
     def key(self) -> Key:
@@ -195,13 +192,18 @@ class SequenceModel:
 
 @dataclass
 class PartitionModel:
-    """A partition (`partition NAME of PARENT …`): its columns are its parent's; `bound` is
-    the SQL after the parent's name (`FOR VALUES FROM (…) TO (…)`, `DEFAULT`)."""
+    """A partition: its columns are its parent's; `bound` is the SQL after the parent's name
+    (`FOR VALUES …`, `DEFAULT`). An attached table keeps what a partition made `of` its
+    parent would not have (its names, defaults, NOT NULLs, checks: partition_tables.py)."""
 
     schema: str
     name: str
     parent: Key
     bound: str
+    names: dict[str, str] = field(default_factory=dict)  # parent's index/key name → its own
+    defaults: dict[str, str | None] = field(default_factory=dict)  # column → own default
+    not_null: dict[str, str | None] = field(default_factory=dict)  # column → own NOT NULL
+    checks: dict[str, ConstraintModel] = field(default_factory=dict)
 
     @property
     def key(self) -> Key:
@@ -232,6 +234,9 @@ class SchemaModel:
     # on `public` (since PostgreSQL 15: USAGE for PUBLIC, CREATE for nobody but its owner)
     schema_grants: dict[str, dict[str, tuple[str, ...]]] = field(
         default_factory=lambda: {DEFAULT_SCHEMA: {"public": ("usage",)}})
+    # `comment on schema`: schema → its comment (`public` comes with PostgreSQL's own).
+    schema_comments: dict[str, str] = field(
+        default_factory=lambda: {DEFAULT_SCHEMA: "standard public schema"})
     extensions: dict[str, str] = field(default_factory=dict)  # name → the schema it is in
     enums: dict[Key, EnumModel] = field(default_factory=dict)
     tables: StoredMap[Key, TableModel] = field(default_factory=StoredMap)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..dsl import ast
+from .comments import OBJECT_TARGETS, comment_on_object, schema_comment_statements
 from .context import Context, Step
 from .model import DEFAULT_SCHEMA, EXTENSION_TYPES, EnumModel, TableModel
 from .quoting import quote_ident, quote_literal
@@ -54,6 +55,7 @@ def drop_schema(ctx: Context, s: ast.DropSchema) -> Step:
     grants = ctx.model.schema_grants.pop(name, {})
     return Step([Statement(f"DROP SCHEMA {quote_ident(name)}")],
                 [Statement(f"CREATE SCHEMA {quote_ident(name)}"),
+                 *schema_comment_statements(ctx, name),
                  *[Statement(grant_sql("schema", quote_ident(name), privileges, (role,)))
                    for role, privileges in grants.items()]], s.span, node=s)
 
@@ -201,6 +203,8 @@ def drop_enum(ctx: Context, s: ast.DropEnum) -> Step:
 
 @step(ast.Comment)
 def comment(ctx: Context, s: ast.Comment) -> Step:
+    if s.target in OBJECT_TARGETS:
+        return comment_on_object(ctx, s)
     locked: TableModel | None = None  # COMMENT ON INDEX locks the index, not its table
     if s.target == "index" and ctx.constraint_index(ctx.key(s.object)) is not None:
         owner = next(c for t in ctx.model.tables.values() if t.schema == ctx.key(s.object)[0]

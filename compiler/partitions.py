@@ -17,6 +17,7 @@ from ..dsl.source import Span
 from ..runner.locks import ACCESS_EXCLUSIVE
 from .context import Context, Step
 from .model import PartitionModel, TableModel
+from .partition_tables import foreign_key_locks, recreate_attached
 from .registry import builder_for, step
 from .render import columns_list, table_ref
 from .statement import Statement, locks
@@ -108,9 +109,35 @@ def _bound_sql(bound: ast.PartitionBound) -> str:
     return "DEFAULT"
 
 
-def _default_partition(ctx: Context, parent: TableModel) -> PartitionModel | None:
+def default_partition(ctx: Context, parent: TableModel) -> PartitionModel | None:
     return next((p for p in ctx.model.partitions.values()
                  if p.parent == parent.key and p.bound == "DEFAULT"), None)
+
+
+def checked_bound(ctx: Context, parent: TableModel, bound: ast.PartitionBound) -> str:
+    """The bound's SQL, once it fits the parent's partition key (and its default partition)."""
+    if parent.partition_by is None:
+        raise ctx.error("bad-partition", f"table '{parent.name}' is not partitioned: write"
+                        " `partition by range|list|hash (…)` after its `table { … }`",
+                        bound.span)
+    strategy, columns = parent.partition_by
+    if bound.kind == "default" and strategy == "hash":
+        raise ctx.error("bad-partition", f"table '{parent.name}' is partitioned by hash,"
+                        " which has no default partition", bound.span)
+    if bound.kind not in ("default", strategy):
+        words = {"range": "for values from (…) to (…)", "list": "for values in (…)",
+                 "hash": "for values with (modulus …, remainder …)"}
+        raise ctx.error("bad-partition", f"table '{parent.name}' is partitioned by"
+                        f" {strategy}: its partitions take `{words[strategy]}`", bound.span)
+    if bound.kind == "range" and len(bound.values[0]) != len(columns):
+        raise ctx.error("bad-partition", f"the partition key of '{parent.name}' has"
+                        f" {len(columns)} column(s): give as many values in each bound",
+                        bound.span)
+    default = default_partition(ctx, parent)
+    if bound.kind == "default" and default is not None:
+        raise ctx.error("bad-partition", f"table '{parent.name}' already has a default"
+                        f" partition, '{default.name}'", bound.span)
+    return _bound_sql(bound)
 
 
 @step(ast.CreatePartition)
@@ -125,31 +152,16 @@ def create_partition(ctx: Context, s: ast.CreatePartition) -> Step:
         raise ctx.error("bad-partition", f"table '{parent.name}' is not partitioned: write"
                         " `partition by range|list|hash (…)` after its `table { … }`",
                         s.parent.span)
-    strategy, columns = parent.partition_by
-    bound = s.bound
-    if bound.kind == "default" and strategy == "hash":
-        raise ctx.error("bad-partition", f"table '{parent.name}' is partitioned by hash,"
-                        " which has no default partition", bound.span)
-    if bound.kind not in ("default", strategy):
-        words = {"range": "for values from (…) to (…)", "list": "for values in (…)",
-                 "hash": "for values with (modulus …, remainder …)"}
-        raise ctx.error("bad-partition", f"table '{parent.name}' is partitioned by"
-                        f" {strategy}: its partitions take `{words[strategy]}`", bound.span)
-    if bound.kind == "range" and len(bound.values[0]) != len(columns):
-        raise ctx.error("bad-partition", f"the partition key of '{parent.name}' has"
-                        f" {len(columns)} column(s): give as many values in each bound",
-                        bound.span)
-    default = _default_partition(ctx, parent)
-    if bound.kind == "default" and default is not None:
-        raise ctx.error("bad-partition", f"table '{parent.name}' already has a default"
-                        f" partition, '{default.name}'", bound.span)
-    partition = PartitionModel(*key, parent.key, _bound_sql(bound))
+    bound = checked_bound(ctx, parent, s.bound)
+    default = default_partition(ctx, parent)
+    partition = PartitionModel(*key, parent.key, bound)
     ctx.model.partitions[key] = partition
     ctx.model.owned_relations[key] = "partition"
     # A new partition is checked against the rows of the default partition, which are
     # scanned under ACCESS EXCLUSIVE; the parent itself is locked ACCESS EXCLUSIVE.
     also = [(default.key, ACCESS_EXCLUSIVE)] if default is not None else []
-    up = Statement(create_partition_sql(partition), locks((parent, ACCESS_EXCLUSIVE), *also),
+    up = Statement(create_partition_sql(partition),
+                   locks((parent, ACCESS_EXCLUSIVE), *also, *foreign_key_locks(parent)),
                    "scan" if default is not None else "catalog")
     down = Statement(f"DROP TABLE {table_ref(*key)}",
                      locks((key, ACCESS_EXCLUSIVE), (parent, ACCESS_EXCLUSIVE), *also))
@@ -157,20 +169,24 @@ def create_partition(ctx: Context, s: ast.CreatePartition) -> Step:
 
 
 def drop_partition(ctx: Context, s: ast.DropTable) -> Step:
-    """`drop table P` of a partition: its rows go; Down makes it again, empty."""
+    """`drop table P` of a partition: its rows go; Down makes it again, empty (as the table
+    it was, then attached, when it was a table attached with names or checks of its own)."""
     key = ctx.key(s.table)
     partition = ctx.model.partitions.pop(key)
     ctx.model.owned_relations.pop(key, None)
     # The default partition's implicit constraint changes with the other partitions: it is
     # locked too (and scanned when a partition is made again).
     parent = ctx.model.tables[partition.parent]
-    default = _default_partition(ctx, parent)
+    default = default_partition(ctx, parent)
     also = [(default.key, ACCESS_EXCLUSIVE)] if default is not None else []
     cascade = " CASCADE" if s.cascade else ""
     up = Statement(f"DROP TABLE {table_ref(*key)}{cascade}",
                    locks((key, ACCESS_EXCLUSIVE), (partition.parent, ACCESS_EXCLUSIVE), *also))
+    if partition.names or partition.defaults or partition.not_null or partition.checks:
+        return Step([up], recreate_attached(ctx.model, partition, also), s.span, node=s)
     down = Statement(create_partition_sql(partition),
-                     locks((partition.parent, ACCESS_EXCLUSIVE), *also),
+                     locks((partition.parent, ACCESS_EXCLUSIVE), *also,
+                           *foreign_key_locks(parent)),
                      "scan" if default is not None else "catalog")
     return Step([up], [down], s.span, node=s)
 

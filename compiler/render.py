@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .model import (
+    DEFAULT_SCHEMA,
     SERIAL_TYPES,
     ColumnModel,
     ColumnType,
@@ -248,6 +249,9 @@ def render_schema(model: SchemaModel) -> str:
     Tables and indexes come as pieces, one text per section, which the compile cache keeps
     for every object no migration since has touched."""
     head = [f"CREATE SCHEMA {quote_ident(name)}" for name in sorted(model.schemas)]
+    head += [comment_sql("schema", quote_ident(name), text)
+             for name, text in sorted(model.schema_comments.items())
+             if (name, text) != (DEFAULT_SCHEMA, "standard public schema")]
     head += [f"CREATE EXTENSION {quote_ident(e)}" + (
         f" WITH SCHEMA {quote_ident(model.extensions[e])}"
         if model.extensions[e] != "public" else "") for e in sorted(model.extensions)]
@@ -265,6 +269,7 @@ def render_schema(model: SchemaModel) -> str:
     sections.append(_script(_views(model)))  # before the indexes some of them have
     sections += [model.indexes.pieces(k, index_pieces)[0] for k in sorted(model.indexes)]
     sections.append(_script(_triggers(model)))
+    sections.append(_script(_object_grants(model)))
     sections += [pieces[2] for pieces in tables]  # comments
     text = "".join(sections)
     return text.rstrip("\n") + "\n" if text else ""
@@ -274,15 +279,20 @@ def _sequences_before_tables(model: SchemaModel) -> list[str]:
     """Standalone sequences, made before the tables whose defaults may take their values."""
     from .sequences import create_sequence_sql
 
-    return [create_sequence_sql(model.sequences[k], owned=False) for k in sorted(model.sequences)]
+    made = []
+    for key in sorted(model.sequences):
+        made.append(create_sequence_sql(model.sequences[key], owned=False))
+        if model.sequences[key].comment is not None:
+            made.append(comment_sql("sequence", table_ref(*key), model.sequences[key].comment))
+    return made
 
 
 def _views(model: SchemaModel) -> list[str]:
     """Views and materialized views in the order they were made, which is one where each
     comes after what it reads (a replaced view is made again last)."""
-    from .views import create_view_sql
+    from .views import view_sql
 
-    return [create_view_sql(view) for view in model.views.values()]
+    return [sql for view in model.views.values() for sql in view_sql(view)]
 
 
 def _partitions(model: SchemaModel) -> list[str]:
@@ -312,12 +322,30 @@ def _triggers(model: SchemaModel) -> list[str]:
     return render_triggers(model)
 
 
+def _object_grants(model: SchemaModel) -> list[str]:
+    """What is granted on standalone sequences, functions and views (a table's grants are in
+    its own pieces), as GRANT and REVOKE from what PostgreSQL grants by itself."""
+    from .function_signature import function_ref
+    from .model_routines import DEFAULT_GRANTS
+    from .security_render import restore_grants_sql
+
+    found = [sql for k in sorted(model.sequences)
+             for sql in restore_grants_sql(f"SEQUENCE {table_ref(*k)}", model.sequences[k].grants)]
+    found += [sql for k in sorted(model.functions) if not model.functions[k].external
+              for sql in restore_grants_sql(f"FUNCTION {function_ref(k)}",
+                                            model.functions[k].grants, DEFAULT_GRANTS)]
+    return found + [sql for view in model.views.values()
+                    for sql in restore_grants_sql(f"TABLE {table_ref(*view.key)}", view.grants)]
+
+
 def _external_objects(model: SchemaModel) -> str:
     """What the migrations declare `external`, named in comments: they use it, never make it."""
     named = [f"schema {quote_ident(name)}" for name in sorted(model.external_schemas)]
     named += [f"enum {key_ref(k)}" for k in sorted(model.enums) if model.enums[k].external]
     named += [f"type {key_ref(k)}" for k in sorted(model.external_types)]
     named += [f"table {key_ref(k)}" for k in sorted(model.external_tables)]
+    named += [f"function {key_ref(k[:2])}({', '.join(k[2])})" for k in sorted(model.functions)
+              if model.functions[k].external]
     if not named:
         return ""
     return ("-- Declared external: made outside the migrations, which only use them.\n"

@@ -14,49 +14,24 @@ import re
 from ..dsl import ast
 from ..dsl.source import Span
 from ..runner.locks import ACCESS_EXCLUSIVE, SHARE_ROW_EXCLUSIVE
+from .comments import function_comment
 from .context import Context, Step
-from .model import DEFAULT_SCHEMA, Key, SchemaModel, TableModel
-from .model_routines import ArgumentModel, FunctionKey, FunctionModel, TriggerModel
+from .function_signature import (
+    create_function_sql,
+    drop_function_sql,
+    function_model,
+    function_ref,
+)
+from .model import DEFAULT_SCHEMA, Key, SchemaModel, TableModel, ViewModel
+from .model_routines import DEFAULT_GRANTS, FunctionKey, FunctionModel, TriggerModel
 from .quoting import quote_ident, quote_literal
 from .registry import step
 from .render import table_ref, type_sql
+from .security_render import restore_grants_sql
 from .statement import Statement, locks
+from .view_triggers import table_trigger_check, trigger_relation, view_trigger_events
 
 # ---------------------------------------------------------------- SQL
-
-
-def function_ref(key: FunctionKey) -> str:
-    """`name(integer, text)`: how DROP FUNCTION names one of its overloads."""
-    return f"{table_ref(key[0], key[1])}({', '.join(key[2])})"
-
-
-def dollar_quoted(body: str, tag: str = "function") -> str:
-    """The body between `$tag$` quotes, the tag numbered until the body does not hold it."""
-    chosen, number = f"${tag}$", 0
-    while chosen in body:
-        number += 1
-        chosen = f"${tag}_{number}$"
-    return f"{chosen}{body}{chosen}"
-
-
-def create_function_sql(function: FunctionModel, replace: bool = False) -> str:
-    arguments = ", ".join(
-        f"{quote_ident(a.name)} {a.type}" + (f" DEFAULT {a.default}" if a.default else "")
-        for a in function.arguments)
-    head = "CREATE OR REPLACE FUNCTION" if replace else "CREATE FUNCTION"
-    options = [f"LANGUAGE {quote_ident(function.language)}"]
-    if function.volatility is not None:
-        options.append(function.volatility.upper())
-    if function.strict:
-        options.append("STRICT")
-    if function.security_definer:
-        options.append("SECURITY DEFINER")
-    return (f"{head} {table_ref(function.schema, function.name)}({arguments})"
-            f" RETURNS {function.returns} {' '.join(options)} AS {dollar_quoted(function.body)}")
-
-
-def drop_function_sql(key: FunctionKey) -> str:
-    return f"DROP FUNCTION {function_ref(key)}"
 
 
 def create_trigger_sql(table: Key, trigger: TriggerModel) -> str:
@@ -83,7 +58,9 @@ def drop_trigger_statement(table: Key, name: str) -> Statement:
 
 
 def render_functions(model: SchemaModel) -> list[str]:
-    return [create_function_sql(model.functions[k]) for k in sorted(model.functions)]
+    return [sql for k in sorted(model.functions) if not model.functions[k].external
+            for sql in (create_function_sql(model.functions[k]),
+                        *(s.sql for s in function_comment(model.functions[k])))]
 
 
 def render_triggers(model: SchemaModel) -> list[str]:
@@ -94,24 +71,15 @@ def render_triggers(model: SchemaModel) -> list[str]:
 # ---------------------------------------------------------------- functions
 
 
-def _function_key(ctx: Context, name: ast.QualifiedName,
+def routine_key(ctx: Context, name: ast.QualifiedName,
                   types: tuple[ast.TypeName, ...]) -> FunctionKey:
     return (name.schema or DEFAULT_SCHEMA, name.name,
             tuple(type_sql(ctx.column_type(t)) for t in types))
 
 
-def _describe(key: FunctionKey) -> str:
+def describe_routine(key: FunctionKey) -> str:
     return f"{key[1]}({', '.join(key[2])})" if key[0] == DEFAULT_SCHEMA else (
         f"{key[0]}.{key[1]}({', '.join(key[2])})")
-
-
-def _returns_sql(ctx: Context, s: ast.CreateFunction) -> str:
-    if s.returns is None:
-        columns = ", ".join(f"{quote_ident(c.name.value)} {type_sql(ctx.column_type(c.type))}"
-                            for c in s.returns_table)
-        return f"TABLE({columns})"
-    returned = type_sql(ctx.column_type(s.returns))
-    return f"SETOF {returned}" if s.setof else returned
 
 
 def _users(ctx: Context, key: FunctionKey) -> list[str]:
@@ -143,32 +111,32 @@ def _users(ctx: Context, key: FunctionKey) -> list[str]:
 
 
 def _in_place(before: FunctionModel, after: FunctionModel) -> bool:
-    """Can CREATE OR REPLACE turn `before` into `after`? Not when the return type or an
-    argument's name changes, nor when defaults are removed (PostgreSQL refuses those)."""
+    """Can CREATE OR REPLACE turn `before` into `after`? Not when the return type, an
+    argument's name or an `out` argument changes, nor when defaults are removed (PostgreSQL
+    refuses those)."""
     defaults = sum(a.default is not None for a in before.arguments)
-    return (before.returns == after.returns
-            and [a.name for a in before.arguments] == [a.name for a in after.arguments]
+
+    def signature(function: FunctionModel) -> list[tuple[str, str, str]]:
+        return [(a.name, a.mode, a.type) for a in function.arguments]
+
+    return (before.returns == after.returns and signature(before) == signature(after)
             and sum(a.default is not None for a in after.arguments) >= defaults)
 
 
 @step(ast.CreateFunction)
 def create_function(ctx: Context, s: ast.CreateFunction) -> Step:
     ctx.check_qualified(s.name, "function name")
-    arguments = tuple(ArgumentModel(a.name.value, type_sql(ctx.column_type(a.type)),
-                                    ctx.expression_sql(a.default) if a.default else None)
-                      for a in s.arguments)
-    for argument in s.arguments:
-        ctx.check_identifier(argument.name.value, argument.name.span, "argument name")
-    if s.returns is not None and s.returns.name == "trigger" and s.arguments:
-        raise ctx.error("trigger-function", "a function that returns trigger takes no"
-                        " arguments: a trigger passes it strings, `execute function"
-                        " f('a', 'b')`, which it reads as TG_ARGV", s.arguments[0].span)
-    language = s.language.value if s.language is not None else "sql"
-    function = FunctionModel(s.name.schema or DEFAULT_SCHEMA, s.name.name, arguments,
-                             _returns_sql(ctx, s), language, s.body, s.volatility, s.strict,
-                             s.security_definer)
+    function = function_model(ctx, s)
     key = function.key
     previous = ctx.model.functions.get(key)
+    if previous is not None and previous.external:
+        raise ctx.external_object(f"function '{describe_routine(key)}' is external", "replace",
+                                  s.name.span)
+    if previous is not None and previous.procedure:
+        raise ctx.error("duplicate-name", f"procedure '{describe_routine(key)}' already exists, and a"
+                        " function of the same name and argument types would be the same"
+                        " routine to PostgreSQL: drop the procedure first, or name the"
+                        " function otherwise", s.name.span)
     ctx.model.functions[key] = function
     if previous is None:
         return Step([Statement(create_function_sql(function))],
@@ -179,42 +147,60 @@ def create_function(ctx: Context, s: ast.CreateFunction) -> Step:
         users = _users(ctx, key)
         if users:
             ctx.model.functions[key] = previous
-            raise ctx.error("function-in-use", f"function '{_describe(key)}' is used by"
+            raise ctx.error("function-in-use", f"function '{describe_routine(key)}' is used by"
                             f" {users[0]}, and this change (of its return type or an"
                             " argument's name, or a default removed) needs DROP FUNCTION,"
                             " which that prevents: drop it first and create it again after",
                             s.span)
-        up = [Statement(drop_function_sql(key)), Statement(create_function_sql(function))]
+        up = [Statement(drop_function_sql(key)), Statement(create_function_sql(function)),
+              *_regrant(previous),  # DROP took its grants, which REPLACE keeps
+              *function_comment(previous)]  # and its comment
+    function.grants = dict(previous.grants)
+    function.comment = previous.comment
     if _in_place(function, previous):
         down = [Statement(create_function_sql(previous, replace=True))]
     else:
-        down = [Statement(drop_function_sql(key)), Statement(create_function_sql(previous))]
+        down = [Statement(drop_function_sql(key)), Statement(create_function_sql(previous)),
+                *_regrant(previous), *function_comment(previous)]
     return Step(up, down, s.span, node=s)
 
 
-def _function(ctx: Context, key: FunctionKey, span: Span) -> FunctionModel:
+def _regrant(function: FunctionModel) -> list[Statement]:
+    """What gives a function just made the grants `function` has (security.py)."""
+    return [Statement(sql) for sql in restore_grants_sql(
+        f"FUNCTION {function_ref(function.key)}", function.grants, DEFAULT_GRANTS)]
+
+
+def routine_named(ctx: Context, key: FunctionKey, span: Span) -> FunctionModel:
     function = ctx.model.functions.get(key)
     if function is None:
         overloads = [k for k in ctx.model.functions if k[:2] == key[:2]]
         if overloads:
-            known = "; it has " + ", ".join(f"'{_describe(k)}'" for k in sorted(overloads))
+            known = "; it has " + ", ".join(f"'{describe_routine(k)}'" for k in sorted(overloads))
         else:
             known = ctx.hint(key[1], [k[1] for k in ctx.model.functions])
-        raise ctx.error("unknown-function", f"unknown function '{_describe(key)}'{known}", span)
+        raise ctx.error("unknown-function", f"unknown function '{describe_routine(key)}'{known}", span)
     return function
 
 
 @step(ast.DropFunction)
 def drop_function(ctx: Context, s: ast.DropFunction) -> Step:
-    key = _function_key(ctx, s.name, s.argument_types)
-    function = _function(ctx, key, s.name.span)
+    key = routine_key(ctx, s.name, s.argument_types)
+    function = routine_named(ctx, key, s.name.span)
+    if function.external:
+        raise ctx.external_object(f"function '{describe_routine(key)}' is external", "drop",
+                                  s.name.span)
+    if function.procedure:
+        raise ctx.error("unknown-function", f"'{describe_routine(key)}' is a procedure: write `drop"
+                        " procedure`", s.name.span)
     users = _users(ctx, key)
     if users:
-        raise ctx.error("function-in-use", f"function '{_describe(key)}' is used by"
+        raise ctx.error("function-in-use", f"function '{describe_routine(key)}' is used by"
                         f" {users[0]}: drop or change that first", s.span)
     del ctx.model.functions[key]
     return Step([Statement(drop_function_sql(key))],
-                [Statement(create_function_sql(function))], s.span, node=s)
+                [Statement(create_function_sql(function)), *_regrant(function),
+                 *function_comment(function)], s.span, node=s)
 
 
 # ---------------------------------------------------------------- triggers
@@ -222,22 +208,26 @@ def drop_function(ctx: Context, s: ast.DropFunction) -> Step:
 
 @step(ast.CreateTrigger)
 def create_trigger(ctx: Context, s: ast.CreateTrigger) -> Step:
-    table = ctx.table(s.table, "create a trigger on")
+    table = trigger_relation(ctx, s.table, "create a trigger on")
     ctx.check_identifier(s.name.value, s.name.span, "trigger name")
     if s.name.value in ctx.model.triggers.get(table.key, {}):
-        raise ctx.error("duplicate-name", f"table '{table.name}' already has a trigger"
-                        f" '{s.name.value}'", s.name.span)
-    if s.timing == "instead of":
-        raise ctx.error("bad-trigger", f"'{table.name}' is a table: `instead of` triggers are"
-                        " for views; use `before` or `after`", s.span)
-    if s.for_each == "row" and any(e.kind == "truncate" for e in s.events):
-        raise ctx.error("bad-trigger", "a `truncate` trigger fires once per statement: write"
-                        " `for each statement`", s.span)
-    events = tuple((e.kind, ctx.columns(table, e.columns)) for e in s.events)
+        raise ctx.error("duplicate-name", f"{_kind(table)} '{table.name}' already has a"
+                        f" trigger '{s.name.value}'", s.name.span)
+    if isinstance(table, ViewModel):
+        events = view_trigger_events(ctx, s, table)
+    else:
+        table_trigger_check(ctx, s, table)
+        if s.for_each == "row" and any(e.kind == "truncate" for e in s.events):
+            raise ctx.error("bad-trigger", "a `truncate` trigger fires once per statement:"
+                            " write `for each statement`", s.span)
+        events = tuple((e.kind, ctx.columns(table, e.columns)) for e in s.events)
     key = (s.function.schema or DEFAULT_SCHEMA, s.function.name, ())
-    function = _function(ctx, key, s.function.span)
+    function = routine_named(ctx, key, s.function.span)
+    if function.procedure:
+        raise ctx.error("trigger-function", f"'{describe_routine(key)}' is a procedure: a trigger"
+                        " executes a function declared `returns trigger`", s.function.span)
     if function.returns != "trigger":
-        raise ctx.error("trigger-function", f"function '{_describe(key)}' returns"
+        raise ctx.error("trigger-function", f"function '{describe_routine(key)}' returns"
                         f" {function.returns}, not trigger: a trigger executes a function"
                         " declared `returns trigger`", s.function.span)
     trigger = TriggerModel(s.name.value, s.timing, events, s.for_each, key,
@@ -249,11 +239,11 @@ def create_trigger(ctx: Context, s: ast.CreateTrigger) -> Step:
 
 @step(ast.DropTrigger)
 def drop_trigger(ctx: Context, s: ast.DropTrigger) -> Step:
-    table = ctx.table(s.table, "drop a trigger of")
+    table = trigger_relation(ctx, s.table, "drop a trigger of")
     triggers = ctx.model.triggers.get(table.key, {})
     trigger = triggers.get(s.name.value)
     if trigger is None:
-        raise ctx.error("unknown-trigger", f"table '{table.name}' has no trigger"
+        raise ctx.error("unknown-trigger", f"{_kind(table)} '{table.name}' has no trigger"
                         f" '{s.name.value}'{ctx.hint(s.name.value, triggers)}", s.name.span)
     del triggers[trigger.name]
     if not triggers:
@@ -262,13 +252,32 @@ def drop_trigger(ctx: Context, s: ast.DropTrigger) -> Step:
                 [create_trigger_statement(table.key, trigger)], s.span, node=s)
 
 
+def _kind(relation: TableModel | ViewModel) -> str:
+    return "view" if isinstance(relation, ViewModel) else "table"
+
+
 # ---------------------------------------------------------------- what tables do to them
 
 
-def drop_triggers(model: SchemaModel, table: TableModel) -> list[Statement]:
-    """A dropped table's triggers, out of the model, as the statements that recreate them."""
+def drop_triggers(model: SchemaModel, table: TableModel | ViewModel) -> list[Statement]:
+    """A dropped table's or view's triggers, out of the model, as the statements that
+    recreate them."""
     dropped = model.triggers.pop(table.key, {})
     return [create_trigger_statement(table.key, t) for t in dropped.values()]
+
+
+def remade_view_triggers(ctx: Context, view: ViewModel, span: Span) -> list[Statement]:
+    """The statements that make the triggers of `view` again once DROP and CREATE wrote it
+    anew (the model keeps them); a column an `update of` names must still be the view's."""
+    triggers = ctx.model.triggers.get(view.key, {})
+    for trigger in triggers.values():
+        lost = [c for _, columns in trigger.events for c in columns if c not in view.columns]
+        if lost:
+            raise ctx.error("still-used", f"trigger '{trigger.name}' of view"
+                            f" '{table_ref(*view.key)}' fires on `update of {lost[0]}`, a"
+                            " column the new query does not return: drop the trigger first",
+                            span)
+    return [create_trigger_statement(view.key, t) for t in triggers.values()]
 
 
 _STRING = re.compile(r"('(?:[^']|'')*')")

@@ -1,32 +1,38 @@
 """Steps for row-level security and privileges: `enable|disable|force|no force row level
-security` in `alter table { }`, `policy … on …`, `drop policy … on …`, `grant` and `revoke`.
+security` in `alter table { }`, `policy … on …`, `alter policy`, `drop policy … on …`,
+`grant` and `revoke`.
 
 What a table's security is lives on its TableModel (flags, policies by name, grants by
 role), so a rename takes it along and `drop table` reads it for its Down (tables.py, through
-security_render.restore_security); a schema's grants are the model's `schema_grants`. Roles
+security_render.restore_security); a schema's grants are the model's `schema_grants`, a
+view's, a sequence's and a function's their models' own (grant_targets.py). Roles
 are the cluster's, never a migration's: a policy or grant names `public`, or a role
 declared `external role` (a policy may name the session's own too: `current_user`, …).
 
-ALTER TABLE … ROW LEVEL SECURITY, CREATE POLICY and DROP POLICY take ACCESS EXCLUSIVE on
+ALTER TABLE … ROW LEVEL SECURITY, CREATE, ALTER and DROP POLICY take ACCESS EXCLUSIVE on
 the table; GRANT and REVOKE lock no table. All change the catalog only, and each is undone
 exactly from the model before it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..dsl import ast
 from .alter import action
 from .context import Context, Step
-from .model import PolicyModel, TableModel
-from .quoting import quote_ident
+from .grant_targets import grant_target
+from .model import TableModel
+from .model_security import PolicyModel
 from .registry import step
-from .render import table_ref
 from .security_render import (
     PRIVILEGES,
     ROLE_KEYWORDS,
+    alter_policy_sql,
     create_policy_sql,
     drop_policy_sql,
-    grant_sql,
+    grant_on_sql,
+    rename_policy_sql,
     role_sql,
     row_security_sql,
 )
@@ -60,9 +66,10 @@ def row_security(ctx: Context, table: TableModel, s: ast.AlterAction) -> Step:
                 [exclusive(table, row_security_sql(table, _UNDO[s.change]))], s.span, node=s)
 
 
-def _roles(ctx: Context, s: ast.CreatePolicy | ast.Grant) -> tuple[str, ...]:
+def _roles(ctx: Context, s: ast.CreatePolicy | ast.AlterPolicy | ast.Grant
+           ) -> tuple[str, ...]:
     roles: list[str] = []
-    for written in s.roles:
+    for written in s.roles or ():
         role = written.value
         if isinstance(s, ast.Grant) and role in ROLE_KEYWORDS - {"public"}:
             raise ctx.error("grant-to-owner",
@@ -82,6 +89,18 @@ def _roles(ctx: Context, s: ast.CreatePolicy | ast.Grant) -> tuple[str, ...]:
     return tuple(roles) or ("public",)
 
 
+def _check_clauses(ctx: Context, command: str, s: ast.CreatePolicy | ast.AlterPolicy) -> None:
+    """PostgreSQL refuses `using` for insert and `with check` for select and delete."""
+    if s.using is not None and command in _NO_USING:
+        raise ctx.error("policy-clause", "a policy for insert has no `using`: there is no"
+                        " existing row to test; write the condition in `with check`",
+                        s.using.span)
+    if s.check is not None and command in _NO_CHECK:
+        raise ctx.error("policy-clause", f"a policy for {command} has no `with check`:"
+                        " there is no new row to test; write the condition in `using`",
+                        s.check.span)
+
+
 @step(ast.CreatePolicy)
 def create_policy(ctx: Context, s: ast.CreatePolicy) -> Step:
     table = ctx.table(s.table, "add a policy to")
@@ -90,14 +109,7 @@ def create_policy(ctx: Context, s: ast.CreatePolicy) -> Step:
     if name in table.policies:
         raise ctx.error("duplicate-policy",
                         f"table '{table.name}' already has a policy '{name}'", s.name.span)
-    if s.using is not None and s.command in _NO_USING:
-        raise ctx.error("policy-clause", "a policy for insert has no `using`: there is no"
-                        " existing row to test; write the condition in `with check`",
-                        s.using.span)
-    if s.check is not None and s.command in _NO_CHECK:
-        raise ctx.error("policy-clause", f"a policy for {s.command} has no `with check`:"
-                        " there is no new row to test; write the condition in `using`",
-                        s.check.span)
+    _check_clauses(ctx, s.command, s)
     policy = PolicyModel(
         name, s.restrictive, s.command, _roles(ctx, s),
         ctx.expression_sql(s.using) if s.using is not None else None,
@@ -120,35 +132,74 @@ def drop_policy(ctx: Context, s: ast.DropPolicy) -> Step:
                 [exclusive(table, create_policy_sql(table, policy))], s.span, node=s)
 
 
+@step(ast.AlterPolicy)
+def alter_policy(ctx: Context, s: ast.AlterPolicy) -> Step:
+    """ALTER POLICY: a new name (RENAME TO, a statement of its own), then new roles or
+    expressions. Down sets back what the model held; an expression the policy did not have
+    cannot be taken away by ALTER POLICY, so then Down drops the policy and makes it again."""
+    table = ctx.table(s.table, "alter a policy of")
+    before = table.policies.get(s.name.value)
+    if before is None:
+        raise ctx.error("unknown-policy",
+                        f"table '{table.name}' has no policy '{s.name.value}'"
+                        f"{ctx.hint(s.name.value, table.policies)}", s.name.span)
+    _check_clauses(ctx, before.command, s)
+    name = before.name
+    if s.rename is not None:
+        name = s.rename.value
+        ctx.check_identifier(name, s.rename.span, "policy name")
+        if name in table.policies:
+            raise ctx.error("duplicate-policy",
+                            f"table '{table.name}' already has a policy '{name}'",
+                            s.rename.span)
+    after = replace(before, name=name)
+    if s.roles is not None:
+        after.roles = _roles(ctx, s)
+    if s.using is not None:
+        after.using = ctx.expression_sql(s.using)
+    if s.check is not None:
+        after.check = ctx.expression_sql(s.check)
+    # in its place: `drop table`'s Down makes the policies again in the table's order
+    policies = [after if policy is before else policy for policy in table.policies.values()]
+    table.policies = {policy.name: policy for policy in policies}
+    up, down = [], []
+    if s.rename is not None:
+        up.append(exclusive(table, rename_policy_sql(table, before.name, name)))
+    if (s.roles, s.using, s.check) != (None, None, None):
+        up.append(exclusive(table, _alter_sql(table, s, after)))
+        down.append(exclusive(table, _alter_sql(table, s, replace(before, name=name))))
+    if s.rename is not None:
+        down.append(exclusive(table, rename_policy_sql(table, name, before.name)))
+    if (s.using is not None and before.using is None) or (
+            s.check is not None and before.check is None):
+        down = [exclusive(table, drop_policy_sql(table, name)),
+                exclusive(table, create_policy_sql(table, before))]
+    return Step(up, down, s.span, node=s)
+
+
+def _alter_sql(table: TableModel, s: ast.AlterPolicy, policy: PolicyModel) -> str:
+    """ALTER POLICY setting, to `policy`'s, the clauses `s` writes."""
+    return alter_policy_sql(table, policy.name, None if s.roles is None else policy.roles,
+                            None if s.using is None else policy.using,
+                            None if s.check is None else policy.check)
+
+
 @step(ast.Grant)
 def grant(ctx: Context, s: ast.Grant) -> Step:
-    """GRANT or REVOKE of privileges on a table or a schema: each must change what the
-    model holds (a grant of what is granted, a revoke of what is not, would give a Down
-    that undoes what the migration never did). GRANT and REVOKE lock no table."""
-    verb = "revoke" if s.revoke else "grant"
-    if s.target == "table":
-        table = ctx.table(s.object, f"{verb} privileges on")
-        held = table.grants
-        target = table_ref(*table.key)
-        subject = f"table '{table.name}'"
-    else:
-        schema = s.object.name
-        if schema in ctx.model.external_schemas:
-            raise ctx.external_object(f"schema '{schema}' is external",
-                                      f"{verb} privileges on", s.object.span)
-        if not ctx.schema_exists(schema) or schema not in (*ctx.model.schemas, "public"):
-            raise ctx.error("unknown-schema", f"schema '{schema}' was never created"
-                            f"{ctx.hint(schema, ctx.model.schemas)}", s.object.span)
-        held = ctx.model.schema_grants.setdefault(schema, {})
-        target = quote_ident(schema)
-        subject = f"schema '{schema}'"
+    """GRANT or REVOKE of privileges on a table, view, schema, sequence or function (what
+    grant_targets.py finds): each must change what the model holds (a grant of what is
+    granted, a revoke of what is not, would give a Down that undoes what the migration
+    never did). GRANT and REVOKE lock no table."""
+    target = grant_target(ctx, s)
+    held, subject = target.held, target.subject
     allowed = PRIVILEGES[s.target]
     named: list[str] = []
     for written in s.privileges:
         privilege = written.value
         if privilege not in allowed:
             hint = ("; `all` is not written: name the privileges, so that Down is exact"
-                    if privilege in ("all", "privileges") else ctx.hint(privilege, allowed))
+                    if privilege in ("all", "privileges") else
+                    ctx.hint(privilege, allowed) if len(allowed) > 1 else "")
             raise ctx.error("bad-privilege", f"'{privilege}' is not a privilege on a"
                             f" {s.target}{hint}; a {s.target} has {', '.join(allowed)}",
                             written.span)
@@ -176,7 +227,7 @@ def grant(ctx: Context, s: ast.Grant) -> Step:
             held[role] = now
         else:
             held.pop(role, None)
-    up = grant_sql(s.target, target, privileges, roles, revoke=s.revoke)
-    down = grant_sql(s.target, target, privileges, roles, revoke=not s.revoke)
+    up = grant_on_sql(target.sql, privileges, roles, revoke=s.revoke)
+    down = grant_on_sql(target.sql, privileges, roles, revoke=not s.revoke)
     return Step([Statement(up)], [Statement(down)], s.span, node=s)
 

@@ -4,7 +4,8 @@ table`). No step builders here, so tables.py can import it."""
 
 from __future__ import annotations
 
-from .model import PolicyModel, TableModel
+from .model import TableModel
+from .model_security import PolicyModel
 from .quoting import quote_ident, quote_qualified
 from .sqltext import mentions, rename_in
 from .statement import Statement, exclusive
@@ -46,21 +47,66 @@ def drop_policy_sql(table: TableModel, name: str) -> str:
     return f"DROP POLICY {quote_ident(name)} ON {table_ref(*table.key)}"
 
 
-# The privileges a grant may name, per kind of object, in PostgreSQL's order.
+def rename_policy_sql(table: TableModel, old: str, new: str) -> str:
+    return (f"ALTER POLICY {quote_ident(old)} ON {table_ref(*table.key)}"
+            f" RENAME TO {quote_ident(new)}")
+
+
+def alter_policy_sql(table: TableModel, name: str, roles: tuple[str, ...] | None,
+                     using: str | None, check: str | None) -> str:
+    """ALTER POLICY … with the clauses given (None: left as it is); one at least."""
+    sql = f"ALTER POLICY {quote_ident(name)} ON {table_ref(*table.key)}"
+    if roles is not None:
+        sql += " TO " + ", ".join(role_sql(role) for role in roles)
+    if using is not None:
+        sql += f" USING {using}"
+    if check is not None:
+        sql += f" WITH CHECK {check}"
+    return sql
+
+
+# The privileges a grant may name, per kind of object, in PostgreSQL's order (a view's and
+# a materialized view's are a table's). `all` is none of them: what it means depends on
+# the server's version, which Down could not undo exactly.
 PRIVILEGES = {
     "table": ("select", "insert", "update", "delete", "truncate", "references", "trigger"),
     "schema": ("usage", "create"),
+    "sequence": ("usage", "select", "update"),
+    "function": ("execute",),
 }
 
 
 def grant_sql(kind: str, target: str, privileges: tuple[str, ...], roles: tuple[str, ...],
               revoke: bool = False) -> str:
     """GRANT … ON TABLE|SCHEMA … TO …, or REVOKE … FROM …; `target` is SQL already."""
+    return grant_on_sql(f"{kind.upper()} {target}", privileges, roles, revoke)
+
+
+def grant_on_sql(on: str, privileges: tuple[str, ...], roles: tuple[str, ...],
+                 revoke: bool = False) -> str:
+    """GRANT … ON `on` TO …, or REVOKE … FROM …; `on` is SQL (`FUNCTION f(integer)`)."""
     what = ", ".join(p.upper() for p in privileges)
     to = ", ".join(role_sql(role) for role in roles)
     if revoke:
-        return f"REVOKE {what} ON {kind.upper()} {target} FROM {to}"
-    return f"GRANT {what} ON {kind.upper()} {target} TO {to}"
+        return f"REVOKE {what} ON {on} FROM {to}"
+    return f"GRANT {what} ON {on} TO {to}"
+
+
+def restore_grants_sql(on: str, grants: dict[str, tuple[str, ...]],
+                       default: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+    """What makes an object just made, which holds `default` (PostgreSQL's own grants: a
+    function's EXECUTE for PUBLIC), hold `grants` instead: REVOKEs, then GRANTs."""
+    default = default or {}
+    statements = []
+    for role, privileges in default.items():
+        taken = tuple(p for p in privileges if p not in grants.get(role, ()))
+        if taken:
+            statements.append(grant_on_sql(on, taken, (role,), revoke=True))
+    for role, privileges in grants.items():
+        given = tuple(p for p in privileges if p not in default.get(role, ()))
+        if given:
+            statements.append(grant_on_sql(on, given, (role,)))
+    return statements
 
 
 def security_statements(table: TableModel) -> list[str]:
@@ -73,6 +119,9 @@ def security_statements(table: TableModel) -> list[str]:
     statements += [create_policy_sql(table, p) for p in table.policies.values()]
     statements += [grant_sql("table", table_ref(*table.key), privileges, (role,))
                    for role, privileges in table.grants.items()]
+    for sequence, grants in table.sequence_grants.items():  # of its serial, identity columns
+        statements += restore_grants_sql(f"SEQUENCE {table_ref(table.schema, sequence)}",
+                                         grants)
     return statements
 
 

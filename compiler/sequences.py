@@ -12,11 +12,13 @@ import re
 
 from ..dsl import ast
 from ..dsl.source import Span
+from .comments import sequence_comment_statements
 from .context import Context, Step
 from .model import Key, SchemaModel, SequenceModel, TableModel
 from .quoting import quote_ident
 from .registry import step
 from .render import table_ref
+from .security_render import restore_grants_sql
 from .statement import Statement
 
 
@@ -117,8 +119,11 @@ def drop_sequence(ctx: Context, s: ast.DropSequence) -> Step:
                         " (PostgreSQL refuses to drop a sequence a default uses)", s.span)
     del ctx.model.sequences[key]
     ctx.model.owned_relations.pop(key, None)
+    regrant = restore_grants_sql(f"SEQUENCE {table_ref(*key)}", sequence.grants)
     return Step([Statement(f"DROP SEQUENCE {table_ref(*key)}")],
-                [Statement(create_sequence_sql(sequence))], s.span, node=s)
+                [Statement(create_sequence_sql(sequence)),
+                 *sequence_comment_statements(*key, sequence.comment),
+                 *map(Statement, regrant)], s.span, node=s)
 
 
 def _default_using(model: SchemaModel, sequence: SequenceModel) -> tuple[TableModel, str] | None:

@@ -14,17 +14,33 @@ from .context import Context, Step, StepError
 from .model import ColumnModel, ColumnType, Key, TableModel, ViewModel
 from .recreate import recreate_index
 from .registry import step
-from .render import table_ref
-from .statement import Statement, lock
+from .render import comment_sql, table_ref
+from .routines import drop_triggers, remade_view_triggers
+from .security_render import restore_grants_sql
+from .statement import Statement, comment_on, lock
+from .view_check import refuse_check_option
 from .view_query import read_query, span_in
 
 
 def create_view_sql(view: ViewModel) -> str:
     ref = table_ref(view.schema, view.name)
     if not view.materialized:
-        return f"CREATE VIEW {ref} AS\n{view.query}"
+        settings = ", ".join(f"{name}={value}" for name, value in sorted(view.options.items())
+                             if name != "check_option")
+        check = view.options.get("check_option")
+        with_ = f" WITH ({settings})" if settings else ""
+        tail = f"\nWITH {check.upper()} CHECK OPTION" if check else ""
+        return f"CREATE VIEW {ref}{with_} AS\n{view.query}{tail}"
     data = "" if view.populated else "\nWITH NO DATA"
     return f"CREATE MATERIALIZED VIEW {ref} AS\n{view.query}{data}"
+
+
+def view_sql(view: ViewModel) -> list[str]:
+    """The view as schema.sql makes it: CREATE, and COMMENT when it has one."""
+    made = [create_view_sql(view)]
+    if view.comment is not None:
+        made.append(comment_sql(view.kind, table_ref(*view.key), view.comment))
+    return made
 
 
 def drop_view_sql(view: ViewModel) -> str:
@@ -36,6 +52,16 @@ def _create(view: ViewModel) -> Statement:
     # the new relation itself, as a new table, nobody else can see yet.
     return Statement(create_view_sql(view), (),
                      "scan" if view.materialized and view.populated else "catalog")
+
+
+def make_view(view: ViewModel) -> list[Statement]:
+    """CREATE, and the COMMENT and GRANTs that DROP and CREATE would otherwise lose."""
+    regrant = [Statement(sql) for sql in restore_grants_sql(f"TABLE {table_ref(*view.key)}",
+                                                            view.grants)]
+    if view.comment is None:
+        return [_create(view), *regrant]
+    return [_create(view), comment_on(view.key, comment_sql(view.kind, table_ref(*view.key),
+                                                            view.comment)), *regrant]
 
 
 def _drop(view: ViewModel) -> Statement:
@@ -111,7 +137,13 @@ def create_view(ctx: Context, s: ast.CreateView) -> Step:
     if found.problems:
         raise StepError(found.problems[0].message)
     view = ViewModel(*key, query, s.materialized, s.with_data,
-                     {k: frozenset(v) for k, v in found.reads.items()}, dict(found.columns))
+                     {k: frozenset(v) for k, v in found.reads.items()}, dict(found.columns),
+                     dict(s.options))
+    if previous is not None:  # what the statement does not say survives writing it again
+        view.options = dict(sorted({**previous.options, **view.options}.items()))
+        view.comment = previous.comment
+        view.grants = dict(previous.grants)
+    refuse_check_option(ctx, view, s.query, s.name.span)
     if previous is None:
         ctx.model.views[key] = view
         if view.materialized:  # for the lint: no application has read it yet
@@ -120,20 +152,22 @@ def create_view(ctx: Context, s: ast.CreateView) -> Step:
     # Replacing: CREATE OR REPLACE VIEW may only add columns at the end, and pgshift does not
     # know the columns a query returns; DROP and CREATE does any change, in one transaction.
     refuse_if_read(ctx, key, None, "replace", s.name.span)
+    triggers = remade_view_triggers(ctx, view, s.span)  # DROP takes them along
     del ctx.model.views[key]  # made again last: it may now read views made after it
     ctx.model.views[key] = view
-    return Step([_drop(previous), _create(view)], [_drop(view), _create(previous)], s.span,
-                node=s)
+    return Step([_drop(previous), *make_view(view), *triggers],
+                [_drop(view), *make_view(previous), *triggers], s.span, node=s)
 
 
 @step(ast.DropView)
 def drop_view(ctx: Context, s: ast.DropView) -> Step:
     view = _view(ctx, s.name, s.materialized, "drop")
     refuse_if_read(ctx, view.key, None, "drop", s.name.span)
-    down = [_create(view)]
+    down = make_view(view)
     for index in ctx.model.indexes_of(view.key):  # DROP takes them along
         down += recreate_index(index)
         ctx.model.detach_index(index)
+    down += drop_triggers(ctx.model, view)  # and the triggers
     del ctx.model.views[view.key]
     return Step([_drop(view)], down, s.span, node=s)
 

@@ -54,6 +54,7 @@ from .ast_columns import (
 from .ast_objects import (
     AddEnumValue,
     Comment,
+    CommentOnFunction,
     CreateEnum,
     CreateExtension,
     CreateSchema,
@@ -64,21 +65,29 @@ from .ast_objects import (
     RenameEnumValue,
 )
 from .ast_partitions import (
+    AttachPartition,
     BoundValue,
     CreatePartition,
     CreatePartitionedTable,
+    DetachPartition,
     PartitionBound,
 )
 from .ast_routines import (
+    ArgumentMode,
     CreateFunction,
+    CreateProcedure,
     CreateTrigger,
     DropFunction,
+    DropProcedure,
     DropTrigger,
+    ExternalFunction,
     FunctionArgument,
+    FunctionSetting,
     ReturnsColumn,
     TriggerEvent,
 )
 from .ast_security import (
+    AlterPolicy,
     CreatePolicy,
     DropPolicy,
     ExternalRole,
@@ -113,7 +122,7 @@ from .ast_tables import (
     SetNotNull,
     ValidateConstraint,
 )
-from .ast_views import CreateView, DropView, RefreshView
+from .ast_views import AlterView, CreateView, DropView, RefreshView, ViewOption
 from .source import Span
 
 # ---------------------------------------------------------------- statements
@@ -149,11 +158,13 @@ class ExternalType:
 
 @dataclass(frozen=True, slots=True)
 class External:
-    """`external schema|table|enum|type …`: an object that exists without the migrations (a
-    platform's, another tool's, a `sql` block's). The checks use it; Up and Down never touch
-    it. `object` is the declaration as the statement of that kind would parse it."""
+    """`external schema|table|enum|type|role|function …`: an object that exists without the
+    migrations (a platform's, another tool's, a `sql` block's). The checks use it; Up and
+    Down never touch it. `object` is the declaration as the statement of that kind would
+    parse it."""
 
-    object: CreateSchema | CreateTable | CreateEnum | ExternalType | ExternalRole
+    object: (CreateSchema | CreateTable | CreateEnum | ExternalType | ExternalRole
+             | ExternalFunction)
     span: Span
 
 
@@ -161,10 +172,12 @@ Statement = (
     CreateSchema | DropSchema | CreateExtension | DropExtension | CreateEnum | AddEnumValue
     | RenameEnumValue | DropEnum | CreateTable | AlterTable | RenameTable | DropTable
     | CreateIndex | RenameIndex | DropIndex | Comment | RawSql | Irreversible | External
-    | CreateFunction | DropFunction | CreateTrigger | DropTrigger
+    | CommentOnFunction
+    | CreateFunction | DropFunction | CreateTrigger | DropTrigger | CreateProcedure
+    | DropProcedure
     | CreateSequence | DropSequence | CreatePartitionedTable | CreatePartition
-    | CreateView | DropView | RefreshView
-    | CreatePolicy | DropPolicy | Grant
+    | CreateView | DropView | RefreshView | AlterView
+    | CreatePolicy | DropPolicy | AlterPolicy | Grant
 )
 
 # ---------------------------------------------------------------- the file
@@ -209,7 +222,10 @@ __all__ = [
     "AddEnumValue",
     "AlterAction",
     "AlterColumnType",
+    "AlterPolicy",
     "AlterTable",
+    "AlterView",
+    "ArgumentMode",
     "BoundValue",
     "Check",
     "CheckConstraint",
@@ -217,13 +233,17 @@ __all__ = [
     "Column",
     "ColumnConstraint",
     "Comment",
+    "CommentOnFunction",
     "CreateEnum",
     "CreateExtension",
     "CreateFunction",
     "CreateIndex",
     "CreatePartition",
+    "AttachPartition",
+    "DetachPartition",
     "CreatePartitionedTable",
     "CreatePolicy",
+    "CreateProcedure",
     "CreateSchema",
     "CreateSequence",
     "CreateTable",
@@ -239,6 +259,7 @@ __all__ = [
     "DropIndex",
     "DropNotNull",
     "DropPolicy",
+    "DropProcedure",
     "DropSchema",
     "DropSequence",
     "DropTable",
@@ -248,11 +269,13 @@ __all__ = [
     "EnumLabel",
     "Expression",
     "External",
+    "ExternalFunction",
     "ExternalRole",
     "ExternalType",
     "ForeignKeyConstraint",
     "FunctionArgument",
     "FunctionCall",
+    "FunctionSetting",
     "Generated",
     "Grant",
     "GrantTarget",
@@ -295,4 +318,5 @@ __all__ = [
     "Unique",
     "UniqueConstraint",
     "ValidateConstraint",
+    "ViewOption",
 ]

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 else:
     from .ast_frozen import dataclass
 
-from .ast_columns import Name, QualifiedName
+from .ast_columns import Name, QualifiedName, TypeName
 from .source import Span
 
 
@@ -83,11 +83,23 @@ class DropEnum:
 
 @dataclass(frozen=True, slots=True)
 class Comment:
-    """`comment on table|column|index X is 'text'` (`is null` removes it)."""
+    """`comment on table|column|index|view|materialized view|schema|sequence X is 'text'`
+    (`is null` removes it); a schema's name is `object.name`."""
 
-    target: Kind["table", "column", "index"]
+    target: Kind["table", "column", "index", "view", "materialized view", "schema",
+                 "sequence"]
     object: QualifiedName
     column: Name | None
+    text: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CommentOnFunction:
+    """`comment on function NAME (arg types) is 'text'` (`is null` removes it)."""
+
+    name: QualifiedName
+    argument_types: tuple[TypeName, ...]
     text: str | None
     span: Span
 
@@ -95,6 +107,7 @@ class Comment:
 __all__ = [
     "AddEnumValue",
     "Comment",
+    "CommentOnFunction",
     "CreateEnum",
     "CreateExtension",
     "CreateSchema",

@@ -1,5 +1,6 @@
-"""AST nodes of declarative partitioning: `table … { … } partition by range|list|hash (…)`
-and `partition NAME of PARENT for values …` (re-exported by ast.py)."""
+"""AST nodes of declarative partitioning: `table … { … } partition by range|list|hash (…)`,
+`partition NAME of PARENT for values …`, and `attach|detach partition` in `alter table`
+(re-exported by ast.py)."""
 
 from __future__ import annotations
 
@@ -60,4 +61,25 @@ class CreatePartition:
     span: Span
 
 
-__all__ = ["BoundValue", "CreatePartition", "CreatePartitionedTable", "PartitionBound"]
+@dataclass(frozen=True, slots=True)
+class AttachPartition:
+    """`attach partition TABLE BOUND` in `alter table PARENT { }`: an existing table becomes
+    a partition."""
+
+    name: QualifiedName
+    bound: PartitionBound
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DetachPartition:
+    """`detach partition NAME [concurrently]` in `alter table PARENT { }`: the partition
+    becomes a table of its own, with its rows."""
+
+    name: QualifiedName
+    concurrently: bool
+    span: Span
+
+
+__all__ = ["AttachPartition", "BoundValue", "CreatePartition", "CreatePartitionedTable",
+           "DetachPartition", "PartitionBound"]

@@ -1,5 +1,6 @@
-"""AST nodes for functions and triggers: `function`, `drop function`, `trigger`, `drop
-trigger` (re-exported from ast)."""
+"""AST nodes for functions, procedures and triggers: `function`, `drop function`,
+`procedure`, `drop procedure`, `trigger`, `drop trigger`, `external function`
+(re-exported from ast)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,30 @@ if TYPE_CHECKING:
 else:
     from .ast_frozen import dataclass
 
-from .ast_columns import Expression, Name, QualifiedName, RawExpression, TypeName
+from .ast_columns import Expression, Literal, Name, QualifiedName, RawExpression, TypeName
 from .source import Span
+
+ArgumentMode = Kind["in", "out", "inout", "variadic"]
 
 
 @dataclass(frozen=True, slots=True)
 class FunctionArgument:
-    """`name type [default value]` in a function's signature."""
+    """`[in|out|inout|variadic] name type [default value]` in a function's signature."""
 
     name: Name
     type: TypeName
     default: Expression | None
+    span: Span
+    mode: ArgumentMode = "in"
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSetting:
+    """`set NAME = value, …` (or `to`): a setting the function runs with, such as the
+    `search_path` a `security definer` function should fix."""
+
+    name: str  # as written, `plpgsql.extra_warnings` with its dot
+    values: tuple[Name | Literal, ...]
     span: Span
 
 
@@ -37,8 +51,9 @@ class ReturnsColumn:
 @dataclass(frozen=True, slots=True)
 class CreateFunction:
     """`function NAME (args) returns T [language L] [immutable|stable|volatile] [strict]
-    [security definer|invoker] as \"\"\"body\"\"\"`: CREATE OR REPLACE FUNCTION when a function
-    of the same name and argument types exists. The body is kept verbatim."""
+    [security definer|invoker] [parallel safe|restricted|unsafe] [set NAME = value]… as
+    \"\"\"body\"\"\"`: CREATE OR REPLACE FUNCTION when a function of the same name and input
+    argument types exists. The body is kept verbatim."""
 
     name: QualifiedName
     arguments: tuple[FunctionArgument, ...]
@@ -52,6 +67,33 @@ class CreateFunction:
     body: str
     span: Span
     body_span: Span | None = None
+    parallel: Kind["safe", "restricted", "unsafe"] | None = None
+    settings: tuple[FunctionSetting, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CreateProcedure:
+    """`procedure NAME (args) [language L] [security definer|invoker] [set NAME = value]…
+    as \"\"\"body\"\"\"`: a routine `call` runs, which returns nothing and may commit; CREATE
+    OR REPLACE PROCEDURE when one of the same name and input argument types exists."""
+
+    name: QualifiedName
+    arguments: tuple[FunctionArgument, ...]
+    language: Name | None
+    security_definer: bool
+    settings: tuple[FunctionSetting, ...]
+    body: str
+    span: Span
+    body_span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DropProcedure:
+    """`drop procedure NAME (arg types)`."""
+
+    name: QualifiedName
+    argument_types: tuple[TypeName, ...]
+    span: Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +102,19 @@ class DropFunction:
 
     name: QualifiedName
     argument_types: tuple[TypeName, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalFunction:
+    """`function NAME (arg types) returns [setof] T` after `external`: a function made
+    elsewhere (a platform's `auth.uid()`), which a trigger may execute and no statement may
+    change."""
+
+    name: QualifiedName
+    argument_types: tuple[TypeName, ...]
+    returns: TypeName
+    setof: bool
     span: Span
 
 
@@ -98,6 +153,16 @@ class DropTrigger:
 
 
 __all__ = [
-    "CreateFunction", "CreateTrigger", "DropFunction", "DropTrigger", "FunctionArgument",
-    "ReturnsColumn", "TriggerEvent",
+    "ArgumentMode",
+    "CreateFunction",
+    "CreateProcedure",
+    "CreateTrigger",
+    "DropFunction",
+    "DropProcedure",
+    "DropTrigger",
+    "ExternalFunction",
+    "FunctionArgument",
+    "FunctionSetting",
+    "ReturnsColumn",
+    "TriggerEvent",
 ]

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 else:
     from .ast_frozen import dataclass
 
-from .ast_columns import Name, QualifiedName, RawExpression
+from .ast_columns import Name, QualifiedName, RawExpression, TypeName
 from .source import Span
 
 RowSecurityChange = Kind["enable", "disable", "force", "no force"]
@@ -53,6 +53,21 @@ class DropPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class AlterPolicy:
+    """`alter policy NAME on TABLE [rename to NEW] [to ROLE, …] [using `…`] [with check
+    `…`]`: PostgreSQL's ALTER POLICY. None is a clause not written (left as it is); the
+    grammar asks for one at least."""
+
+    name: Name
+    table: QualifiedName
+    rename: Name | None
+    roles: tuple[Name, ...] | None
+    using: RawExpression | None
+    check: RawExpression | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class ExternalRole:
     """`role NAME` after `external`: a role the platform makes (roles are the cluster's,
     never a migration's); policies may name it."""
@@ -61,13 +76,14 @@ class ExternalRole:
     span: Span
 
 
-GrantTarget = Kind["table", "schema"]
+GrantTarget = Kind["table", "schema", "sequence", "function"]
 
 
 @dataclass(frozen=True, slots=True)
 class Grant:
-    """`grant PRIVILEGE, … on [table] TABLE|schema SCHEMA to ROLE, …`; `revoke` is the same
-    with `from` (`revoke` true). Privileges are names, checked by the compiler."""
+    """`grant PRIVILEGE, … on [table] TABLE|schema SCHEMA|sequence SEQUENCE|function
+    FUNCTION(TYPE, …) to ROLE, …`; `revoke` is the same with `from` (`revoke` true).
+    Privileges are names, checked by the compiler; `arguments` are a function's types."""
 
     privileges: tuple[Name, ...]
     target: GrantTarget
@@ -75,7 +91,8 @@ class Grant:
     roles: tuple[Name, ...]
     revoke: bool
     span: Span
+    arguments: tuple[TypeName, ...] = ()
 
 
-__all__ = ["CreatePolicy", "DropPolicy", "ExternalRole", "Grant", "GrantTarget", "PolicyCommand",
-           "RowSecurity", "RowSecurityChange"]
+__all__ = ["AlterPolicy", "CreatePolicy", "DropPolicy", "ExternalRole", "Grant", "GrantTarget",
+           "PolicyCommand", "RowSecurity", "RowSecurityChange"]

@@ -22,6 +22,7 @@ from .ast_columns import (
     TableConstraint,
     TypeName,
 )
+from .ast_partitions import AttachPartition, DetachPartition
 from .ast_security import RowSecurity
 from .source import Span
 
@@ -124,7 +125,7 @@ class DropConstraint:
 AlterAction = (
     AddColumn | DropColumn | RenameColumn | AlterColumnType | SetDefault | DropDefault
     | SetNotNull | DropNotNull | AddConstraint | AddConstraintUsingIndex | ValidateConstraint
-    | DropConstraint | RowSecurity
+    | DropConstraint | RowSecurity | AttachPartition | DetachPartition
 )
 
 

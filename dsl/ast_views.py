@@ -13,6 +13,9 @@ else:
 from .ast_columns import QualifiedName
 from .source import Span
 
+# A view option: its name and its value as PostgreSQL keeps it in pg_class.reloptions.
+ViewOption = tuple[str, str]
+
 
 @dataclass(frozen=True, slots=True)
 class CreateView:
@@ -26,6 +29,19 @@ class CreateView:
     span: Span
     # Where the query's block stands (its quotes), for diagnostics pointing inside it.
     query_span: Span | None = field(default=None, compare=False)
+    # `with (name = value, …)`, check_option included (`with local check option`), values
+    # as PostgreSQL keeps them (`true`, `false`, `local`, `cascaded`), sorted by name.
+    options: tuple[ViewOption, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AlterView:
+    """`alter view NAME set (option = value, …)` or `alter view NAME reset (option, …)`."""
+
+    name: QualifiedName
+    set: tuple[ViewOption, ...]
+    reset: tuple[str, ...]
+    span: Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,4 +62,4 @@ class RefreshView:
     span: Span
 
 
-__all__ = ["CreateView", "DropView", "RefreshView"]
+__all__ = ["AlterView", "CreateView", "DropView", "RefreshView", "ViewOption"]

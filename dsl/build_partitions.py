@@ -12,7 +12,7 @@ from typing import Any, cast
 from lark import Token
 
 from . import ast
-from .build_base import Builder, Meta
+from .build_base import Builder, Meta, token_of
 
 
 class PartitionRules(Builder):
@@ -36,6 +36,16 @@ class PartitionRules(Builder):
         name, parent = (i for i in items if isinstance(i, ast.QualifiedName))
         bound = items[-1]
         return ast.CreatePartition(name, parent, bound, meta)
+
+    def partition_name(self, meta: Meta, items: list[Token]) -> ast.QualifiedName:
+        return self.qualified(meta, items)
+
+    def attach_partition(self, meta: Meta, items: list[Any]) -> ast.AttachPartition:
+        name, bound = items
+        return ast.AttachPartition(name, bound, meta)
+
+    def detach_partition(self, meta: Meta, items: list[Any]) -> ast.DetachPartition:
+        return ast.DetachPartition(items[0], token_of(items, "CONCURRENTLY") is not None, meta)
 
     def range_bound(self, meta: Meta, items: list[Any]) -> ast.PartitionBound:
         low, high = items

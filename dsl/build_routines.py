@@ -60,8 +60,11 @@ class RoutineRules(TypeRules):
     # ------------------------------------------------------------ functions
 
     def routine_argument(self, meta: Meta, items: list[Any]) -> ast.FunctionArgument:
-        default = items[2] if len(items) > 2 else None
-        return ast.FunctionArgument(self.name(items[0]), items[1], default, meta)
+        written = token_of(items, "ARGUMENT_MODE")
+        mode = cast(Any, str(written).lower() if written is not None else "in")
+        name, kind, *default = items[1:] if written is not None else items
+        return ast.FunctionArgument(self.name(name), kind, default[0] if default else None,
+                                    meta, mode)
 
     def routine_default(self, meta: Meta, items: list[Any]) -> ast.Expression:
         return self.shallow(items[0])
@@ -88,20 +91,21 @@ class RoutineRules(TypeRules):
     def routine_security(self, meta: Meta, items: list[Token]) -> tuple[str, Meta, bool]:
         return ("security", meta, items[0].type == "DEFINER")
 
+    def routine_parallel(self, meta: Meta, items: list[Token]) -> tuple[str, Meta, str]:
+        return ("parallel", meta, str(items[0]).lower())
+
+    def setting_name(self, meta: Meta, items: list[Token]) -> str:
+        return ".".join(n.value for n in self.names(items))
+
+    def routine_setting(self, meta: Meta, items: list[Any]) -> ast.FunctionSetting:
+        values = tuple(self.name(v) if isinstance(v, Token) and v.type == "NAME" else
+                       self.literal(meta, [v]) for v in items[1:])
+        return ast.FunctionSetting(items[0], values, meta)
+
     def create_function(self, meta: Meta, items: list[Any]) -> ast.CreateFunction:
-        name = items[0]
-        arguments = tuple(children_of(items, ast.FunctionArgument))
-        seen: set[str] = set()
-        for argument in arguments:
-            if argument.name.value in seen:
-                self.fail("duplicate-column", f"argument '{argument.name.value}' is listed"
-                          " twice", argument.name.span)
-            seen.add(argument.name.value)
         returns: ast.TypeName | None = None
         setof = False
         table: tuple[ast.ReturnsColumn, ...] = ()
-        options: dict[str, tuple[Any, Any]] = {}
-        body = items[-1]
         for item in items[1:-1]:
             if isinstance(item, ast.TypeName) and returns is None and not table:
                 returns = item
@@ -109,29 +113,78 @@ class RoutineRules(TypeRules):
                 returns, setof = item[1], True
             elif isinstance(item, tuple) and item and isinstance(item[0], ast.ReturnsColumn):
                 table = item
-            elif isinstance(item, tuple) and item and item[0] in ("language", "security"):
-                self._option(options, item[0], item[1], item[2])
+        options, settings = self._options(items, "function")
+        body = items[-1]
+        return ast.CreateFunction(
+            items[0], self._arguments(items), returns, setof, table,
+            self._language(options, meta, "function"), options.get("volatility", (None, None))[1],
+            "strict" in options, bool(options.get("security", (None, False))[1]),
+            triple_value(body), meta, self.token_span(body),
+            options.get("parallel", (None, None))[1], settings)
+
+    def create_procedure(self, meta: Meta, items: list[Any]) -> ast.CreateProcedure:
+        options, settings = self._options(items, "procedure")
+        body = items[-1]
+        return ast.CreateProcedure(
+            items[0], self._arguments(items), self._language(options, meta, "procedure"),
+            bool(options.get("security", (None, False))[1]), settings, triple_value(body),
+            meta, self.token_span(body))
+
+    def _arguments(self, items: list[Any]) -> tuple[ast.FunctionArgument, ...]:
+        arguments = tuple(children_of(items, ast.FunctionArgument))
+        seen: set[str] = set()
+        for argument in arguments:
+            if argument.name.value in seen:
+                self.fail("duplicate-column", f"argument '{argument.name.value}' is listed"
+                          " twice", argument.name.span)
+            seen.add(argument.name.value)
+        return arguments
+
+    def _options(self, items: list[Any], what: str
+                 ) -> tuple[dict[str, tuple[Any, Any]], tuple[ast.FunctionSetting, ...]]:
+        """A routine's options by kind, each once (and its `set`s, each setting once)."""
+        options: dict[str, tuple[Any, Any]] = {}
+        settings: list[ast.FunctionSetting] = []
+        for item in items[1:-1]:
+            if isinstance(item, tuple) and item and item[0] in (
+                    "language", "security", "parallel"):
+                self._option(options, item[0], item[1], item[2], what)
+            elif isinstance(item, ast.FunctionSetting):
+                if any(item.name.lower() == seen.name.lower() for seen in settings):
+                    self.fail("duplicate-option", f"'set {item.name}' is given twice for this"
+                              f" {what}", item.span)
+                settings.append(item)
             elif isinstance(item, Token) and item.type in ("VOLATILITY", "STRICT"):
                 kind = "volatility" if item.type == "VOLATILITY" else "strict"
-                self._option(options, kind, self.token_span(item), str(item).lower())
-        language = options.get("language", (None, None))[1]
+                self._option(options, kind, self.token_span(item), str(item).lower(), what)
+        return options, tuple(settings)
+
+    def _language(self, options: dict[str, tuple[Any, Any]], meta: Meta,
+                  what: str) -> ast.Name | None:
+        language: ast.Name | None = options.get("language", (None, None))[1]
         if language is None:
-            self.fail("missing-value", "a function names its language: write `language"
+            self.fail("missing-value", f"a {what} names its language: write `language"
                       " plpgsql` or `language sql` before `as`", meta)
-        volatility = options.get("volatility", (None, None))[1]
-        return ast.CreateFunction(
-            name, arguments, returns, setof, table, language, volatility,
-            "strict" in options, bool(options.get("security", (None, False))[1]),
-            triple_value(body), meta, self.token_span(body))
+        return language
 
     def _option(self, options: dict[str, tuple[Any, Any]], kind: str, span: Any,
-                value: Any) -> None:
+                value: Any, what: str) -> None:
         if kind in options:
-            self.fail("duplicate-option", f"'{kind}' is given twice for this function", span)
+            self.fail("duplicate-option", f"'{kind}' is given twice for this {what}", span)
         options[kind] = (span, value)
 
     def drop_function(self, meta: Meta, items: list[Any]) -> ast.DropFunction:
         return ast.DropFunction(items[0], tuple(children_of(items, ast.TypeName)), meta)
+
+    def drop_procedure(self, meta: Meta, items: list[Any]) -> ast.DropProcedure:
+        return ast.DropProcedure(items[0], tuple(children_of(items, ast.TypeName)), meta)
+
+    def external_function(self, meta: Meta, items: list[Any]) -> ast.ExternalFunction:
+        returned = items[-1]
+        setof = isinstance(returned, tuple)
+        types = tuple(children_of(items[1:-1], ast.TypeName))
+        return ast.ExternalFunction(items[0], types, returned[1] if setof else returned, setof,
+                                    meta)
 
     # ------------------------------------------------------------ triggers
 

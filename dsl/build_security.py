@@ -1,5 +1,5 @@
 """Rules for row-level security: `… row level security` in `alter table { }`, `policy`,
-`drop policy` and `external role`."""
+`alter policy`, `drop policy` and `external role`; `grant` and `revoke`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any, cast
 from lark import Token
 
 from . import ast
-from .build_base import Builder, Meta
+from .build_base import Builder, Meta, children_of
 
 
 class SecurityRules(Builder):
@@ -42,12 +42,27 @@ class SecurityRules(Builder):
     def drop_policy(self, meta: Meta, items: list[Any]) -> ast.DropPolicy:
         return ast.DropPolicy(self.name(items[0]), items[1], meta)
 
+    def alter_policy(self, meta: Meta, items: list[Any]) -> ast.AlterPolicy:
+        name, table, *clauses = items
+        parts: dict[str, Any] = dict(clause for clause in clauses if clause is not None)
+        if not parts:
+            self.fail("empty-alter", f"'alter policy {self.name(name).value}' changes nothing:"
+                      " write `rename to NEW`, `to ROLE, …`, or `using` or `with check` and its"
+                      " expression in backticks",
+                      meta)
+        return ast.AlterPolicy(self.name(name), table, parts.get("rename"), parts.get("roles"),
+                               parts.get("using"), parts.get("check"), meta)
+
+    def policy_rename(self, meta: Meta, items: list[Token]) -> tuple[str, ast.Name]:
+        return "rename", self.name(items[-1])
+
     def external_role(self, meta: Meta, items: list[Token]) -> ast.ExternalRole:
         return ast.ExternalRole(self.name(items[0]), meta)
 
     def grant(self, meta: Meta, items: list[Any], revoke: bool = False) -> ast.Grant:
-        privileges, (target, name), *roles = items
-        return ast.Grant(privileges, target, name, tuple(self.names(roles)), revoke, meta)
+        privileges, (target, name, *arguments), *roles = items
+        return ast.Grant(privileges, target, name, tuple(self.names(roles)), revoke, meta,
+                         tuple(arguments))
 
     def revoke(self, meta: Meta, items: list[Any]) -> ast.Grant:
         return self.grant(meta, items, revoke=True)
@@ -57,6 +72,13 @@ class SecurityRules(Builder):
 
     def grant_target(self, meta: Meta, items: list[Any]) -> tuple[str, ast.QualifiedName]:
         return "table", items[-1]
+
+    def grant_sequence(self, meta: Meta, items: list[Any]) -> tuple[str, ast.QualifiedName]:
+        return "sequence", items[-1]
+
+    def grant_function(self, meta: Meta, items: list[Any]
+                       ) -> tuple[Any, ...]:
+        return ("function", items[0], *children_of(items[1:], ast.TypeName))
 
     def grant_schema(self, meta: Meta, items: list[Token]) -> tuple[str, ast.QualifiedName]:
         schema = self.name(items[-1])

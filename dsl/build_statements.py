@@ -215,15 +215,15 @@ class StatementRules(TypeRules):
     # ------------------------------------------------------------ comments, sql, irreversible
 
     def comment(self, meta: Meta, items: list[Token]) -> ast.Comment:
-        target = cast(Any, str(items[0]).lower())
+        target = cast(Any, " ".join(str(items[0]).lower().split()))
         parts = [t for t in items[1:] if t.type == "NAME"]
         text_token = items[-1]
         text = string_value(text_token) if text_token.type == "STRING" else None
         span = meta
-        wanted = (2, 3) if target == "column" else (1, 2)
+        wanted = (2, 3) if target == "column" else (1,) if target == "schema" else (1, 2)
         if len(parts) not in wanted:
             shape = "table.column or schema.table.column" if target == "column" else (
-                f"{target} or schema.{target}")
+                "one name" if target == "schema" else f"{target} or schema.{target}")
             self.fail("bad-comment-target", f"comment on {target} names {shape}",
                       self.token_span(parts[0]))
             parts = parts[: wanted[-1]] if len(parts) > wanted[-1] else parts * 2
@@ -233,6 +233,12 @@ class StatementRules(TypeRules):
         names = [identifier(p) for p in object_parts]
         qualified = ast.QualifiedName(names[-1], names[0] if len(names) == 2 else None, object_span)
         return ast.Comment(target, qualified, column, text, span)
+
+    def comment_function(self, meta: Meta, items: list[Any]) -> ast.CommentOnFunction:
+        last = items[-1]
+        text = string_value(last) if isinstance(last, Token) and last.type == "STRING" else None
+        return ast.CommentOnFunction(items[0], tuple(children_of(items, ast.TypeName)), text,
+                                     meta)
 
     def raw_sql(self, meta: Meta, items: list[Token]) -> ast.RawSql:
         up = triple_value(items[0])

@@ -123,6 +123,8 @@ class TypeRules(Builder):
     def number(self, meta: Meta, items: list[Token]) -> ast.Literal:
         return ast.Literal("number", str(items[0]), meta)
 
+    setting_number = number  # a function's `set NAME = 1` (shift.lark says why apart)
+
     def literal(self, meta: Meta, items: list[Any]) -> ast.Literal:
         value = items[0]
         if isinstance(value, ast.Literal):

@@ -91,11 +91,19 @@ table documents {
     Code("view-data", _S, "error", "`with data` or `with no data` after a plain view",
          "only a materialized view holds rows: write `materialized view`, or leave it out",
          example='view answers as """select 42 as answer""" with no data\n'),
+    Code("view-option", _S, "error", "a view option PostgreSQL does not have, a value it"
+         " does not take, one given twice, options on a materialized view, or an `alter view`"
+         " that changes nothing",
+         "write security_invoker or security_barrier as true or false, and check_option as"
+         " local or cascaded (or `with local check option` after the query)",
+         example='view answers with (security_definer = true) as """select 42 as answer"""\n'),
     Code("empty-migration", _S, "error", "a migration file without a statement",
          "write at least one statement, or delete the file",
          example="-- nothing yet\n"),
-    Code("empty-alter", _S, "error", "an `alter table` block without an action",
-         "add an action such as `add column note text`, or remove the block",
+    Code("empty-alter", _S, "error", "an `alter table` block without an action, or an"
+         " `alter policy` without a clause",
+         "add an action such as `add column note text` (to a policy: `rename to`, `to`,"
+         " `using` or `with check`), or remove the statement",
          example="""\
 table documents {
     id bigint identity primary key
@@ -184,8 +192,9 @@ table documents {
 }
 """),
     Code("bad-comment-target", _S, "error",
-         "`comment on column` without `table.column`, or `comment on table|index` with too"
-         " many name parts", "name a column as `table.column` or `schema.table.column`",
+         "`comment on column` without `table.column`, or another `comment on` with too many"
+         " name parts", "name a column as `table.column` or `schema.table.column`, a schema by"
+         " its one name, anything else as `name` or `schema.name`",
          example="""\
 table documents {
     id    bigint identity primary key

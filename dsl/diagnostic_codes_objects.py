@@ -213,9 +213,23 @@ index items_both on items using hnsw (embedding vector_cosine_ops, preview vecto
          example=_DOCUMENTS + "function title_of() returns text language sql as"
          ' """select \'x\'"""\ntrigger documents_touch before update on documents for each'
          " row execute function title_of()\n"),
+    Code("function-signature", _C, "error", "a function's arguments PostgreSQL would"
+         " refuse (or a procedure's `out` argument): a default on an `out` argument, a"
+         " `variadic` one that is not the last input or not an array, `out` arguments with"
+         " `returns table`, or a `returns` that is not what the `out` and `inout` arguments"
+         " make (their one type, or `record`)",
+         "give defaults to input arguments only; make `variadic` the last input, of an array"
+         " type; with `out` arguments, return `record` (or the one `out` argument's type)",
+         example="function split_name(whole text, out first text, out last text) returns"
+         " text language sql as \"\"\"select split_part(whole, ' ', 1),"
+         " split_part(whole, ' ', 2)\"\"\"\n"),
     Code("bad-trigger", _C, "error", "a trigger PostgreSQL would refuse: `instead of` on a"
-         " table, or a `truncate` trigger `for each row`",
-         "use `before` or `after` on a table; write `for each statement` for `truncate`",
+         " table, or a `truncate` trigger `for each row`; on a view, a row-level `before` or"
+         " `after` trigger, a `truncate` one, or an `instead of` one for each statement or"
+         " with `when` or `update of`; any trigger on a materialized view",
+         "use `before` or `after` on a table and `instead of … for each row` on a view"
+         " (`before` or `after` there only `for each statement`); write `for each statement`"
+         " for `truncate`",
          example=_TOUCH + "trigger documents_touch instead of insert on documents for each row"
          " execute function touch()\n"),
     Code("sequence-in-use", _C, "error", "a sequence dropped while a column default still"
@@ -246,16 +260,18 @@ table documents {
 }
 policy documents_insert on documents for insert using `owner_id = current_user`
 """),
-    Code("bad-privilege", _C, "error", "a privilege the object does not have (a table has"
-         " select, insert, update, delete, truncate, references and trigger; a schema usage"
-         " and create), `all`, or one named twice",
+    Code("bad-privilege", _C, "error", "a privilege the object does not have (a table or"
+         " view has select, insert, update, delete, truncate, references and trigger; a"
+         " schema usage and create; a sequence usage, select and update; a function"
+         " execute), `all`, or one named twice",
          "name the privileges one by one, each once: `all` would grant what PostgreSQL's"
          " version holds, which Down could not revoke exactly",
          example="table documents {\n    id bigint primary key\n}\n"
          "grant all on documents to public\n"),
     Code("privilege-unchanged", _C, "error", "a grant of a privilege the role holds already,"
          " or a revoke of one it does not hold, as far as the migrations know (what they"
-         " granted, and PUBLIC's USAGE on schema `public`)",
+         " granted, PUBLIC's USAGE on schema `public`, and PUBLIC's EXECUTE on every new"
+         " function)",
          "remove it: it changes nothing, and its Down would revoke or grant what the migration"
          " never did; a privilege granted outside the migrations is revoked in a `sql` block",
          example="table documents {\n    id bigint primary key\n}\n"
@@ -286,5 +302,21 @@ table events {
 } partition by range (created_at)
 partition events_2026 of events for values from ('2026-01-01') to ('2027-01-01')
 drop table events
+"""),
+    Code("partition-own", _C, "error", "a change to one partition that only its partitioned"
+         " table can make: a partition has its table's columns, keys and indexes, and only"
+         " check constraints of its own",
+         "change the partitioned table (`alter table events { … }`), which changes every"
+         " partition; a check constraint of the partition's own is added, validated and"
+         " dropped on it",
+         example="""\
+table events {
+    id         bigint not null
+    created_at timestamptz not null
+} partition by range (created_at)
+partition events_2026 of events for values from ('2026-01-01') to ('2027-01-01')
+alter table events_2026 {
+    add column note text
+}
 """),
 )

@@ -33,6 +33,12 @@ alter table documents {
     drop column title
 }
 """),
+    Code("view-check-option", _C, "error", "a check option on a view PostgreSQL cannot"
+         " update by itself (a join, an aggregate, DISTINCT, GROUP BY, LIMIT, UNION, …)",
+         "leave out the check option (`alter view … reset (check_option)` for one the view"
+         " keeps), or make the query read one table or updatable view with plain columns",
+         example=_DOCUMENTS + 'view counted as """select count(*) as n from documents"""'
+                 " with check option\n"),
     Code("view-index", _C, "error", "an index on a plain view, which holds no rows",
          "index the tables the view reads, or make it a `materialized view`",
          example='view answers as """select 42 as answer"""\n'

@@ -18,7 +18,13 @@ from lark.lexer import PatternStr, TerminalDef
 from .build_base import CONSTRAINT_WORDS
 from .diagnostics import Diagnostic, error
 from .source import Source, Span
-from .syntax_hints import WORDS, cast_outside_backticks, default_without_value, misspelt_keyword
+from .syntax_hints import (
+    WORDS,
+    cast_outside_backticks,
+    default_without_value,
+    misspelt_keyword,
+    nameless_argument,
+)
 
 # Terminals whose pattern is a regular expression, in words.
 DESCRIPTIONS: Mapping[str, str] = {
@@ -41,12 +47,15 @@ DESCRIPTIONS: Mapping[str, str] = {
     "_ACTION_RENAME": "'rename column'",
     "_ACTION_ALTER": "'alter column'",
     "_ACTION_VALIDATE": "'validate constraint'",
+    "_ACTION_ATTACH": "'attach partition'",
+    "_ACTION_DETACH": "'detach partition'",
     "NOT_VALID": "'not valid'",
     "PRIMARY_KEY": "'primary key'",
     "_USING_EXPRESSION": "'using `…`'",
     "TABLE_UNIQUE": "'unique (…)'",
     "TABLE_CHECK": "'check `…`' at the start of a line",
-    "COMMENT_TARGET": "'table', 'column' or 'index'",
+    "COMMENT_TARGET": "'table', 'column', 'index', 'view', 'materialized view', 'schema' or"
+                      " 'sequence'",
     "NO_ACTION": "'no action'",
     "SET_NULL": "'set null'",
     "SET_DEFAULT": "'set default'",
@@ -59,10 +68,13 @@ DESCRIPTIONS: Mapping[str, str] = {
     "INTERVAL": "'interval'",
     "INTERVAL_FIELDS": "an interval field such as 'day to second'",
     "VIEW_DATA": "'with data' or 'with no data'",
+    "VIEW_CHECK": "'with check option' (or with local, with cascaded check option)",
     "ROW_SECURITY": "'enable row level security' (or disable, force, no force)",
     "POLICY_KIND": "'permissive' or 'restrictive'",
     "POLICY_COMMAND": "'all', 'select', 'insert', 'update' or 'delete'",
     "VOLATILITY": "'immutable', 'stable' or 'volatile'",
+    "ARGUMENT_MODE": "'in', 'out', 'inout' or 'variadic'",
+    "PARALLEL_SAFETY": "'safe', 'restricted' or 'unsafe'",
     "TRIGGER_TIMING": "'before', 'after' or 'instead of'",
     "ROW_OR_STATEMENT": "'row' or 'statement'",
     "$END": "the end of the file",
@@ -71,6 +83,7 @@ DESCRIPTIONS: Mapping[str, str] = {
 STATEMENT_KEYWORDS = frozenset({
     "SCHEMA", "EXTENSION", "ENUM", "TABLE", "INDEX", "UNIQUE", "ALTER", "RENAME", "DROP",
     "COMMENT", "SQL", "IRREVERSIBLE", "EXTERNAL", "SEQUENCE", "PARTITION", "FUNCTION",
+    "PROCEDURE",
     "TRIGGER", "VIEW", "MATERIALIZED", "REFRESH", "POLICY", "GRANT", "REVOKE",
 })
 COLUMN_CONSTRAINTS = frozenset({
@@ -80,7 +93,7 @@ COLUMN_CONSTRAINTS = frozenset({
 TYPE_STARTERS = frozenset({"TIME", "TIMESTAMP", "CHARACTER", "BIT", "DOUBLE_PRECISION", "INTERVAL"})
 ALTER_ACTIONS = frozenset({"_ACTION_ADD", "_ACTION_DROP", "_ACTION_RENAME", "_ACTION_ALTER",
                            "_ACTION_VALIDATE", "_ACTION_ADD_BARE", "_ACTION_RENAME_BARE",
-                           "ROW_SECURITY"})
+                           "ROW_SECURITY", "_ACTION_ATTACH", "_ACTION_DETACH"})
 # An action's first word where it was not read as one: what the action takes. `add` and
 # `rename` may leave out COLUMN, as SQL does, when what follows stands on their line (the
 # grammar's _ACTION_ADD_BARE, _ACTION_RENAME_BARE); `drop x` and `alter x` would read the
@@ -95,6 +108,9 @@ ACTION_FORMS: Mapping[str, str] = {
               " (or `rename column …`)",
     "alter": "'alter' must say what it acts on: write `alter column {rest}`",
     "validate": "'validate' must say what it acts on: write `validate constraint {rest}`",
+    "attach": "'attach' takes a table as a partition: write `attach partition {rest} for values"
+              " …`",
+    "detach": "'detach' takes a partition out: write `detach partition {rest}`",
     "enable": "'enable' acts on row level security: write `enable row level security`",
     "disable": "'disable' acts on row level security: write `disable row level security`",
     "force": "'force' acts on row level security: write `force row level security`",
@@ -283,7 +299,8 @@ def from_unexpected_token(source: Source, failure: UnexpectedToken,
                          f"this '{{' is never closed: line {line} starts a new statement before"
                          " its '}'", source.span_at(brace.start_pos, 1))
 
-    typo = misspelt_keyword(source, span) or default_without_value(source, span)
+    typo = (misspelt_keyword(source, span) or default_without_value(source, span)
+            or nameless_argument(source, span, str(token)))
     if typo is not None:
         return typo
     source_line = source.line(span.line)

@@ -1,6 +1,6 @@
 """Heuristics that name the mistake behind a parse failure, where the parser only sees an
 unexpected token: a misspelt keyword, a `default` with nothing after it, a cast written
-outside backticks."""
+outside backticks, an argument without a name."""
 
 from __future__ import annotations
 
@@ -72,3 +72,34 @@ def cast_outside_backticks(source: Source, offset: int) -> Diagnostic:
     written = source.text[start:end]
     return error("unknown-value", f"a cast is SQL, which a value takes in backticks: did you"
                  f" mean default `{written}`?", source.span_at(start, end - start))
+
+
+# `function|procedure NAME (… [MODE] WORD` right before a `,` or `)`: one word where an
+# argument's name and type stand.
+_NAMELESS_ARGUMENT = re.compile(
+    r"\b(?:function|procedure)\s+[\w.\"]+\s*\((?:[^()]*,)?\s*"
+    r"(?:(in|out|inout|variadic)\s+)?([\w\"]+(?:\[\])*)\s*$", re.IGNORECASE)
+
+
+def nameless_argument(source: Source, span: Span, found: str) -> Diagnostic | None:
+    """An argument written as SQL allows, its type alone (`f(int)`, `f(out text)`): the
+    language names every argument, so the parser took the type for the name and failed at
+    what follows."""
+    if found not in (",", ")", "["):
+        return None
+    before = source.line(span.line)[: span.column - 1]
+    match = _NAMELESS_ARGUMENT.search(before)
+    if match is None:
+        return None
+    from .build_routines import PSEUDO_TYPES
+    from .types import canonical
+
+    mode = f"{match.group(1)} " if match.group(1) else ""
+    where = Span(source.path, span.line, match.start(2) + 1, span.line, match.end(2) + 1)
+    word = match.group(2)
+    if found != "[" and canonical(word.lower()) is None and word.lower() not in PSEUDO_TYPES:
+        return error("syntax", f"argument '{word}' has no type: write `{mode}{word} TYPE`",
+                     where)
+    written = word + ("[]" if found == "[" else "")
+    return error("syntax", f"this argument has no name: write `{mode}NAME {written}`"
+                 " (every argument is named, after its mode)", where)

@@ -267,10 +267,12 @@ def build_parser() -> argparse.ArgumentParser:
                              " SECONDS for it instead of stopping (exit 10)")
     pull = _command(commands, "pull", db_parents, "write the live schema as a migration",
                     "Read the live database's catalog and write one migration that recreates"
-                    " it exactly: extensions, enums, tables, constraints, indexes and comments"
-                    " in the language, and what the language does not model (functions,"
-                    " views, triggers, policies, sequences) as sql blocks with a down, each"
-                    " named in a warning. The first step of adopting an existing database:"
+                    " it exactly: schemas, extensions, enums, tables and their partitions,"
+                    " sequences, constraints, indexes, views, functions, triggers, policies,"
+                    " grants and comments in the language, and what the language does not"
+                    " model as sql blocks with a down, each named in a warning (`external`"
+                    " declarations for what it references in schemas not read). The first"
+                    " step of adopting an existing database:"
                     " then `pgshift compile` and `pgshift baseline VERSION`.",
                     ["pgshift pull --database-url $DATABASE_URL",
                      "pgshift pull --schema public --schema rag --version 0.0.1 --name initial",

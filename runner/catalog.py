@@ -123,7 +123,7 @@ WHERE x.extname <> 'plpgsql' ORDER BY 1
 # Every schema but PostgreSQL's own (and each session's temporary ones): `public` too, so
 # that a database without it differs from one with it.
 _SCHEMAS = rf"""
-SELECT n.nspname FROM pg_namespace n
+SELECT n.nspname, obj_description(n.oid, 'pg_namespace') FROM pg_namespace n
 WHERE n.nspname <> ALL(%(system)s) AND n.nspname <> ALL(%(ignore_schemas)s)
   AND n.nspname !~ '^pg_(toast_)?temp_' AND {_owned("n.nspname")}
 ORDER BY 1
@@ -150,8 +150,15 @@ WHERE n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore_sequences)s
 ORDER BY 1, 2
 """
 
+# A view's options as `name=value` (booleans as `true`/`false`, however they were written),
+# and whether a materialized view is populated (made `with no data` and never refreshed).
 _VIEWS = f"""
-SELECT n.nspname, c.relname, pg_get_viewdef(c.oid)
+SELECT n.nspname, c.relname, pg_get_viewdef(c.oid),
+       ARRAY(SELECT o.option_name || '=' || CASE WHEN o.option_name IN ('security_barrier',
+                    'security_invoker') THEN o.option_value::boolean::text
+                    ELSE o.option_value END
+             FROM pg_options_to_table(c.reloptions) o ORDER BY 1),
+       c.relispopulated
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm') AND n.nspname <> ALL(%(system)s)
   AND {_NOT_FROM_AN_EXTENSION.format(oid="c.oid", catalog="pg_class")}
@@ -161,11 +168,13 @@ ORDER BY 1, 2
 
 _FUNCTIONS = f"""
 SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
-       pg_get_functiondef(p.oid)
+       pg_get_functiondef(p.oid), obj_description(p.oid, 'pg_proc')
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname <> ALL(%(system)s) AND p.prokind IN ('f', 'p')
   AND {_NOT_FROM_AN_EXTENSION.format(oid="p.oid", catalog="pg_proc")}
-  AND {_owned("n.nspname")}
+  AND {_owned("n.nspname")} AND NOT EXISTS (SELECT 1 FROM
+      unnest(%(external_function_schemas)s::text[], %(external_function_names)s::text[])
+      AS x(s, f) WHERE x.s = n.nspname AND x.f = p.proname)
 ORDER BY 1, 2
 """
 
@@ -198,9 +207,18 @@ ORDER BY 1, 2
 """
 
 
-# Privileges granted on tables, views, sequences and schemas, but their owners' own: one row
-# per object and grantee ('public' for PUBLIC), privileges in order, `*` after one held WITH
-# GRANT OPTION. A NULL ACL (no GRANT ever) and one holding only the owner's read the same.
+# The functions whose privileges a snapshot compares: the migrations', not an extension's.
+_GRANTED_FUNCTION = f"""n.nspname <> ALL(%(system)s) AND p.prokind IN ('f', 'p')
+  AND {_NOT_FROM_AN_EXTENSION.format(oid="p.oid", catalog="pg_proc")}
+  AND {_owned("n.nspname")} AND NOT EXISTS (SELECT 1 FROM
+      unnest(%(external_function_schemas)s::text[], %(external_function_names)s::text[])
+      AS x(s, f) WHERE x.s = n.nspname AND x.f = p.proname)"""
+
+# Privileges granted on tables, views, sequences, schemas and functions, but their owners'
+# own: one row per object and grantee ('public' for PUBLIC), privileges in order, `*` after
+# one held WITH GRANT OPTION. A NULL ACL (no GRANT ever) and one holding only the owner's
+# read the same. A function's EXECUTE for PUBLIC, PostgreSQL's own default, has no row
+# (whether its ACL is NULL or says so); a function without it has 'no EXECUTE' for PUBLIC.
 _GRANTS = f"""
 SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END, n.nspname, c.relname,
        CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END,
@@ -222,6 +240,24 @@ WHERE a.grantee <> n.nspowner AND n.nspname <> ALL(%(system)s)
   AND n.nspname <> ALL(%(ignore_schemas)s) AND n.nspname !~ '^pg_(toast_)?temp_'
   AND {_owned("n.nspname")}
 GROUP BY 1, 2, 3, 4
+UNION ALL
+SELECT 'function', n.nspname,
+       p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END,
+       string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN '*' ELSE '' END, ', '
+                  ORDER BY a.privilege_type)
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace,
+     aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+WHERE a.grantee <> p.proowner AND {_GRANTED_FUNCTION}
+GROUP BY 1, 2, 3, 4
+HAVING NOT (bool_and(a.grantee = 0) AND string_agg(a.privilege_type || CASE WHEN
+            a.is_grantable THEN '*' ELSE '' END, ', ') = 'EXECUTE')
+UNION ALL
+SELECT 'function', n.nspname,
+       p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', 'public',
+       'no EXECUTE'
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE NOT has_function_privilege('public', p.oid, 'EXECUTE') AND {_GRANTED_FUNCTION}
 ORDER BY 1, 2, 3, 4
 """
 
@@ -240,6 +276,8 @@ def snapshot(connection: psycopg.Connection[Any], ignore_tables: tuple[str, ...]
         "external_schemas": list(external.schemas),
         "external_object_schemas": [schema for schema, _ in external.objects],
         "external_object_names": [name for _, name in external.objects],
+        "external_function_schemas": [schema for schema, _ in external.functions],
+        "external_function_names": [name for _, name in external.functions],
     }
     result: dict[str, list[tuple[Any, ...]]] = {}
     for kind, query in (("schemas", _SCHEMAS), ("tables", _TABLES), ("columns", _COLUMNS),

@@ -75,8 +75,13 @@ def describe_row(kind: str, row: tuple[Any, ...]) -> str:
         owned = f" OWNED BY {owner[0]}" if owner and owner[0] else ""
         return (f"{type_name} START {start} INCREMENT {increment} MINVALUE {low} MAXVALUE"
                 f" {high} CACHE {cache}{' CYCLE' if cycle else ''}{owned}")
-    if kind in ("views", "functions"):
-        return " ".join(str(row[2]).split())
+    if kind == "views":
+        options = f", options {', '.join(row[3])}" if len(row) > 3 and row[3] else ""
+        populated = ", not populated" if len(row) > 4 and not row[4] else ""
+        return " ".join(str(row[2]).split()).rstrip(";") + options + populated
+    if kind == "functions":
+        comment = f", comment {row[3]!r}" if len(row) > 3 and row[3] else ""
+        return " ".join(str(row[2]).split()) + comment
     if kind == "triggers":
         return str(row[3])
     if kind == "policies":
@@ -99,6 +104,8 @@ def describe_row(kind: str, row: tuple[Any, ...]) -> str:
         return "(" + ", ".join(map(repr, row[2])) + ")"
     if kind == "extensions" and len(row) > 1:
         return f"installed in schema {row[1]}"
+    if kind == "schemas" and len(row) > 1 and row[1] is not None:
+        return f"comment {row[1]!r}"
     return "installed"
 
 

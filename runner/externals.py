@@ -25,7 +25,7 @@ from .migration import StatementPlan
 if TYPE_CHECKING:
     from .migration import Migration
 
-ExternalKind = Literal["schema", "table", "enum", "type", "role"]
+ExternalKind = Literal["schema", "table", "enum", "type", "role", "function"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,23 +44,29 @@ class External:
 @dataclass(frozen=True, slots=True)
 class ExternalObjects:
     """What catalog snapshots leave out: whole external schemas, and the external tables
-    (with their columns, constraints, indexes, triggers, policies and owned sequences) and
-    types that stand in schemas the migrations own."""
+    (with their columns, constraints, indexes, triggers, policies and owned sequences),
+    types and functions that stand in schemas the migrations own."""
 
     schemas: tuple[str, ...] = ()
     objects: tuple[tuple[str, str], ...] = ()  # (schema, name) of tables, enums and types
+    # (schema, name) of functions: every overload of the name (the stand-in differs from the
+    # real one, which may have overloads the migrations do not declare)
+    functions: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, declared: Iterable[External]) -> ExternalObjects:
         """The objects of these declarations."""
         schemas: dict[str, None] = {}
         objects: dict[tuple[str, str], None] = {}
+        functions: dict[tuple[str, str], None] = {}
         for external in declared:
             if external.kind == "schema":
                 schemas[external.schema] = None
+            elif external.kind == "function":
+                functions[(external.schema, external.name)] = None
             elif external.kind != "role":  # a role is the cluster's: no snapshot holds one
                 objects[(external.schema, external.name)] = None
-        return cls(tuple(schemas), tuple(objects))
+        return cls(tuple(schemas), tuple(objects), tuple(functions))
 
     @classmethod
     def of_migrations(cls, migrations: Iterable[Migration]) -> ExternalObjects:

@@ -102,7 +102,7 @@ def _segment(tx: Transactions, migration: Migration, direction: str, indices: li
 def _wait_for_locks(tx: Transactions, migration: Migration, direction: str, index: int,
                     left: str, mark_failed: bool) -> None:
     """Before a statement that runs outside a transaction (CREATE or DROP INDEX
-    CONCURRENTLY): take the table locks it takes first, and let them go, in a short
+    CONCURRENTLY, DETACH PARTITION CONCURRENTLY): take the table locks it takes first, and let them go, in a short
     transaction under lock_timeout, tried again with backoff like any other, so that
     its own wait for them is bounded as well."""
     statement = migration.statements(direction)[index]
@@ -126,7 +126,7 @@ def _alone(tx: Transactions, migration: Migration, direction: str, index: int,
            left: str) -> None:
     """Run one statement outside any transaction, with no lock_timeout: once it holds
     its lock it blocks no one, and a timeout while it waits for older transactions
-    to end would only leave an INVALID index behind."""
+    to end would only leave an INVALID index (a partition "detach pending") behind."""
     connection = tx.connection
     settings = [b"SET lock_timeout = 0"]
     statement_timeout = tx.statement_timeout(migration)

@@ -1,7 +1,8 @@
 """What the pulled schemas use from outside them, written as `external` declarations: the
-tables their foreign keys point at (a platform's `auth.users`) and the enums their columns
-have (`auth.aal_level`), so those foreign keys and columns are written in the language
-instead of as SQL, and the file compiles without the rest of that schema.
+tables their foreign keys point at (a platform's `auth.users`), the enums their columns
+have (`auth.aal_level`) and the trigger functions their triggers execute, so those foreign
+keys, columns and triggers are written in the language instead of as SQL, and the file
+compiles without the rest of that schema.
 
 An external table declares the referenced columns with their keys, nothing more: pgshift
 never makes it. A referenced table is left undeclared (its foreign keys then go as SQL, as
@@ -59,14 +60,32 @@ WHERE a.attrelid = ANY(%(tables)s) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY 1, 2
 """
 
+# Trigger functions that the pulled schemas' triggers execute and that live in a schema not
+# pulled (a platform's `audit.log_change()`); neither PostgreSQL's nor an extension's.
+_TRIGGER_FUNCTIONS = """
+SELECT DISTINCT fn.nspname, fp.proname
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_proc fp ON fp.oid = t.tgfoid JOIN pg_namespace fn ON fn.oid = fp.pronamespace
+WHERE NOT t.tgisinternal AND n.nspname = ANY(%(schemas)s) AND fn.nspname <> ALL(%(schemas)s)
+  AND fn.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                  AND d.objid = fp.oid AND d.deptype = 'e')
+ORDER BY 1, 2
+"""
+
 
 def read_externals(connection: psycopg.Connection[Any], database: Database,
                    table_oids: list[int]) -> None:
-    """Fill `database.external_tables` and `external_enums` from what its tables use."""
+    """Fill `database.external_tables`, `external_enums` and `external_trigger_functions`
+    from what its tables use."""
     pulled = database.schemas
     database.external_enums = [
         Enum(schema, enum, tuple(labels)) for schema, enum, labels in _rows(
             connection, _ENUMS, {"tables": table_oids, "schemas": pulled})]
+    database.external_trigger_functions = [
+        (schema, function) for schema, function in _rows(
+            connection, _TRIGGER_FUNCTIONS, {"schemas": pulled})]
     wanted: dict[Key, set[frozenset[str]]] = {}
     for table in database.tables:
         for constraint in table.constraints:
@@ -115,6 +134,9 @@ def external_declarations(database: Database) -> list[tuple[str, str]]:
                 f"external enum {enum.schema}.{enum.name}") for enum in database.external_enums]
     for table in database.external_tables:
         written.append((_table(table), f"external table {table.schema}.{table.name}"))
+    for schema, function in database.external_trigger_functions:
+        written.append((f"external function {qualified((schema, function))}() returns trigger",
+                        f"external function {schema}.{function}()"))
     return written
 
 

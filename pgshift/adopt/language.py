@@ -11,12 +11,13 @@ import re
 from .records import Column, Index, IndexKey, Key
 
 _PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
-# Words that would continue a column or start a constraint where a name stands, or that the
-# parser takes as an action (tests/adopt check every keyword of the grammar in each place).
+# Words that would continue a column or start a constraint where a name stands, that the
+# parser takes as an action, or as an argument's mode (tests/adopt check every keyword of
+# the grammar in each place).
 _QUOTED_WORDS = frozenset({
     "check", "collate", "concurrently", "constraint", "default", "foreign", "generated",
     "identity", "not", "null", "primary", "references", "unique", "using", "add", "drop",
-    "rename", "alter", "validate",
+    "rename", "alter", "validate", "in", "out", "inout", "variadic",
 })
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _BARE_CALL = re.compile(r"[a-z_][a-z0-9_]*\(\)")

@@ -114,15 +114,14 @@ def _raw(database: Database, stage: str) -> list[RawObject]:
 
 def _schema(lines: Lines, raw: RawObject, choices: Choices,
             skipped: list[tuple[str, str]]) -> None:
-    """A schema in the language (`schema rag`); as SQL when it has a comment, which the
-    language cannot write, or the compiler refused the statement."""
+    """A schema in the language (`schema rag`, and `comment on schema`); as SQL when the
+    compiler refused the statement."""
     owner = f"schema {raw.name}"
-    if raw.kind != "schema" or "COMMENT ON" in raw.up or owner in choices.as_sql:
+    if raw.kind != "schema" or raw.language is None or owner in choices.as_sql:
         _sql_or_skip(lines, raw, skipped)
         return
-    unquoted = raw.name[1:-1].replace('""', '"') if raw.name.startswith('"') else raw.name
     lines.blank()
-    lines.add(f"schema {name(unquoted)}", owner)
+    lines.add(raw.language, owner)
 
 
 def _sql_or_skip(lines: Lines, raw: RawObject, skipped: list[tuple[str, str]]) -> None:

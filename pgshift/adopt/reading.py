@@ -49,9 +49,31 @@ GROUP BY 1, 2 ORDER BY 1, 2
 
 # A partition's parent and bound, when it holds nothing of its own: no column, constraint,
 # index, trigger, policy or comment that its parent did not give it, no default of its own,
-# no storage parameter, no grant. Else NULL: it is written as it is today, left out.
+# no storage parameter, no grant; and its keys, indexes, foreign keys and NOT NULLs named
+# as `partition NAME of PARENT` names them (a table attached keeps its own names). Else
+# NULL: it is written as it is today, left out.
 _PARTITION_OF = """CASE WHEN c.relispartition AND c.relkind = 'r'
     AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.conislocal)
+    AND NOT EXISTS (SELECT 1 FROM pg_constraint k JOIN pg_constraint pk ON pk.oid = k.conparentid
+                    WHERE k.conrelid = c.oid AND k.contype = 'f' AND k.conname <> pk.conname)
+    AND NOT EXISTS (SELECT 1 FROM pg_constraint k
+                    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.conkey[1]
+                    JOIN pg_inherits h ON h.inhrelid = c.oid
+                    JOIN pg_attribute pa ON pa.attrelid = h.inhparent AND pa.attname = a.attname
+                    WHERE k.conrelid = c.oid AND k.contype = 'n' AND NOT EXISTS (
+                        SELECT 1 FROM pg_constraint pk WHERE pk.conrelid = h.inhparent
+                        AND pk.contype = 'n' AND pk.conkey[1] = pa.attnum
+                        AND pk.conname = k.conname))
+    AND NOT EXISTS (SELECT 1 FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+                    JOIN pg_inherits hi ON hi.inhrelid = x.indexrelid
+                    WHERE x.indrelid = c.oid AND ic.relname IS DISTINCT FROM
+                      c.relname || '_' || CASE WHEN x.indisprimary THEN 'pkey' ELSE
+                        (SELECT string_agg(ia.attname, '_' ORDER BY ia.attnum)
+                         FROM pg_attribute ia WHERE ia.attrelid = hi.inhparent)
+                        || CASE WHEN EXISTS (SELECT 1 FROM pg_constraint u
+                                             WHERE u.conindid = x.indexrelid
+                                             AND u.conrelid = c.oid AND u.contype = 'u')
+                                THEN '_key' ELSE '_idx' END END)
     AND NOT EXISTS (SELECT 1 FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
                     WHERE x.indrelid = c.oid AND NOT ic.relispartition)
     AND NOT EXISTS (SELECT 1 FROM pg_attribute a
@@ -164,7 +186,8 @@ ORDER BY 1, 2
 
 _SEQUENCES = f"""
 SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
-       s.seqmin, s.seqmax, s.seqcache, s.seqcycle, tc.relname, ta.attname, d.deptype = 'i'
+       s.seqmin, s.seqmax, s.seqcache, s.seqcycle, tc.relname, ta.attname, d.deptype = 'i',
+       obj_description(c.oid, 'pg_class')
 FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
@@ -198,9 +221,9 @@ def read_database(connection: psycopg.Connection[Any], schemas: list[str],
                       for schema, name, labels in _rows(connection, _ENUMS, parameters)]
     database.sequences = [
         Sequence(schema, name, type_name, start, increment, low, high, cache, cycle,
-                 (table, column) if table is not None else None, bool(identity))
+                 (table, column) if table is not None else None, bool(identity), comment)
         for (schema, name, type_name, start, increment, low, high, cache, cycle, table,
-             column, identity) in _rows(connection, _SEQUENCES, parameters)]
+             column, identity, comment) in _rows(connection, _SEQUENCES, parameters)]
     tables = _tables(connection, parameters, version)
     database.tables = list(tables.values())
     views = [row[0] for row in _rows(connection, _MATERIALIZED_VIEWS, parameters)]

@@ -41,6 +41,7 @@ class Sequence:
     cycle: bool
     owner: tuple[str, str] | None = None
     identity: bool = False
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,15 +154,17 @@ class Policy:
 
 @dataclass(frozen=True, slots=True)
 class Grant:
-    """What one role (or "public") was granted on a table or a schema, but its owner's:
-    privileges in lower case as aclexplode names them, those held WITH GRANT OPTION apart."""
+    """What one role (or "public") was granted on a table (a view), a schema, a sequence or
+    a function, but its owner's: privileges in lower case as aclexplode names them, those
+    held WITH GRANT OPTION apart; a function's argument types as format_type spells them."""
 
-    kind: str  # "table" or "schema"
+    kind: str  # "table", "schema", "sequence" or "function"
     schema: str
-    name: str  # the table's; the schema's for a schema
+    name: str  # the object's; the schema's for a schema
     grantee: str
     privileges: tuple[str, ...]
     grantable: tuple[str, ...] = ()
+    arguments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +200,8 @@ class Database:
     # Outside the pulled schemas, used by them: written as `external` (adopt/externals.py)
     external_tables: list[Table] = field(default_factory=list)
     external_enums: list[Enum] = field(default_factory=list)
+    # (schema, name) of trigger functions outside them that their triggers execute
+    external_trigger_functions: list[Key] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:

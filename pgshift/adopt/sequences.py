@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterator
 
 from ..compiler.quoting import quote_ident
-from .language import name, qualified
+from .language import name, qualified, string
 from .lines import Choices, Lines, modelled_tables, sql_name
 from .records import Column, Database, RawObject, Sequence, Table
+from .sql_blocks import literal
 
 _SERIALS = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
 _TYPE_MAXIMUM = {"smallint": 32767, "integer": 2147483647, "bigint": 9223372036854775807}
@@ -63,6 +64,9 @@ def write_sequence(lines: Lines, sequence: Sequence, choices: Choices, owned: bo
     if owned and sequence.owner is not None:
         table, column = sequence.owner
         text += f"\n    owned by {qualified((sequence.schema, table))}.{name(column)}"
+    if sequence.comment is not None:
+        text += (f"\ncomment on sequence {qualified((sequence.schema, sequence.name))} is"
+                 f" {string(sequence.comment)}")
     lines.add(text, owner)
 
 
@@ -102,8 +106,11 @@ def owned_in_language(database: Database, sequence: Sequence, choices: Choices) 
 
 def _create_sequence(sequence: Sequence) -> RawObject:
     key = sql_name((sequence.schema, sequence.name))
+    comment = "" if sequence.comment is None else (
+        f"\nCOMMENT ON SEQUENCE {key} IS {literal(sequence.comment)};")
     return RawObject("sequence", key, f"CREATE SEQUENCE {key} AS {sequence.type}"
-                     f"{_settings(sequence)};", f"DROP SEQUENCE {key};", "before tables")
+                     f"{_settings(sequence)};{comment}", f"DROP SEQUENCE {key};",
+                     "before tables")
 
 
 def _settings(sequence: Sequence) -> str:
@@ -137,3 +144,10 @@ def sequence_fixes(database: Database, choices: Choices) -> Iterator[RawObject]:
             yield RawObject("sequence settings", key,
                             f"ALTER SEQUENCE {key}{_settings(sequence)};",
                             f"ALTER SEQUENCE {key}{_settings(_fresh(sequence))};")
+    for sequence in database.sequences:  # a serial or identity column's, which the
+        if sequence.comment is None or standalone(database, sequence):  # language keeps none
+            continue
+        key = sql_name((sequence.schema, sequence.name))
+        yield RawObject("comment", f"on sequence {key}",
+                        f"COMMENT ON SEQUENCE {key} IS {literal(sequence.comment)};",
+                        f"COMMENT ON SEQUENCE {key} IS NULL;")

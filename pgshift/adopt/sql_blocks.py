@@ -14,9 +14,11 @@ from typing import Any
 import psycopg
 
 from ..compiler.quoting import quote_ident
-from .language import qualified
+from .language import name as language_name
+from .language import string
 from .records import Grant, Policy, RawObject
 from .routines import function_statement, trigger_statement
+from .views import view_statement
 
 _NOT_FROM_AN_EXTENSION = """NOT EXISTS (SELECT 1 FROM pg_depend x_dep WHERE x_dep.objid = {oid}
     AND x_dep.classid = '{catalog}'::regclass AND x_dep.deptype = 'e')"""
@@ -27,7 +29,7 @@ def _outside_extensions(oid: str, catalog: str) -> str:
 
 
 _SCHEMAS = """
-SELECT format('%%I', nspname), obj_description(oid, 'pg_namespace') FROM pg_namespace
+SELECT format('%%I', nspname), obj_description(oid, 'pg_namespace'), nspname FROM pg_namespace
 WHERE nspname = ANY(%(schemas)s) AND nspname <> 'public' ORDER BY 1
 """
 
@@ -68,15 +70,17 @@ SELECT format('%%I.%%I(%%s)', n.nspname, p.proname, pg_get_function_identity_arg
                AND d.refobjid = p.oid AND d.classid IN ('pg_attrdef'::regclass,
                'pg_constraint'::regclass, 'pg_class'::regclass, 'pg_type'::regclass)),
        obj_description(p.oid, 'pg_proc'),
-       p.prokind = 'f' AND p.proargmodes IS NULL AND p.pronargdefaults = 0
-         AND p.proconfig IS NULL AND NOT p.proleakproof AND p.proparallel = 'u'
-         AND p.procost = 100 AND p.prorows = CASE WHEN p.proretset THEN 1000 ELSE 0 END
+       p.prokind IN ('f', 'p') AND NOT 't' = ANY(coalesce(p.proargmodes, '{{}}'))
+         AND p.pronargdefaults = 0 AND NOT p.proleakproof AND p.procost = 100
+         AND p.prorows = CASE WHEN p.proretset THEN 1000 ELSE 0 END
          AND p.prosqlbody IS NULL AND p.probin IS NULL AND l.lanname NOT IN ('c', 'internal'),
        n.nspname, p.proname,
-       ARRAY(SELECT format_type(a.t, NULL) FROM unnest(p.proargtypes::oid[])
+       ARRAY(SELECT format_type(a.t, NULL)
+             FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]))
              WITH ORDINALITY AS a(t, i) ORDER BY a.i),
        p.proargnames, p.proretset, format_type(p.prorettype, NULL), l.lanname, p.provolatile,
-       p.proisstrict, p.prosecdef, p.prosrc, obj_description(p.oid, 'pg_proc')
+       p.proisstrict, p.prosecdef, p.prosrc, obj_description(p.oid, 'pg_proc'),
+       p.proargmodes::text[], p.proparallel, p.proconfig, p.prokind
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
 WHERE p.prokind IN ('f', 'p') AND n.nspname = ANY(%(schemas)s)
@@ -107,7 +111,7 @@ SELECT format('%%I on %%I.%%I', t.tgname, n.nspname, c.relname), pg_get_triggerd
        format('%%I.%%I', n.nspname, c.relname), format('%%I', t.tgname), t.tgenabled,
        obj_description(t.oid, 'pg_trigger'),
        t.tgconstraint = 0 AND t.tgoldtable IS NULL AND t.tgnewtable IS NULL
-         AND t.tgparentid = 0 AND c.relkind = 'r',
+         AND t.tgparentid = 0 AND c.relkind IN ('r', 'v'),
        pg_get_triggerdef(t.oid), t.tgname, n.nspname, c.relname, t.tgtype::int,
        ARRAY(SELECT a.attname::text FROM unnest(t.tgattr::int2[]) WITH ORDINALITY AS u(k, i)
              JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = u.k ORDER BY u.i),
@@ -191,9 +195,11 @@ def unmodelled_objects(connection: psycopg.Connection[Any], parameters: dict[str
         return [tuple(row) for row in connection.execute(query.encode(), parameters)]
 
     raw: list[RawObject] = []
-    for name, comment in rows(_SCHEMAS):
+    for name, comment, plain in rows(_SCHEMAS):
+        said = f"schema {language_name(plain)}" + (
+            f"\ncomment on schema {language_name(plain)} is {string(comment)}" if comment else "")
         raw.append(RawObject("schema", name, f"CREATE SCHEMA {name};" + _comment(
-            "SCHEMA", name, comment), f"DROP SCHEMA {name};", "first"))
+            "SCHEMA", name, comment), f"DROP SCHEMA {name};", "first", language=said))
     raw += [_domain(*row) for row in rows(_DOMAINS)]
     for name, attributes in rows(_COMPOSITES):
         raw.append(RawObject("composite type", name,
@@ -250,10 +256,8 @@ def _views(rows: list[tuple[Any, ...]]) -> list[RawObject]:
         text = f"CREATE {kind} {name}{settings} AS\n{query.rstrip()}{data};"
         text += _comment(kind, name, comment)
         text += "".join(f"\nCOMMENT ON COLUMN {name}.{column};" for column in column_comments)
-        said = None  # the language has no view options nor comments on views
-        if not options and comment is None and not column_comments and '"""' not in query:
-            said = (f"{kind.lower()} {qualified(view_key(name))} as \"\"\"\n{query.rstrip()}\n"
-                    f"\"\"\"{'' if populated or not materialized else ' with no data'}")
+        said = view_statement(view_key(name), materialized, query, list(options), populated,
+                              comment, list(column_comments))
         made.append(RawObject(kind.lower(), name, text, f"DROP {kind} {name};",
                               language=said))
     return made
@@ -287,34 +291,62 @@ def policies(connection: psycopg.Connection[Any], parameters: dict[str, Any]
             in connection.execute(_POLICIES.encode(), parameters)]
 
 
-# Privileges granted on the pulled tables and schemas, but their owners' own.
-_GRANTS = """
-SELECT 'table', n.nspname, c.relname,
+# Privileges granted on the pulled tables, views, sequences, schemas and functions, but
+# their owners' own; a function's argument types last. A function's NULL ACL is
+# PostgreSQL's default (EXECUTE for PUBLIC), and one whose PUBLIC lacks EXECUTE gets a row
+# with no privileges for PUBLIC, which `pull` writes as a revoke.
+_GRANTS = f"""
+SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END, n.nspname, c.relname,
        CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END,
        array_agg(lower(a.privilege_type) ORDER BY a.privilege_type),
        array_agg(lower(a.privilege_type) ORDER BY a.privilege_type)
-           FILTER (WHERE a.is_grantable)
+           FILTER (WHERE a.is_grantable), '{{}}'::text[]
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
-WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY(%(schemas)s) AND a.grantee <> c.relowner
+WHERE c.relkind IN ('r', 'p', 'S', 'v', 'm') AND n.nspname = ANY(%(schemas)s)
+  AND a.grantee <> c.relowner
   AND NOT (n.nspname = %(history_schema)s AND c.relname = %(history_table)s)
+  AND {_outside_extensions("c.oid", "pg_class")}
 GROUP BY 1, 2, 3, 4
 UNION ALL
 SELECT 'schema', n.nspname, n.nspname,
        CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END,
        array_agg(lower(a.privilege_type) ORDER BY a.privilege_type),
        array_agg(lower(a.privilege_type) ORDER BY a.privilege_type)
-           FILTER (WHERE a.is_grantable)
+           FILTER (WHERE a.is_grantable), '{{}}'::text[]
 FROM pg_namespace n, aclexplode(n.nspacl) a
 WHERE n.nspname = ANY(%(schemas)s) AND a.grantee <> n.nspowner
 GROUP BY 1, 2, 3, 4
-ORDER BY 1 DESC, 2, 3, 4
+UNION ALL
+SELECT 'function', n.nspname, p.proname,
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END,
+       array_agg(lower(a.privilege_type) ORDER BY a.privilege_type),
+       array_agg(lower(a.privilege_type) ORDER BY a.privilege_type)
+           FILTER (WHERE a.is_grantable),
+       ARRAY(SELECT format_type(t, NULL) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY
+             AS u(t, i) ORDER BY i)
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace,
+     aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+WHERE p.prokind = 'f' AND n.nspname = ANY(%(schemas)s) AND a.grantee <> p.proowner
+  AND {_outside_extensions("p.oid", "pg_proc")}
+GROUP BY 1, 2, 3, 4, p.oid
+UNION ALL
+SELECT 'function', n.nspname, p.proname, 'public', '{{}}'::text[], NULL,
+       ARRAY(SELECT format_type(t, NULL) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY
+             AS u(t, i) ORDER BY i)
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE p.prokind = 'f' AND n.nspname = ANY(%(schemas)s)
+  AND NOT has_function_privilege('public', p.oid, 'EXECUTE')
+  AND {_outside_extensions("p.oid", "pg_proc")}
+ORDER BY 1 DESC, 2, 3, 7, 4
 """
 
 
 def grants(connection: psycopg.Connection[Any], parameters: dict[str, Any]) -> list[Grant]:
-    """What is granted on the pulled schemas and their tables (schemas first)."""
-    return [Grant(kind, schema, name, grantee, tuple(privileges), tuple(grantable or ()))
-            for kind, schema, name, grantee, privileges, grantable
+    """What is granted on the pulled schemas, their tables, views, sequences and
+    functions."""
+    return [Grant(kind, schema, name, grantee, tuple(privileges), tuple(grantable or ()),
+                  tuple(arguments))
+            for kind, schema, name, grantee, privileges, grantable, arguments
             in connection.execute(_GRANTS.encode(), parameters)]
 
 

@@ -38,6 +38,13 @@ def write_tables(lines: Lines, database: Database, choices: Choices,
     for table in _in_reference_order(database):
         if table.unmodelled and _partition_in_language(database, table):
             continue
+        if table.unmodelled == "a partition":
+            skipped.append((f"table {display(table.key)}",
+                            "it is a partition with a name, a default or an object of its own"
+                            " that `partition NAME of TABLE` would not give it, or of a table"
+                            " pull does not write: add it by hand (as a table, then `attach"
+                            " partition`, or as a sql block)"))
+            continue
         if table.unmodelled:
             skipped.append((f"table {display(table.key)}",
                             f"it is {table.unmodelled}, which the language does not model and"

@@ -33,6 +33,7 @@ KNOWN_WRONG: dict[str, str] = {
 NON_TRANSACTIONAL: dict[str, set[str]] = {
     "design_sketch": {"0.0.2"},
     "index_concurrently": {"0.0.2", "0.0.3"},
+    "partition_attach_detach": {"0.0.3"},
     "safe_forms": {"0.0.2"},
 }
 

@@ -44,6 +44,34 @@ index documents_body on documents (body)
 
 materialized view user_ids as \"\"\"select id from users\"\"\"
 unique index user_ids_id on user_ids (id)
+
+table events {
+    id bigint not null
+    at date not null
+} partition by range (at)
+partition events_2025 of events for values from ('2025-01-01') to ('2026-01-01')
+
+table logs {
+    kind text not null
+} partition by list (kind)
+partition logs_other of logs default
+"""
+
+EVENTS_2026 = """\
+table events_2026 {
+    id bigint not null
+    at date not null
+}
+alter table events {
+    attach partition events_2026 for values from ('2026-01-01') to ('2027-01-01')
+}
+"""
+NEW_EVENTS = """\
+table visits {
+    id bigint not null
+    at date not null
+} partition by range (at)
+partition visits_other of visits default
 """
 
 # A check proves body NOT NULL, validated before the migration under test.
@@ -160,6 +188,26 @@ PROOFS: dict[str, Proof] = {
         'sql """UPDATE documents SET words = 0 WHERE words IS NULL""" down """"""\n',
         "alter table documents {\n    alter column words set default 0\n}\n",
         NEW_TABLE + 'sql """UPDATE notes SET words = 0""" down """"""\n'),
+    "row-security-without-policy": Proof(
+        "alter table documents {\n    enable row level security\n}\n",
+        "alter table documents {\n    enable row level security\n}\n"
+        "policy documents_read on documents for select using `true`\n",
+        NEW_TABLE + "alter table notes {\n    enable row level security\n}\n"),
+    "partition-blocks": Proof(
+        "partition events_2026 of events for values from ('2026-01-01') to ('2027-01-01')\n",
+        EVENTS_2026,
+        NEW_EVENTS + "partition visits_2026 of visits for values from ('2026-01-01') to"
+        " ('2027-01-01')\n"),
+    "default-partition-scan": Proof(
+        "partition logs_info of logs for values in ('info')\n",
+        EVENTS_2026,
+        NEW_EVENTS + EVENTS_2026.replace("events", "visits")),
+    "security-definer-search-path": Proof(
+        'function touch() returns int language sql security definer as """select 1"""\n',
+        "function touch() returns int language sql security definer set search_path ="
+        ' pg_catalog, pg_temp as """select 1"""\n',
+        NEW_TABLE + 'function touch() returns int language sql security definer as'
+        ' """select 1"""\n'),
 }
 
 # squawk rule → the pgshift rules that answer it.
@@ -273,8 +321,10 @@ def _squawk(sql: str, tmp_path: Path) -> set[str]:
     return {finding["rule_name"] for finding in json.loads(result.stdout or "[]")}
 
 
-# pgshift rules squawk has no counterpart for: it does not lint what a sql block means.
-BEYOND_SQUAWK = {"raw-sql", "refresh-blocks-reads"}
+# pgshift rules squawk has no counterpart for: it does not lint what a sql block means,
+# nor row-level security, nor functions, nor partitions.
+BEYOND_SQUAWK = {"raw-sql", "refresh-blocks-reads", "row-security-without-policy",
+                 "security-definer-search-path", "partition-blocks", "default-partition-scan"}
 
 
 @pytest.mark.parametrize("code", sorted(PROOFS))

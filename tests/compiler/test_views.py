@@ -60,3 +60,22 @@ def test_a_cte_is_no_table_and_a_string_no_column() -> None:
                               "    select r.id, 'drop column title' as note from recent r\n"
                               '"""\nalter table documents {\n    drop column title\n}\n')])
     assert not history.errors, history.errors
+
+
+def test_the_schema_file_holds_view_options_and_comments() -> None:
+    history = compile_texts([
+        ("0.0.1_a.shift", "schema rag\ncomment on schema rag is 'Retrieval'\n"
+                          "sequence tickets\ncomment on sequence tickets is 'Numbers'\n"
+                          'function one() returns int language sql as """select 1"""\n'
+                          "comment on function one() is 'One'\n" + TABLE
+         + 'view v with (security_invoker = true) as """select id from documents"""'
+           " with check option\ncomment on view v is 'Ids'\n")])
+    assert not history.errors, history.errors
+    schema = render_schema_file(history)
+    for text in ("CREATE SCHEMA rag;\n\nCOMMENT ON SCHEMA rag IS 'Retrieval';",
+                 "CREATE SEQUENCE tickets;\n\nCOMMENT ON SEQUENCE tickets IS 'Numbers';",
+                 "CREATE VIEW v WITH (security_invoker=true) AS\nselect id from documents\n"
+                 "WITH CASCADED CHECK OPTION;\n\nCOMMENT ON VIEW v IS 'Ids';",
+                 "$function$;\n\nCOMMENT ON FUNCTION one() IS 'One';"):
+        assert text in schema, schema
+    assert "standard public schema" not in schema

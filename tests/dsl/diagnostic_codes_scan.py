@@ -133,11 +133,12 @@ def call_sites() -> list[Site]:
     return sites
 
 
-LINT_MODULES = ("lint.py", "lint_design.py")  # in compiler/: where the rules' checks are
+# In compiler/: where the rules' checks are.
+LINT_MODULES = tuple(sorted(path.name for path in (REPO_ROOT / "compiler").glob("lint*.py")))
 
 
 def lint_yields() -> list[tuple[int, str]]:
-    """The codes the lint's checks (compiler/lint.py, lint_design.py) yield with each
+    """The codes the lint's checks (compiler/lint.py, lint_design.py, …) yield with each
     finding: (line, code)."""
     found = []
     for name in LINT_MODULES:

@@ -1,10 +1,19 @@
 """Generators for the statements beyond tables and indexes: enums, external declarations,
-policies and grants, sequences, views, functions and triggers. What
+policies and grants, sequences, functions and triggers (views: properties_views_support.py). What
 `programs()` (properties_programs_support.py) mixes into the valid texts it writes.
 """
 
 from __future__ import annotations
 
+from tests.dsl.properties_routines_support import (
+    ARGUMENT_RESERVED,
+    argument_mode,
+    external_function,
+    parallel,
+    procedure,
+)
+from tests.dsl.properties_routines_support import options as routine_options
+from tests.dsl.properties_routines_support import settings as routine_settings
 from tests.dsl.properties_support import (
     FREE,
     QUOTED,
@@ -81,7 +90,9 @@ def alter_enum(w: Writer) -> Summary:
 def external(w: Writer) -> Summary:
     """`external` before a schema, table or enum as their statements write them, or a type."""
     w.kw("external")
-    kind = w.pick(["schema", "table", "enum", "type", "role"])
+    kind = w.pick(["schema", "table", "enum", "type", "role", "function"])
+    if kind == "function":
+        return external_function(w, routine_type)
     if kind == "table":
         return ("external", create_table(w))
     if kind == "enum":
@@ -97,6 +108,8 @@ def policy(w: Writer) -> Summary:
         dropped = name(w, FREE)
         w.kw("on")
         return ("drop policy", dropped, qname(w))
+    if w.flag():
+        return alter_policy(w)
     w.kw("policy")
     made = name(w, FREE)
     w.kw("on")
@@ -124,6 +137,35 @@ def policy(w: Writer) -> Summary:
         w.kw("with", "check")
         check = backtick(w)
     return ("policy", made, table, restrictive, command, tuple(roles), using, check)
+
+
+def alter_policy(w: Writer) -> Summary:
+    """`alter policy NAME on TABLE` with one of its clauses at least."""
+    w.kw("alter", "policy")
+    altered = name(w, FREE)
+    w.kw("on")
+    table = qname(w)
+    wanted = [w.flag() for _ in range(4)]
+    if not any(wanted):
+        wanted[0] = True
+    renamed = using = check = None
+    roles: list[str] | None = None
+    if wanted[0]:
+        w.kw("rename", "to")
+        renamed = name(w, FREE)
+    if wanted[1]:
+        w.kw("to")
+        roles = [name(w, FREE)]
+        for _ in range(w.int(0, 2)):
+            w.tok(",")
+            roles.append(name(w, FREE))
+    if wanted[2]:
+        w.kw("using")
+        using = backtick(w)
+    if wanted[3]:
+        w.kw("with", "check")
+        check = backtick(w)
+    return ("alter policy", altered, table, renamed, roles and tuple(roles), using, check)
 
 
 def sequence(w: Writer) -> Summary:
@@ -177,32 +219,6 @@ def sequence(w: Writer) -> Summary:
     return ("sequence", made, tuple(options), owner)
 
 
-def view(w: Writer) -> Summary:
-    """`[materialized] view NAME as \"\"\"…\"\"\" [with [no] data]`, `drop [materialized]
-    view NAME` or `refresh materialized view NAME [concurrently]`."""
-    kind = w.pick(["view", "drop view", "refresh"])
-    if kind == "refresh":
-        w.kw("refresh", "materialized", "view")
-        refreshed = qname(w, frozenset({"concurrently"}))
-        concurrently = w.flag()
-        if concurrently:
-            w.kw("concurrently")
-        return ("refresh", refreshed, concurrently)
-    materialized = w.flag()
-    if kind == "drop view":
-        w.kw("drop", *(("materialized",) if materialized else ()), "view")
-        return ("drop view", qname(w), materialized)
-    w.kw(*(("materialized",) if materialized else ()), "view")
-    made = qname(w)
-    w.kw("as")
-    query = triple(w, nonblank=True)
-    with_data = True
-    if materialized and w.flag():
-        with_data = w.flag()
-        w.multi("with", *(() if with_data else ("no",)), "data")  # one terminal
-    return ("view", made, query, materialized, with_data)
-
-
 # Types of a signature as written, and as the AST spells them (name, array bounds).
 ROUTINE_TYPES = [(("int",), "integer"), (("text",), "text"), (("bigint",), "bigint"),
                  (("boolean",), "boolean"), (("double", "precision"), "double precision"),
@@ -225,7 +241,9 @@ def routine_type(w: Writer) -> tuple[str, int]:
 def routine(w: Writer) -> Summary:
     """`function NAME (args) returns T options as \"\"\"…\"\"\"`, `drop function NAME (types)`,
     `trigger …` or `drop trigger NAME on TABLE`."""
-    kind = w.pick(["function", "drop function", "trigger", "drop trigger"])
+    kind = w.pick(["function", "drop function", "trigger", "drop trigger", "procedure"])
+    if kind == "procedure":
+        return procedure(w, routine_type)
     if kind == "drop trigger":
         w.kw("drop", "trigger")
         dropped = name(w, FREE)
@@ -237,13 +255,19 @@ def routine(w: Writer) -> Summary:
     made = qname(w)
     w.tok("(")
     arguments: list[Summary] = []
-    argument_names = distinct_names(w, w.int(0, 2), FREE)  # a name is given once
+    argument_names = distinct_names(w, w.int(0, 2), ARGUMENT_RESERVED)  # each given once
     for i, argument in enumerate(argument_names):
         if i:
             w.tok(",")
         if kind == "function":
+            mode = argument_mode(w, variadic=i == len(argument_names) - 1)
             w.tok(argument.text)
-            arguments.append((argument.value, *routine_type(w)))
+            spelled, bounds = routine_type(w)
+            if mode == "variadic" and not bounds:  # an array of what each value passed is
+                w.tok("[")
+                w.tok("]")
+                bounds = 1
+            arguments.append((mode, argument.value, spelled, bounds))
         else:
             arguments.append(routine_type(w))
     w.tok(")")
@@ -254,12 +278,18 @@ def routine(w: Writer) -> Summary:
     if setof:
         w.kw("setof")
     returns = routine_type(w)
-    options = ["language", *(k for k in ("volatility", "strict", "security") if w.flag())]
+    options = ["language", *(k for k in ("volatility", "strict", "security") if w.flag()),
+               *routine_options(w)]
     turn = w.int(0, len(options) - 1)
-    language = volatility = None
+    language = volatility = safety = None
     strict = definer = False
+    settings: tuple[Summary, ...] = ()
     for option in options[turn:] + options[:turn]:
-        if option == "language":
+        if option == "parallel":
+            safety = parallel(w)
+        elif option == "set":
+            settings = routine_settings(w)
+        elif option == "language":
             w.kw("language")
             language = name(w, FREE)
         elif option == "volatility":
@@ -274,7 +304,7 @@ def routine(w: Writer) -> Summary:
     w.kw("as")
     body = triple(w, nonblank=False)
     return ("function", made, tuple(arguments), returns, setof, language, volatility, strict,
-            definer, body)
+            definer, body, safety, settings)
 
 
 def trigger(w: Writer) -> Summary:
@@ -318,7 +348,8 @@ def trigger(w: Writer) -> Summary:
 
 
 def grant(w: Writer) -> Summary:
-    """`grant PRIVILEGES on [table] TABLE|schema S to ROLES`, or `revoke … from …`."""
+    """`grant PRIVILEGES on [table] TABLE|schema S|sequence S|function F(TYPES) to ROLES`, or
+    `revoke … from …`."""
     revoke = w.flag()
     w.kw("revoke" if revoke else "grant")
     privileges = [name(w, FREE)]
@@ -328,16 +359,29 @@ def grant(w: Writer) -> Summary:
     w.kw("on")
     target: str
     obj: QName
-    if w.flag():
+    types: list[tuple[str, int]] = []
+    kind = w.pick(["table", "schema", "sequence", "function"])
+    if kind == "schema":
         w.kw("schema")
         target, obj = "schema", (None, name(w, FREE))
+    elif kind in ("sequence", "function"):
+        w.kw(kind)
+        target, obj = kind, qname(w)
+        if kind == "function":
+            w.tok("(")
+            for i in range(w.int(0, 2)):
+                if i:
+                    w.tok(",")
+                types.append(routine_type(w))
+            w.tok(")")
     else:
         if w.flag():
             w.kw("table")
-        target, obj = "table", qname(w, frozenset({"schema", "table"}))
+        target, obj = "table", qname(w, frozenset({"schema", "table", "sequence", "function"}))
     w.kw("from" if revoke else "to")
     roles = [name(w, FREE)]
     for _ in range(w.int(0, 2)):
         w.tok(",")
         roles.append(name(w, FREE))
-    return ("revoke" if revoke else "grant", tuple(privileges), target, obj, tuple(roles))
+    return ("revoke" if revoke else "grant", tuple(privileges), target, obj, tuple(roles),
+            tuple(types))

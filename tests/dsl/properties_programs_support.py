@@ -19,9 +19,10 @@ from tests.dsl.properties_objects_support import (
     grant,
     policy,
     routine,
+    routine_type,
     sequence,
-    view,
 )
+from tests.dsl.properties_partitions_support import bound
 from tests.dsl.properties_support import (
     DURATION_UNITS,
     FREE,
@@ -41,6 +42,7 @@ from tests.dsl.properties_support import (
     triple,
 )
 from tests.dsl.properties_tables_support import alter_table, create_table
+from tests.dsl.properties_views_support import view
 
 # ------------------------------------------------------------------ statements
 
@@ -195,10 +197,14 @@ def simple_statement(w: Writer) -> Summary:
 
 def comment(w: Writer) -> Summary:
     w.kw("comment", "on")
-    target = w.pick(["table", "column", "index"])
-    w.tok(w.case(target))
+    target = w.pick(["table", "column", "index", "view", "materialized view", "schema",
+                     "sequence", "function"])
+    if target == "function":
+        return comment_on_function(w)
+    w.multi(*target.split())  # one terminal
     parts = [name(w, FREE)]
-    for _ in range(w.int(1, 2) if target == "column" else w.int(0, 1)):
+    for _ in range(w.int(1, 2) if target == "column" else 0 if target == "schema" else
+                   w.int(0, 1)):
         w.tok(".")
         parts.append(name(w, FREE))
     w.kw("is")
@@ -212,21 +218,22 @@ def comment(w: Writer) -> Summary:
     return ("comment", target, obj, column_name, text)
 
 
-BOUND_VALUES = ["'a'", "'2026-01-01'", "1", "-2", "3.5", "true", "null", "minvalue",
-                "maxvalue"]
-
-
-def _bound_values(w: Writer, count: int) -> tuple[str, ...]:
+def comment_on_function(w: Writer) -> Summary:
+    """`comment on function NAME (types) is …` (after `comment on`)."""
+    w.kw("function")
+    made = qname(w)
     w.tok("(")
-    found = []
-    for index in range(count):
+    types = []
+    for index in range(w.int(0, 2)):
         if index:
             w.tok(",")
-        value = w.pick(BOUND_VALUES)
-        w.tok(w.case(value) if value.isalpha() else value)
-        found.append(value.upper() if value.isalpha() else value)
+        types.append(routine_type(w))
     w.tok(")")
-    return tuple(found)
+    w.kw("is")
+    text = None if w.flag() else string_literal(w)
+    if text is None:
+        w.kw("null")
+    return ("comment function", made, tuple(types), text)
 
 
 def partitioning(w: Writer) -> Summary:
@@ -248,32 +255,7 @@ def partitioning(w: Writer) -> Summary:
     made = qname(w)
     w.kw("of")
     parent = qname(w)
-    kind = w.pick(["range", "list", "hash", "default"])
-    values: tuple[tuple[str, ...], ...] = ()
-    if kind == "default":
-        w.kw("default")
-    elif kind == "range":
-        w.kw("for", "values", "from")
-        count = w.int(1, 2)
-        values = (_bound_values(w, count),)
-        w.kw("to")
-        values += (_bound_values(w, count),)
-    elif kind == "list":
-        w.kw("for", "values", "in")
-        values = (_bound_values(w, w.int(1, 3)),)
-    else:
-        w.kw("for", "values", "with")
-        w.tok("(")
-        w.kw("modulus")
-        modulus = w.int(1, 8)
-        w.tok(str(modulus))
-        w.tok(",")
-        w.kw("remainder")
-        remainder = w.int(0, modulus - 1)
-        w.tok(str(remainder))
-        w.tok(")")
-        values = ((str(modulus), str(remainder)),)
-    return ("partition", made, parent, kind, values)
+    return ("partition", made, parent, *bound(w))
 
 
 STATEMENTS: dict[str, Callable[[Writer], Summary]] = {

@@ -96,6 +96,11 @@ def action_summary(a: ast.AlterAction) -> Summary:
         return ("drop constraint", a.name.value, a.cascade)
     if isinstance(a, ast.RowSecurity):
         return ("row security", a.change)
+    if isinstance(a, ast.AttachPartition):
+        return ("attach partition", qn(a.name), a.bound.kind,
+                tuple(tuple(v.sql for v in group) for group in a.bound.values))
+    if isinstance(a, ast.DetachPartition):
+        return ("detach partition", qn(a.name), a.concurrently)
     kinds: dict[type, str] = {ast.DropDefault: "drop default", ast.SetNotNull: "set not null",
                               ast.DropNotNull: "drop not null"}
     return (kinds[type(a)], a.column.value)
@@ -153,15 +158,23 @@ def statement_summary(s: ast.Statement) -> Summary:
             return ("external", ("type", qn(inner.name)))
         if isinstance(inner, ast.ExternalRole):
             return ("external", ("role", inner.name.value))
+        if isinstance(inner, ast.ExternalFunction):
+            return ("external", ("function", qn(inner.name),
+                                 tuple(_routine_type(t) for t in inner.argument_types),
+                                 _routine_type(inner.returns), inner.setof))
         return ("external", statement_summary(inner))
     if isinstance(s, ast.CreatePolicy):
         return ("policy", s.name.value, qn(s.table), s.restrictive, s.command, names(s.roles),
                 s.using.sql if s.using else None, s.check.sql if s.check else None)
     if isinstance(s, ast.DropPolicy):
         return ("drop policy", s.name.value, qn(s.table))
+    if isinstance(s, ast.AlterPolicy):
+        return ("alter policy", s.name.value, qn(s.table), s.rename and s.rename.value,
+                None if s.roles is None else names(s.roles),
+                s.using.sql if s.using else None, s.check.sql if s.check else None)
     if isinstance(s, ast.Grant):
         return ("revoke" if s.revoke else "grant", names(s.privileges), s.target, qn(s.object),
-                names(s.roles))
+                names(s.roles), tuple(_routine_type(t) for t in s.arguments))
     if isinstance(s, ast.CreatePartitionedTable):
         return ("partitioned", statement_summary(s.table), s.strategy, names(s.key))
     if isinstance(s, ast.CreatePartition):
@@ -172,7 +185,9 @@ def statement_summary(s: ast.Statement) -> Summary:
         return ("sequence", qn(s.name), tuple((o.kind, o.value) for o in s.options),
                 (qn(owner.table), owner.column.value) if owner is not None else None)
     if isinstance(s, ast.CreateView):
-        return ("view", qn(s.name), s.query, s.materialized, s.with_data)
+        return ("view", qn(s.name), s.query, s.materialized, s.with_data, s.options)
+    if isinstance(s, ast.AlterView):
+        return ("alter view", qn(s.name), s.set, s.reset)
     if isinstance(s, ast.DropView):
         return ("drop view", qn(s.name), s.materialized)
     if isinstance(s, ast.RefreshView):
@@ -197,16 +212,34 @@ def _routine_type(t: ast.TypeName) -> tuple[str, int]:
     return (t.name, len(t.array_bounds))
 
 
+def _settings(settings: tuple[ast.FunctionSetting, ...]) -> Summary:
+    return tuple((setting.name, tuple(
+        ("name", v.value) if isinstance(v, ast.Name) else (v.kind, v.value)
+        for v in setting.values)) for setting in settings)
+
+
 def routine_summary(s: ast.Statement) -> Summary | None:
     """Functions and triggers, as properties_programs_support.routine writes them."""
     if isinstance(s, ast.CreateFunction):
         assert s.returns is not None
         return ("function", qn(s.name),
-                tuple((a.name.value, *_routine_type(a.type)) for a in s.arguments),
+                tuple((a.mode, a.name.value, *_routine_type(a.type)) for a in s.arguments),
                 _routine_type(s.returns), s.setof, s.language.value if s.language else None,
-                s.volatility, s.strict, s.security_definer, s.body)
+                s.volatility, s.strict, s.security_definer, s.body, s.parallel,
+                _settings(s.settings))
     if isinstance(s, ast.DropFunction):
         return ("drop function", qn(s.name), tuple(_routine_type(t) for t in s.argument_types))
+    if isinstance(s, ast.CreateProcedure):
+        return ("procedure", qn(s.name),
+                tuple((a.mode, a.name.value, *_routine_type(a.type)) for a in s.arguments),
+                s.language.value if s.language else None, s.security_definer,
+                _settings(s.settings), s.body)
+    if isinstance(s, ast.DropProcedure):
+        return ("drop procedure", qn(s.name),
+                tuple(_routine_type(t) for t in s.argument_types))
+    if isinstance(s, ast.CommentOnFunction):
+        return ("comment function", qn(s.name),
+                tuple(_routine_type(t) for t in s.argument_types), s.text)
     if isinstance(s, ast.CreateTrigger):
         return ("trigger", s.name.value, s.timing,
                 tuple((e.kind, names(e.columns)) for e in s.events), qn(s.table), s.for_each,

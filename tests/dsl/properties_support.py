@@ -43,7 +43,7 @@ KEYWORDS = frozenset(re.findall(r'"([a-z_]+)"i', GRAMMAR.read_text(encoding="utf
     "bit", "with", "without", "table", "column", "index", "no", "action", "set", "by",
     "double", "precision", "character", "char", "time", "timestamp", "zone", "interval",
     "year", "month", "day", "hour", "minute", "second", "primary", "key", "nulls", "not",
-    "distinct",
+    "distinct", "out", "inout", "variadic", "safe", "restricted", "unsafe",
 }
 # Words the parser can take right after a complete column (a constraint, the next table
 # item, a continuation of the column's type or last constraint): a column name that

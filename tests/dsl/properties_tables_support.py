@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from pgshift.dsl.transform import SPECIAL_VALUES
 from pgshift.dsl.types import canonical, suggestion
+from tests.dsl.properties_partitions_support import partition_action
 from tests.dsl.properties_support import (
     AFTER_LIST_RESERVED,
     COLUMN_RESERVED,
@@ -339,7 +340,9 @@ def alter_action(w: Writer) -> Summary:
     kind = w.pick([
         "add column", "drop column", "rename column", "type", "set default", "drop default",
         "set not null", "drop not null", "add constraint", "drop constraint",
-        "row security"])
+        "row security", "partition"])
+    if kind == "partition":
+        return partition_action(w)
     if kind == "row security":
         change = w.pick(["enable", "disable", "force", "no force"])
         w.multi(*change.split(), "row", "level", "security")

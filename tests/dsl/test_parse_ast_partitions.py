@@ -59,3 +59,24 @@ def test_what_the_statement_alone_refuses(text: str) -> None:
     with pytest.raises(DiagnosticError) as raised:
         parse(text)
     assert [d.code for d in raised.value.diagnostics] == ["bad-partition"]
+
+
+def test_attach_and_detach_are_actions_of_alter_table() -> None:
+    altered = only("alter table events {\n"
+                   " attach partition archive.events_2025 for values from ('2025-01-01') to"
+                   " ('2026-01-01')\n"
+                   " DETACH  PARTITION events_2024 concurrently\n"
+                   " detach partition events_2023\n}", ast.AlterTable)
+    attach, concurrent, plain = altered.actions
+    assert isinstance(attach, ast.AttachPartition)
+    assert attach.name == Q("events_2025", "archive")
+    assert (attach.bound.kind, [v.sql for v in attach.bound.values[1]]) == (
+        "range", ["'2026-01-01'"])
+    assert (concurrent, plain) == (
+        ast.DetachPartition(Q("events_2024"), True, concurrent.span),
+        ast.DetachPartition(Q("events_2023"), False, plain.span))
+
+
+def test_attach_and_detach_stay_column_names() -> None:
+    table = only("table t {\n attach int\n detach text\n}", ast.CreateTable)
+    assert [c.name for c in table.columns] == [N("attach"), N("detach")]

@@ -99,3 +99,77 @@ def test_event_listed_twice() -> None:
 def test_drop_trigger() -> None:
     assert nospan(only("drop trigger t on rag.d", ast.DropTrigger)) == ast.DropTrigger(
         N("t"), Q("d", "rag"), ANY)
+
+
+def test_argument_modes() -> None:
+    found = nospan(only("function f(a int, in b int, out c text, inout d text, variadic e int[])"
+                        ' returns record language sql as """select 1"""', ast.CreateFunction))
+    assert [(a.name.value, a.mode) for a in found.arguments] == [
+        ("a", "in"), ("b", "in"), ("c", "out"), ("d", "inout"), ("e", "variadic")]
+    assert found.arguments[4].type == _type("integer", (None,))
+
+
+def test_an_argument_named_like_a_mode_needs_quotes() -> None:
+    """`in`, `out`, `inout` and `variadic` open an argument; `input` is still a name."""
+    found = only('function f(input int, "out" int) returns int language sql as """select 1"""',
+                 ast.CreateFunction)
+    assert [(a.name.value, a.mode) for a in found.arguments] == [("input", "in"), ("out", "in")]
+
+
+def test_parallel_and_settings() -> None:
+    found = nospan(only(
+        "function f() returns int language sql security definer parallel restricted"
+        " set search_path = pg_catalog, 'public' set plpgsql.extra_warnings to 'all'"
+        ' set statement_timeout = 500 as """select 1"""', ast.CreateFunction))
+    assert found.parallel == "restricted"
+    assert found.settings == (
+        ast.FunctionSetting("search_path", (N("pg_catalog"), ast.Literal("string", "public", ANY)),
+                            ANY),
+        ast.FunctionSetting("plpgsql.extra_warnings", (ast.Literal("string", "all", ANY),), ANY),
+        ast.FunctionSetting("statement_timeout", (ast.Literal("number", "500", ANY),), ANY))
+
+
+@pytest.mark.parametrize("options", [
+    "parallel safe parallel unsafe",
+    "set work_mem = '1MB' set WORK_MEM = '2MB'",
+])
+def test_an_option_given_twice(options: str) -> None:
+    with pytest.raises(DiagnosticError) as raised:
+        statements(f'function f() returns int language sql {options} as """select 1"""')
+    assert [d.code for d in raised.value.diagnostics] == ["duplicate-option"]
+
+
+def test_external_function() -> None:
+    assert nospan(only("external function auth.uid() returns uuid", ast.External)) == ast.External(
+        ast.ExternalFunction(Q("uid", "auth"), (), _type("uuid"), False, ANY), ANY)
+    found = only("external function tenants(uuid, text[]) returns setof bigint", ast.External)
+    assert isinstance(found.object, ast.ExternalFunction)
+    assert (found.object.argument_types, found.object.returns, found.object.setof) == (
+        (_type("uuid"), _type("text", (None,))), _type("bigint"), True)
+
+
+def test_procedure() -> None:
+    found = nospan(only(
+        "procedure archive(before_id bigint, inout moved int default 0) language plpgsql"
+        ' security definer set search_path = \'\' as """begin commit; end"""',
+        ast.CreateProcedure))
+    assert found == ast.CreateProcedure(
+        Q("archive"),
+        (ast.FunctionArgument(N("before_id"), _type("bigint"), None, ANY),
+         ast.FunctionArgument(N("moved"), _type("integer"), ast.Literal("number", "0", ANY),
+                              ANY, "inout")),
+        N("plpgsql"), True, (ast.FunctionSetting("search_path", (
+            ast.Literal("string", "", ANY),), ANY),), "begin commit; end", ANY, ANY)
+
+
+def test_a_procedure_has_no_return_type_nor_function_options() -> None:
+    for written in ('procedure p() returns int language sql as """select 1"""',
+                    'procedure p() language sql stable as """select 1"""'):
+        with pytest.raises(DiagnosticError) as raised:
+            statements(written)
+        assert [d.code for d in raised.value.diagnostics] == ["syntax"]
+
+
+def test_drop_procedure() -> None:
+    assert nospan(only("drop procedure rag.archive(bigint, int)", ast.DropProcedure)) == (
+        ast.DropProcedure(Q("archive", "rag"), (_type("bigint"), _type("integer")), ANY))

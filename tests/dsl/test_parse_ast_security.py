@@ -54,6 +54,30 @@ def test_drop_policy() -> None:
         N("p"), Q("documents", "rag"), ANY)
 
 
+def test_alter_policy_with_every_clause() -> None:
+    written = """\
+        alter policy documents_owner on rag.documents rename to documents_mine
+            to authenticated, public using `owner_id = auth.uid()` with check `true`
+    """
+    assert only(written, ast.AlterPolicy) == ast.AlterPolicy(
+        N("documents_owner"), Q("documents", "rag"), N("documents_mine"),
+        names("authenticated", "public"), RAW("owner_id = auth.uid()"), RAW("true"), ANY)
+
+
+def test_alter_policy_leaves_clauses_not_written_as_none() -> None:
+    assert only("alter policy p on documents rename to q", ast.AlterPolicy) == ast.AlterPolicy(
+        N("p"), Q("documents"), N("q"), None, None, None, ANY)
+    assert only("alter policy p on documents with check `x > 0`",
+                ast.AlterPolicy) == ast.AlterPolicy(
+        N("p"), Q("documents"), None, None, None, RAW("x > 0"), ANY)
+
+
+def test_alter_policy_without_a_clause_is_refused() -> None:
+    with pytest.raises(DiagnosticError) as raised:
+        parse("alter policy p on documents")
+    assert raised.value.diagnostics[0].code == "empty-alter"
+
+
 def test_external_role() -> None:
     assert only("external role authenticated", ast.External) == ast.External(
         ast.ExternalRole(N("authenticated"), ANY), ANY)
@@ -69,6 +93,9 @@ def test_policy_is_still_a_name() -> None:
     "policy p on documents using owner_id",
     "policy p on documents to",
     "drop policy p",
+    "alter policy p on documents rename q",
+    "alter policy p on documents for select using `true`",
+    "alter policy p on documents using `true` to public",
     "alter table documents { enable row security }",
 ])
 def test_malformed_policies_are_syntax_errors(written: str) -> None:
@@ -85,11 +112,30 @@ def test_grant_on_a_table_and_a_schema() -> None:
         names("usage"), "schema", Q("rag"), names("public"), False, ANY)
 
 
+def test_grant_on_a_sequence_and_a_function() -> None:
+    assert only("grant usage, select on sequence rag.ids to app", ast.Grant) == ast.Grant(
+        names("usage", "select"), "sequence", Q("ids", "rag"), names("app"), False, ANY)
+    revoke = only("revoke execute on function rag.slugify(text, integer[]) from public",
+                  ast.Grant)
+    assert (revoke.target, revoke.object, revoke.revoke) == ("function", Q("slugify", "rag"),
+                                                             True)
+    assert [(t.name, t.array_bounds) for t in revoke.arguments] == [
+        ("text", ()), ("integer", (None,))]
+    assert only("grant execute on function now() to app", ast.Grant).arguments == ()
+
+
+def test_a_table_named_like_the_keywords_is_written_with_table() -> None:
+    grant = only("grant select on table sequence to app", ast.Grant)
+    assert (grant.target, grant.object) == ("table", Q("sequence"))
+
+
 def test_revoke_takes_from() -> None:
     assert only("revoke update on documents from app", ast.Grant) == ast.Grant(
         names("update"), "table", Q("documents"), names("app"), True, ANY)
     with pytest.raises(DiagnosticError):
         parse("revoke update on documents to app")
+    with pytest.raises(DiagnosticError):
+        parse("grant execute on function slugify to app")
 
 
 def test_grant_and_revoke_stay_names() -> None:
