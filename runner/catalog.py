@@ -47,6 +47,14 @@ def _named_owned(schema: str, name: str) -> str:
             f" AS x(s, t) WHERE x.s = {schema} AND x.t = {name})")
 
 
+def _ignored(schema: str, name: str, names: str = "ignore") -> str:
+    """SQL true for the relation (`schema`, `name`) when it is one of those to leave out
+    (pgshift's history table, its id sequence), by schema and name: a table of the same
+    name in another schema is the user's."""
+    return (f"EXISTS (SELECT 1 FROM unnest(%({names}_schemas_of)s::text[],"
+            f" %({names})s::text[]) AS x(s, t) WHERE x.s = {schema} AND x.t = {name})")
+
+
 # A sequence an external table owns (serial, identity) is the table's.
 _NOT_OWNED_BY_AN_EXTERNAL_TABLE = f"""NOT EXISTS (SELECT 1 FROM pg_depend od
     WHERE od.classid = 'pg_class'::regclass AND od.objid = c.oid
@@ -63,7 +71,7 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN pg_collation coll ON coll.oid = a.attcollation AND a.attcollation <> 100
 WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-  AND n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore)s))
+  AND n.nspname <> ALL(%(system)s) AND NOT {_ignored('n.nspname', 'c.relname')}
   AND {_owned("n.nspname", "c.oid")}
 ORDER BY 1, 2, 3
 """
@@ -76,7 +84,7 @@ JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description comment ON comment.objoid = con.oid
   AND comment.classoid = 'pg_constraint'::regclass AND comment.objsubid = 0
-WHERE n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore)s))
+WHERE n.nspname <> ALL(%(system)s) AND NOT {_ignored('n.nspname', 'c.relname')}
   AND {_owned("n.nspname", "c.oid")}
 ORDER BY 1, 2, 3
 """
@@ -88,7 +96,7 @@ FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class t ON t.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = i.relnamespace
-WHERE n.nspname <> ALL(%(system)s) AND NOT (t.relname = ANY(%(ignore)s))
+WHERE n.nspname <> ALL(%(system)s) AND NOT {_ignored('n.nspname', 't.relname')}
   AND {_owned("n.nspname", "t.oid")}
 ORDER BY 1, 2
 """
@@ -101,8 +109,8 @@ SELECT n.nspname, c.relname, c.relkind, obj_description(c.oid, 'pg_class'),
        END
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'S', 'v', 'm') AND n.nspname <> ALL(%(system)s)
-  AND NOT (c.relname = ANY(%(ignore)s))
-  AND NOT (c.relkind = 'S' AND c.relname = ANY(%(ignore_sequences)s))
+  AND NOT {_ignored('n.nspname', 'c.relname')}
+  AND NOT (c.relkind = 'S' AND {_ignored('n.nspname', 'c.relname', 'ignore_sequences')})
   AND {_owned("n.nspname", "c.oid")} AND {_NOT_OWNED_BY_AN_EXTERNAL_TABLE}
 ORDER BY 1, 2
 """
@@ -144,7 +152,7 @@ SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqinc
           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
 FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore_sequences)s))
+WHERE n.nspname <> ALL(%(system)s) AND NOT {_ignored('n.nspname', 'c.relname', 'ignore_sequences')}
   AND {_NOT_FROM_AN_EXTENSION.format(oid="c.oid", catalog="pg_class")}
   AND {_owned("n.nspname", "c.oid")} AND {_NOT_OWNED_BY_AN_EXTERNAL_TABLE}
 ORDER BY 1, 2
@@ -183,7 +191,7 @@ SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid)
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT t.tgisinternal AND n.nspname <> ALL(%(system)s)
-  AND NOT (c.relname = ANY(%(ignore)s)) AND {_owned("n.nspname", "c.oid")}
+  AND NOT {_ignored('n.nspname', 'c.relname')} AND {_owned("n.nspname", "c.oid")}
 ORDER BY 1, 2, 3
 """
 
@@ -201,7 +209,7 @@ _ROW_SECURITY = f"""
 SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND (c.relrowsecurity OR c.relforcerowsecurity)
-  AND n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore)s))
+  AND n.nspname <> ALL(%(system)s) AND NOT {_ignored('n.nspname', 'c.relname')}
   AND {_owned("n.nspname", "c.oid")}
 ORDER BY 1, 2
 """
@@ -227,7 +235,7 @@ SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END, n.nspname, c.re
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
      aclexplode(c.relacl) a
 WHERE c.relkind IN ('r', 'p', 'S', 'v', 'm') AND a.grantee <> c.relowner
-  AND n.nspname <> ALL(%(system)s) AND NOT (c.relname = ANY(%(ignore)s))
+  AND n.nspname <> ALL(%(system)s) AND NOT {_ignored('n.nspname', 'c.relname')}
   AND {_owned("n.nspname", "c.oid")}
 GROUP BY 1, 2, 3, 4
 UNION ALL
@@ -265,13 +273,16 @@ ORDER BY 1, 2, 3, 4
 def snapshot(connection: psycopg.Connection[Any], ignore_tables: tuple[str, ...] = (),
              ignore_schemas: tuple[str, ...] = (),
              external: ExternalObjects = NO_EXTERNALS) -> dict[str, list[tuple[Any, ...]]]:
-    """The user schema as sorted rows per kind of object, leaving out `ignore_tables` and
-    the schemas `ignore_schemas` (what pgshift's history table lives in, say), and what
-    the migrations declare `external`."""
+    """The user schema as sorted rows per kind of object, leaving out `ignore_tables`
+    (TABLE or SCHEMA.TABLE: pgshift's history table) and the schemas `ignore_schemas`
+    (what the history table lives in, say), and what the migrations declare `external`."""
+    ignored = [split_table_name(table) for table in ignore_tables]
     parameters = {
         "system": list(SYSTEM_SCHEMAS),
-        "ignore": list(ignore_tables),
-        "ignore_sequences": [f"{t}_id_seq" for t in ignore_tables],
+        "ignore_schemas_of": [schema for schema, _ in ignored],
+        "ignore": [table for _, table in ignored],
+        "ignore_sequences_schemas_of": [schema for schema, _ in ignored],
+        "ignore_sequences": [f"{table}_id_seq" for _, table in ignored],
         "ignore_schemas": list(ignore_schemas),
         "external_schemas": list(external.schemas),
         "external_object_schemas": [schema for schema, _ in external.objects],
@@ -300,5 +311,5 @@ def live_snapshot(connection: psycopg.Connection[Any], history_table: str,
     schema: it exists before the first migration runs); and without what the migrations
     declare `external`."""
     schema, table = split_table_name(history_table)
-    return snapshot(connection, ignore_tables=(table,),
+    return snapshot(connection, ignore_tables=(f"{schema}.{table}",),
                     ignore_schemas=() if schema == "public" else (schema,), external=external)

@@ -72,7 +72,7 @@ def versions(connection: psycopg.Connection[Any], table: str = DEFAULT_TABLE) ->
 
 def schema_of(connection: psycopg.Connection[Any], table: str = DEFAULT_TABLE) -> Snapshot:
     """The user schema, leaving out the history table itself."""
-    return snapshot(connection, ignore_tables=(split_table_name(table)[1],))
+    return snapshot(connection, ignore_tables=(table,))
 
 
 def state_of(connection: psycopg.Connection[Any], table: str = DEFAULT_TABLE) -> tuple[Any, ...]:
