@@ -127,13 +127,17 @@ def bound_check(model: SchemaModel, partition: PartitionModel,
     parts = [f"{column} IS NOT NULL"]
     bound = partition.bound
     if strategy == "range":
-        low, high = re.match(r"FOR VALUES FROM \((.*)\) TO \((.*)\)$", bound).groups()  # type: ignore[union-attr]
+        found = re.fullmatch(r"FOR VALUES FROM \((.*)\) TO \((.*)\)", bound)
+        assert found is not None
+        low, high = found.groups()
         if low != "MINVALUE":
             parts.append(f"{column} >= {low}")
         if high != "MAXVALUE":
             parts.append(f"{column} < {high}")
     else:
-        values = re.match(r"FOR VALUES IN \((.*)\)$", bound).group(1)  # type: ignore[union-attr]
+        listed = re.fullmatch(r"FOR VALUES IN \((.*)\)", bound)
+        assert listed is not None
+        values = listed.group(1)
         parts.append(f"{column} = ANY (ARRAY[{values}])")
     name = choose_name(partition.name, column, "check",
                        lambda name: model.constraint_taken(partition.schema, name))

@@ -39,7 +39,8 @@ def create_procedure(ctx: Context, s: ast.CreateProcedure) -> Step:
         raise ctx.external_object(f"function '{describe_routine(key)}' is external", "replace",
                                   s.name.span)
     if previous is not None and not previous.procedure:
-        raise ctx.error("duplicate-name", f"function '{describe_routine(key)}' already exists, and a"
+        raise ctx.error("duplicate-name", f"function '{describe_routine(key)}' already exists,"
+                        " and a"
                         " procedure of the same name and argument types would be the same"
                         " routine to PostgreSQL: drop the function first, or name the"
                         " procedure otherwise", s.name.span)

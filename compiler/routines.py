@@ -133,7 +133,8 @@ def create_function(ctx: Context, s: ast.CreateFunction) -> Step:
         raise ctx.external_object(f"function '{describe_routine(key)}' is external", "replace",
                                   s.name.span)
     if previous is not None and previous.procedure:
-        raise ctx.error("duplicate-name", f"procedure '{describe_routine(key)}' already exists, and a"
+        raise ctx.error("duplicate-name", f"procedure '{describe_routine(key)}' already exists,"
+                        " and a"
                         " function of the same name and argument types would be the same"
                         " routine to PostgreSQL: drop the procedure first, or name the"
                         " function otherwise", s.name.span)
@@ -179,7 +180,8 @@ def routine_named(ctx: Context, key: FunctionKey, span: Span) -> FunctionModel:
             known = "; it has " + ", ".join(f"'{describe_routine(k)}'" for k in sorted(overloads))
         else:
             known = ctx.hint(key[1], [k[1] for k in ctx.model.functions])
-        raise ctx.error("unknown-function", f"unknown function '{describe_routine(key)}'{known}", span)
+        raise ctx.error("unknown-function", f"unknown function '{describe_routine(key)}'{known}",
+                        span)
     return function
 
 

@@ -3,9 +3,10 @@ refuses `WITH CHECK OPTION` on any other view, and pgshift says so at compile ti
 what stands in the way, instead of failing at `up`.
 
 The rules are PostgreSQL's (the "Updatable Views" part of CREATE VIEW): one table or
-view in `from` (a view that is not updatable may be made so by its triggers); no WITH, DISTINCT, GROUP BY, HAVING, LIMIT, OFFSET or set
-operation at the top level; no aggregate, window or set-returning function in the select
-list. An aggregate is known by its name among PostgreSQL's own (a user's is not told)."""
+view in `from` (a view that is not updatable may be made so by its triggers); no WITH,
+DISTINCT, GROUP BY, HAVING, LIMIT, OFFSET or set operation at the top level; no aggregate,
+window or set-returning function in the select list. An aggregate is known by its name
+among PostgreSQL's own (a user's is not told)."""
 
 from __future__ import annotations
 

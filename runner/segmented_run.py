@@ -102,9 +102,9 @@ def _segment(tx: Transactions, migration: Migration, direction: str, indices: li
 def _wait_for_locks(tx: Transactions, migration: Migration, direction: str, index: int,
                     left: str, mark_failed: bool) -> None:
     """Before a statement that runs outside a transaction (CREATE or DROP INDEX
-    CONCURRENTLY, DETACH PARTITION CONCURRENTLY): take the table locks it takes first, and let them go, in a short
-    transaction under lock_timeout, tried again with backoff like any other, so that
-    its own wait for them is bounded as well."""
+    CONCURRENTLY, DETACH PARTITION CONCURRENTLY): take the table locks it takes first, and
+    let them go, in a short transaction under lock_timeout, tried again with backoff like
+    any other, so that its own wait for them is bounded as well."""
     statement = migration.statements(direction)[index]
     locks = migration.plans(direction)[index].locks
     attempts = tx.attempts()
