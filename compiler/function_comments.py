@@ -10,7 +10,7 @@ from .context import Context, Step
 from .function_signature import function_ref
 from .registry import step
 from .render import comment_sql
-from .routines import describe_routine, routine_named, routine_key
+from .routines import describe_routine, routine_key, routine_named
 from .statement import Statement
 
 

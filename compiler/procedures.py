@@ -13,10 +13,10 @@ from ..dsl import ast
 from .context import Context, Step
 from .function_signature import create_function_sql, drop_function_sql, procedure_model
 from .model import DEFAULT_SCHEMA
-from .model_routines import FunctionKey, FunctionModel
+from .model_routines import FunctionModel
 from .registry import step
-from .routines import describe_routine
 from .render import type_sql
+from .routines import describe_routine
 from .statement import Statement
 
 
