@@ -108,8 +108,7 @@ ACTION_FORMS: Mapping[str, str] = {
               " (or `rename column …`)",
     "alter": "'alter' must say what it acts on: write `alter column {rest}`",
     "validate": "'validate' must say what it acts on: write `validate constraint {rest}`",
-    "attach": "'attach' takes a table as a partition: write `attach partition {rest} for values"
-              " …`",
+    "attach": "'attach' takes a table as a partition: write `attach partition {rest}`",
     "detach": "'detach' takes a partition out: write `detach partition {rest}`",
     "enable": "'enable' acts on row level security: write `enable row level security`",
     "disable": "'disable' acts on row level security: write `disable row level security`",
