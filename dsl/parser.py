@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import threading
 from pathlib import Path
 from typing import cast
@@ -10,10 +11,11 @@ from typing import cast
 from lark import Lark
 from lark.exceptions import UnexpectedInput
 
+from ..atomic import write_whole
 from ..collector import paused
 from .ast import MigrationFile
 from .diagnostics import DiagnosticError, error
-from .parser_cache import lark_cache
+from .parser_cache import drops_cache, lark_cache
 from .reducer import Reduced, Reducer, dropped_tokens
 from .source import Source, Span, UndecodableSource, decode
 from .syntax_errors import diagnose
@@ -35,13 +37,31 @@ def tree_parser() -> Lark:
     return Lark(grammar, **_OPTIONS, cache=lark_cache("tree", grammar))
 
 
+def _dropped(grammar: str) -> dict[str, frozenset[str]]:
+    """The tokens each rule's method never sees, read from the user's cache directory when
+    an earlier process kept them there (parser_cache.drops_cache), else learnt from the
+    tree parser and kept. JSON, never unpickled: a damaged file is learnt again."""
+    path = drops_cache(grammar)
+    if path is not None:
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            return {rule: frozenset(tokens) for rule, tokens in kept.items()}
+        except (OSError, ValueError, AttributeError, TypeError):
+            pass
+    drops = dropped_tokens(tree_parser())
+    if path is not None:
+        text = json.dumps({rule: sorted(tokens) for rule, tokens in sorted(drops.items())})
+        write_whole(path, lambda stream: stream.write(text.encode()))
+    return drops
+
+
 @functools.cache
 def _ast_parser() -> tuple[Lark, ToAst]:
     """The parser that builds the AST as it goes: Lark calls the builder's method for each
     rule it reduces (reducer.py), so no parse tree is made."""
     grammar = GRAMMAR.read_text(encoding="utf-8")
     builder = ToAst()
-    reducer = Reducer(builder, dropped_tokens(tree_parser()), builder.span_between)
+    reducer = Reducer(builder, _dropped(grammar), builder.span_between)
     parser = Lark(grammar, **_OPTIONS, keep_all_tokens=True, transformer=reducer,
                   cache=lark_cache("ast", grammar))
     return parser, builder

@@ -43,3 +43,11 @@ def lark_cache(kind: str, grammar: str) -> str | bool:
     if directory is None:
         return True
     return str(directory / f"lark-{kind}-{_key(grammar)}.pickle")
+
+
+def drops_cache(grammar: str) -> Path | None:
+    """Where the tokens each rule's method never sees (reducer.dropped_tokens) are kept, as
+    JSON beside Lark's tables: learning them means loading the tree parser, ~45 ms of every
+    command that parses. None when the user's cache directory is unusable."""
+    directory = cache_directory()
+    return None if directory is None else directory / f"drops-{_key(grammar)}.json"
