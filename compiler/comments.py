@@ -65,16 +65,9 @@ def _on_schema(ctx: Context, s: ast.Comment) -> Step:
 
 
 def _on_sequence(ctx: Context, s: ast.Comment) -> Step:
-    key = ctx.key(s.object)
-    sequence = ctx.model.sequences.get(key)
-    if sequence is None:
-        if ctx.model.owned_relations.get(key) == "sequence":
-            raise ctx.error("unknown-sequence", f"sequence '{s.object}' belongs to a serial or"
-                            " identity column, which pgshift keeps no comment for: comment"
-                            " on the column instead", s.object.span)
-        known = [k[1] for k in ctx.model.sequences]
-        raise ctx.error("unknown-sequence", f"unknown sequence '{s.object}'"
-                        f"{ctx.hint(s.object.name, known)}", s.object.span)
+    sequence = ctx.sequence(s.object, ", which pgshift keeps no comment for: comment on"
+                                      " the column instead")
+    key = sequence.key
     previous, sequence.comment = sequence.comment, s.text
     target = table_ref(*key)
     # Like the sequence's other statements, no table lock: nothing but nextval uses it.

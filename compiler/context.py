@@ -20,6 +20,7 @@ from .model import (
     IndexModel,
     Key,
     SchemaModel,
+    SequenceModel,
     TableModel,
     extension_schema,
 )
@@ -204,6 +205,20 @@ class Context:
 
     def constraint_name_taken(self, schema: str, name: str) -> bool:
         return self.model.constraint_taken(schema, name)
+
+    def sequence(self, name: ast.QualifiedName, owned: str) -> SequenceModel:
+        """The standalone sequence `name`; `owned` says why a serial or identity column's
+        sequence, which the model keeps with its column, will not do."""
+        key = self.key(name)
+        sequence = self.model.sequences.get(key)
+        if sequence is None:
+            if self.model.owned_relations.get(key) == "sequence":
+                raise self.error("unknown-sequence", f"sequence '{name}' belongs to a serial or"
+                                 f" identity column{owned}", name.span)
+            known = [k[1] for k in self.model.sequences]
+            raise self.error("unknown-sequence", f"unknown sequence '{name}'"
+                             f"{self.hint(name.name, known)}", name.span)
+        return sequence
 
     def enum(self, name: ast.QualifiedName, change: str = "change") -> EnumModel:
         """The enum `name`, which the statement will `change`: an external one refuses."""

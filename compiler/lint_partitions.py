@@ -19,6 +19,7 @@ from .context import Context
 from .lint import RULES, Change, Rule, lint_rule
 from .lint_codes import register
 from .model import Key
+from .partitions import default_partition
 
 PARTITION_RULES = (
     Rule("partition-blocks", "a partition made with `partition … of`, or detached without"
@@ -34,8 +35,9 @@ register(PARTITION_RULES)
 
 
 def _default_partition(ctx: Context, parent: Key) -> str | None:
-    return next((p.name for p in ctx.model.partitions.values()
-                 if p.parent == parent and p.bound == "DEFAULT"), None)
+    table = ctx.model.tables.get(parent)
+    default = default_partition(ctx, table) if table is not None else None
+    return default.name if default is not None else None
 
 
 @lint_rule(ast.CreatePartition)

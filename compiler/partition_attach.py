@@ -144,7 +144,7 @@ def _own_names(ctx: Context, parent: TableModel, table: TableModel,
 @action(ast.AttachPartition)
 def attach_partition(ctx: Context, parent: TableModel, a: ast.AlterAction) -> Step:
     assert isinstance(a, ast.AttachPartition)
-    bound = checked_bound(ctx, parent, a.bound)
+    bound = checked_bound(ctx, parent, a.bound, a.bound.span)
     table = ctx.table(a.name, "attach")
     if table.key == parent.key:
         raise ctx.error("bad-partition", f"table '{parent.name}' cannot be a partition of"

@@ -114,12 +114,14 @@ def default_partition(ctx: Context, parent: TableModel) -> PartitionModel | None
                  if p.parent == parent.key and p.bound == "DEFAULT"), None)
 
 
-def checked_bound(ctx: Context, parent: TableModel, bound: ast.PartitionBound) -> str:
-    """The bound's SQL, once it fits the parent's partition key (and its default partition)."""
+def checked_bound(ctx: Context, parent: TableModel, bound: ast.PartitionBound,
+                  parent_span: Span) -> str:
+    """The bound's SQL, once it fits the parent's partition key (and its default partition);
+    `parent_span` is where the statement names the parent."""
     if parent.partition_by is None:
         raise ctx.error("bad-partition", f"table '{parent.name}' is not partitioned: write"
                         " `partition by range|list|hash (…)` after its `table { … }`",
-                        bound.span)
+                        parent_span)
     strategy, columns = parent.partition_by
     if bound.kind == "default" and strategy == "hash":
         raise ctx.error("bad-partition", f"table '{parent.name}' is partitioned by hash,"
@@ -148,11 +150,7 @@ def create_partition(ctx: Context, s: ast.CreatePartition) -> Step:
         raise ctx.error("duplicate-name", f"'{s.name.name}' already exists in schema"
                         f" '{key[0]}'", s.name.span)
     parent = ctx.table(s.parent, "change")
-    if parent.partition_by is None:
-        raise ctx.error("bad-partition", f"table '{parent.name}' is not partitioned: write"
-                        " `partition by range|list|hash (…)` after its `table { … }`",
-                        s.parent.span)
-    bound = checked_bound(ctx, parent, s.bound)
+    bound = checked_bound(ctx, parent, s.bound, s.parent.span)
     default = default_partition(ctx, parent)
     partition = PartitionModel(*key, parent.key, bound)
     ctx.model.partitions[key] = partition

@@ -12,11 +12,9 @@ from __future__ import annotations
 from ..dsl import ast
 from .context import Context, Step
 from .function_signature import create_function_sql, drop_function_sql, procedure_model
-from .model import DEFAULT_SCHEMA
 from .model_routines import FunctionModel
 from .registry import step
-from .render import type_sql
-from .routines import describe_routine
+from .routines import describe_routine, replaced_routine, routine_key
 from .statement import Statement
 
 
@@ -34,16 +32,7 @@ def create_procedure(ctx: Context, s: ast.CreateProcedure) -> Step:
     ctx.check_qualified(s.name, "procedure name")
     procedure = procedure_model(ctx, s)
     key = procedure.key
-    previous = ctx.model.functions.get(key)
-    if previous is not None and previous.external:
-        raise ctx.external_object(f"function '{describe_routine(key)}' is external", "replace",
-                                  s.name.span)
-    if previous is not None and not previous.procedure:
-        raise ctx.error("duplicate-name", f"function '{describe_routine(key)}' already exists,"
-                        " and a"
-                        " procedure of the same name and argument types would be the same"
-                        " routine to PostgreSQL: drop the function first, or name the"
-                        " procedure otherwise", s.name.span)
+    previous = replaced_routine(ctx, key, True, s.name.span)
     ctx.model.functions[key] = procedure
     drop, create = drop_function_sql(key, procedure=True), create_function_sql
     if previous is None:
@@ -57,8 +46,7 @@ def create_procedure(ctx: Context, s: ast.CreateProcedure) -> Step:
 
 @step(ast.DropProcedure)
 def drop_procedure(ctx: Context, s: ast.DropProcedure) -> Step:
-    key = (s.name.schema or DEFAULT_SCHEMA, s.name.name,
-           tuple(type_sql(ctx.column_type(t)) for t in s.argument_types))
+    key = routine_key(ctx, s.name, s.argument_types)
     procedure = ctx.model.functions.get(key)
     if procedure is None or not procedure.procedure:
         known = [k for k, f in ctx.model.functions.items() if k[:2] == key[:2] and f.procedure]

@@ -77,6 +77,24 @@ def routine_key(ctx: Context, name: ast.QualifiedName,
             tuple(type_sql(ctx.column_type(t)) for t in types))
 
 
+def replaced_routine(ctx: Context, key: FunctionKey, procedure: bool,
+                     span: Span) -> FunctionModel | None:
+    """The function or procedure a `function` or `procedure` statement replaces, if any:
+    never an external one, nor one of the other kind (to PostgreSQL, the same routine)."""
+    previous = ctx.model.functions.get(key)
+    if previous is not None and previous.external:
+        raise ctx.external_object(f"function '{describe_routine(key)}' is external", "replace",
+                                  span)
+    if previous is not None and previous.procedure != procedure:
+        was, new = ("procedure", "function") if previous.procedure else ("function",
+                                                                       "procedure")
+        raise ctx.error("duplicate-name", f"{was} '{describe_routine(key)}' already exists, and"
+                        f" a {new} of the same name and argument types would be the same"
+                        f" routine to PostgreSQL: drop the {was} first, or name the {new}"
+                        " otherwise", span)
+    return previous
+
+
 def describe_routine(key: FunctionKey) -> str:
     return f"{key[1]}({', '.join(key[2])})" if key[0] == DEFAULT_SCHEMA else (
         f"{key[0]}.{key[1]}({', '.join(key[2])})")
@@ -128,16 +146,7 @@ def create_function(ctx: Context, s: ast.CreateFunction) -> Step:
     ctx.check_qualified(s.name, "function name")
     function = function_model(ctx, s)
     key = function.key
-    previous = ctx.model.functions.get(key)
-    if previous is not None and previous.external:
-        raise ctx.external_object(f"function '{describe_routine(key)}' is external", "replace",
-                                  s.name.span)
-    if previous is not None and previous.procedure:
-        raise ctx.error("duplicate-name", f"procedure '{describe_routine(key)}' already exists,"
-                        " and a"
-                        " function of the same name and argument types would be the same"
-                        " routine to PostgreSQL: drop the procedure first, or name the"
-                        " function otherwise", s.name.span)
+    previous = replaced_routine(ctx, key, False, s.name.span)
     ctx.model.functions[key] = function
     if previous is None:
         return Step([Statement(create_function_sql(function))],

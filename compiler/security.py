@@ -119,14 +119,18 @@ def create_policy(ctx: Context, s: ast.CreatePolicy) -> Step:
                 [exclusive(table, drop_policy_sql(table, name))], s.span, node=s)
 
 
+def _policy(ctx: Context, table: TableModel, name: ast.Name) -> PolicyModel:
+    policy = table.policies.get(name.value)
+    if policy is None:
+        raise ctx.error("unknown-policy", f"table '{table.name}' has no policy '{name.value}'"
+                        f"{ctx.hint(name.value, table.policies)}", name.span)
+    return policy
+
+
 @step(ast.DropPolicy)
 def drop_policy(ctx: Context, s: ast.DropPolicy) -> Step:
     table = ctx.table(s.table, "drop a policy of")
-    policy = table.policies.get(s.name.value)
-    if policy is None:
-        raise ctx.error("unknown-policy",
-                        f"table '{table.name}' has no policy '{s.name.value}'"
-                        f"{ctx.hint(s.name.value, table.policies)}", s.name.span)
+    policy = _policy(ctx, table, s.name)
     del table.policies[policy.name]
     return Step([exclusive(table, drop_policy_sql(table, policy.name))],
                 [exclusive(table, create_policy_sql(table, policy))], s.span, node=s)
@@ -138,11 +142,7 @@ def alter_policy(ctx: Context, s: ast.AlterPolicy) -> Step:
     expressions. Down sets back what the model held; an expression the policy did not have
     cannot be taken away by ALTER POLICY, so then Down drops the policy and makes it again."""
     table = ctx.table(s.table, "alter a policy of")
-    before = table.policies.get(s.name.value)
-    if before is None:
-        raise ctx.error("unknown-policy",
-                        f"table '{table.name}' has no policy '{s.name.value}'"
-                        f"{ctx.hint(s.name.value, table.policies)}", s.name.span)
+    before = _policy(ctx, table, s.name)
     _check_clauses(ctx, before.command, s)
     name = before.name
     if s.rename is not None:

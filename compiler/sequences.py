@@ -102,15 +102,8 @@ def create_sequence(ctx: Context, s: ast.CreateSequence) -> Step:
 
 @step(ast.DropSequence)
 def drop_sequence(ctx: Context, s: ast.DropSequence) -> Step:
-    key = ctx.key(s.name)
-    sequence = ctx.model.sequences.get(key)
-    if sequence is None:
-        if ctx.model.owned_relations.get(key) == "sequence":
-            raise ctx.error("unknown-sequence", f"sequence '{s.name}' belongs to a serial or"
-                            " identity column: it goes away with its column", s.name.span)
-        known = [k[1] for k in ctx.model.sequences]
-        raise ctx.error("unknown-sequence", f"unknown sequence '{s.name}'"
-                        f"{ctx.hint(s.name.name, known)}", s.name.span)
+    sequence = ctx.sequence(s.name, ": it goes away with its column")
+    key = sequence.key
     user = _default_using(ctx.model, sequence)
     if user is not None:
         table, column = user
